@@ -1,0 +1,33 @@
+package com.calmline.store;
+
+import java.util.Map;
+import redis.clients.jedis.AbstractTransaction;
+
+/** One Redis write, kept as data so it can wait in the outbox while Redis is away. */
+sealed interface Write {
+    void addTo(AbstractTransaction tx);
+
+    record Hash(String key, Map<String, String> fields) implements Write {
+        public void addTo(AbstractTransaction tx) {
+            tx.hset(key, fields);
+        }
+    }
+
+    record Append(String key, String value) implements Write {
+        public void addTo(AbstractTransaction tx) {
+            tx.rpush(key, value);
+        }
+    }
+
+    record Index(String key, double score, String member) implements Write {
+        public void addTo(AbstractTransaction tx) {
+            tx.zadd(key, score, member);
+        }
+    }
+
+    record Expire(String key, long seconds) implements Write {
+        public void addTo(AbstractTransaction tx) {
+            tx.expire(key, seconds);
+        }
+    }
+}
