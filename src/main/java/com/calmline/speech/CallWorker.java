@@ -1,0 +1,97 @@
+package com.calmline.speech;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vosk.Model;
+
+/** Drains one call's frame queue into per-track recognizers on a worker thread. */
+final class CallWorker implements Transcriber.Session, Runnable {
+    private static final Logger log = LoggerFactory.getLogger(CallWorker.class);
+
+    private record Chunk(String track, long timestampMs, byte[] mulaw) {
+    }
+
+    private static final Chunk END = new Chunk("", 0, new byte[0]);
+
+    private final Model model;
+    private final String callSid;
+    private final Transcriber.Listener listener;
+    private final BlockingQueue<Chunk> queue;
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    CallWorker(Model model, String callSid, Transcriber.Listener listener, int queueFrames) {
+        this.model = model;
+        this.callSid = callSid;
+        this.listener = listener;
+        this.queue = new ArrayBlockingQueue<>(queueFrames);
+    }
+
+    @Override
+    public boolean offer(String track, long timestampMs, byte[] mulaw) {
+        return !finished.get() && queue.offer(new Chunk(track, timestampMs, mulaw));
+    }
+
+    @Override
+    public void finish() {
+        if (finished.compareAndSet(false, true)) {
+            try {
+                queue.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        Map<String, TrackRecognizer> tracks = new LinkedHashMap<>();
+        long lastMs = 0;
+        try {
+            for (Chunk chunk = queue.take(); chunk != END; chunk = queue.take()) {
+                TrackRecognizer track = tracks.computeIfAbsent(chunk.track(),
+                        t -> new TrackRecognizer(model, callSid, t));
+                lastMs = Math.max(lastMs, chunk.timestampMs() + chunk.mulaw().length / 8);
+                deliver(track.accept(chunk.timestampMs(), MuLaw.decode(chunk.mulaw())));
+            }
+            List<Transcriber.Utterance> last = new ArrayList<>();
+            for (TrackRecognizer track : tracks.values()) {
+                track.finish(lastMs).ifPresent(last::add);
+            }
+            deliver(last);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("call {}: transcription failed; the rest of this call's audio is not transcribed", callSid, e);
+        } finally {
+            finished.set(true);
+            queue.clear();
+            tracks.values().forEach(TrackRecognizer::close);
+            notifyEnd(lastMs);
+        }
+    }
+
+    private void deliver(List<Transcriber.Utterance> utterances) {
+        for (Transcriber.Utterance u : utterances) {
+            try {
+                listener.onUtterance(u);
+            } catch (RuntimeException e) {
+                log.error("call {}: listener failed on an utterance", callSid, e);
+            }
+        }
+    }
+
+    private void notifyEnd(long atMs) {
+        try {
+            listener.onEnd(atMs);
+        } catch (RuntimeException e) {
+            log.error("call {}: listener failed at end of call", callSid, e);
+        }
+    }
+}

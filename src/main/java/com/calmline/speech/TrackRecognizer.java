@@ -1,0 +1,130 @@
+package com.calmline.speech;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.vosk.Model;
+import org.vosk.Recognizer;
+
+/**
+ * One Vosk recognizer for one track of one call. Feeds speech (with pre-roll and a tail) and skips the
+ * silences between, which is where most of a phone call's CPU would otherwise go.
+ */
+final class TrackRecognizer implements AutoCloseable {
+    private static final int PREROLL_FRAMES = 15;
+    private static final int TAIL_FRAMES = 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Frame(long streamMs, short[] pcm) {
+    }
+
+    private final String callSid;
+    private final String track;
+    private final Recognizer recognizer;
+    private final HalfBandFilter.Upsampler upsampler = new HalfBandFilter.Upsampler();
+    private final VoiceActivity voice = new VoiceActivity();
+    private final ArrayDeque<Frame> preroll = new ArrayDeque<>();
+    private final Timeline timeline = new Timeline();
+    private boolean feeding;
+    private int silentFrames;
+    private long fedMs;
+
+    TrackRecognizer(Model model, String callSid, String track) {
+        this.callSid = callSid;
+        this.track = track;
+        this.recognizer = newRecognizer(model);
+    }
+
+    private static Recognizer newRecognizer(Model model) {
+        try {
+            Recognizer r = new Recognizer(model, 16000f);
+            r.setWords(true);
+            return r;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Vosk could not create a recognizer", e);
+        }
+    }
+
+    List<Transcriber.Utterance> accept(long streamMs, short[] pcm8k) {
+        boolean speaking = voice.accept(pcm8k);
+        long atMs = streamMs + pcm8k.length / 8;
+        List<Transcriber.Utterance> out = new ArrayList<>(1);
+        if (!feeding && !speaking) {
+            preroll.addLast(new Frame(streamMs, pcm8k));
+            if (preroll.size() > PREROLL_FRAMES) {
+                preroll.removeFirst();
+            }
+            return out;
+        }
+        if (!feeding) {
+            feeding = true;
+            for (Frame f : preroll) {
+                feed(f.streamMs(), f.pcm(), atMs, out);
+            }
+            preroll.clear();
+        }
+        feed(streamMs, pcm8k, atMs, out);
+        silentFrames = speaking ? 0 : silentFrames + 1;
+        if (silentFrames >= TAIL_FRAMES) {
+            feeding = false;
+            silentFrames = 0;
+            utterance(recognizer.getFinalResult(), atMs).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    Optional<Transcriber.Utterance> finish(long atMs) {
+        if (!feeding) {
+            return Optional.empty();
+        }
+        feeding = false;
+        return utterance(recognizer.getFinalResult(), atMs);
+    }
+
+    long fedMs() {
+        return fedMs;
+    }
+
+    private void feed(long streamMs, short[] pcm8k, long atMs, List<Transcriber.Utterance> out) {
+        short[] pcm16k = upsampler.process(pcm8k);
+        byte[] bytes = new byte[pcm16k.length * 2];
+        for (int i = 0; i < pcm16k.length; i++) {
+            bytes[2 * i] = (byte) pcm16k[i];
+            bytes[2 * i + 1] = (byte) (pcm16k[i] >> 8);
+        }
+        timeline.fed(streamMs, pcm16k.length);
+        fedMs += pcm8k.length / 8;
+        if (recognizer.acceptWaveForm(bytes, bytes.length)) {
+            utterance(recognizer.getResult(), atMs).ifPresent(out::add);
+        }
+    }
+
+    private Optional<Transcriber.Utterance> utterance(String resultJson, long atMs) {
+        JsonNode result;
+        try {
+            result = JSON.readTree(resultJson);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Vosk returned unreadable JSON: " + resultJson, e);
+        }
+        String text = result.path("text").asText("");
+        if (text.isBlank()) {
+            return Optional.empty();
+        }
+        List<Transcriber.Word> words = new ArrayList<>();
+        for (JsonNode w : result.path("result")) {
+            words.add(new Transcriber.Word(w.path("word").asText(), timeline.streamMs(w.path("start").asDouble()),
+                    timeline.streamMs(w.path("end").asDouble()), w.path("conf").asDouble()));
+        }
+        long start = words.isEmpty() ? atMs : words.get(0).startMs();
+        long end = words.isEmpty() ? atMs : words.get(words.size() - 1).endMs();
+        return Optional.of(new Transcriber.Utterance(callSid, track, text, start, end, atMs, List.copyOf(words)));
+    }
+
+    @Override
+    public void close() {
+        recognizer.close();
+    }
+}

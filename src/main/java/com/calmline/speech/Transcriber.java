@@ -1,0 +1,98 @@
+package com.calmline.speech;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vosk.LibVosk;
+import org.vosk.LogLevel;
+import org.vosk.Model;
+
+/**
+ * Live transcription of calls: one Vosk {@link Model} per process, one recognizer per track of a call,
+ * each call's audio decoded on its own worker behind a bounded queue so the WebSocket thread never
+ * waits on Vosk.
+ */
+public final class Transcriber implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Transcriber.class);
+
+    public record Word(String word, long startMs, long endMs, double confidence) {
+    }
+
+    /** A finished stretch of speech; times are ms since the stream started, {@code atMs} when it was known. */
+    public record Utterance(String callSid, String track, String text, long startMs, long endMs, long atMs,
+                            List<Word> words) {
+    }
+
+    public interface Listener {
+        void onUtterance(Utterance utterance);
+
+        /** The call's audio is fully processed; {@code atMs} is the end of the last frame received. */
+        void onEnd(long atMs);
+    }
+
+    private final Model model;
+    private final Path modelDir;
+    private final int queueFrames;
+    private final ExecutorService workers;
+
+    private Transcriber(Model model, Path modelDir, int queueFrames) {
+        this.model = model;
+        this.modelDir = modelDir;
+        this.queueFrames = queueFrames;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "transcriber-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Loads the model once; {@code queueFrames} bounds each call's backlog of 20 ms frames. */
+    public static Transcriber load(Path modelDir, int queueFrames) {
+        if (!Files.isDirectory(modelDir.resolve("am"))) {
+            throw new IllegalStateException("No Vosk model at " + modelDir.toAbsolutePath()
+                    + " (run `mvn package` to unpack it, or set VOSK_MODEL_DIR)");
+        }
+        LibVosk.setLogLevel(LogLevel.WARNINGS);
+        try {
+            Model model = new Model(modelDir.toString());
+            log.info("Vosk model loaded from {}", modelDir.toAbsolutePath());
+            return new Transcriber(model, modelDir, queueFrames);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Vosk could not load the model at " + modelDir, e);
+        }
+    }
+
+    public Path modelDir() {
+        return modelDir;
+    }
+
+    /** Starts transcribing one call; the listener is called on the call's worker thread. */
+    public Session open(String callSid, Listener listener) {
+        CallWorker worker = new CallWorker(model, callSid, listener, queueFrames);
+        workers.execute(worker);
+        return worker;
+    }
+
+    /** The audio side of one call, fed from the WebSocket thread. */
+    public interface Session {
+        /** Queues one frame of μ-law audio; false if the call's backlog is full and the frame was dropped. */
+        boolean offer(String track, long timestampMs, byte[] mulaw);
+
+        /** No more audio: flush, free the recognizers, then tell the listener. Idempotent. */
+        void finish();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        workers.shutdown();
+        workers.awaitTermination(10, TimeUnit.SECONDS);
+        model.close();
+    }
+}

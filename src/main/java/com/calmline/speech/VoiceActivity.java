@@ -1,0 +1,53 @@
+package com.calmline.speech;
+
+/**
+ * Energy voice-activity detection on 20 ms frames with an adaptive noise floor, so a noisy line and a
+ * quiet one are judged against themselves. It decides what audio is worth Vosk's CPU: speech plus a
+ * short pre-roll and hangover, never long silences.
+ */
+final class VoiceActivity {
+    static final int FRAME_MS = 20;
+    private static final double SPEECH_ABOVE_FLOOR_DB = 12;
+    private static final double ABSOLUTE_SPEECH_DB = -50;
+    private static final double FLOOR_MIN_DB = -75;
+    private static final int ONSET_FRAMES = 2;
+    private static final int HANGOVER_FRAMES = 10;
+
+    private double floorDb = -60;
+    private int loudRun;
+    private int quietRun = Integer.MAX_VALUE / 2;
+    private boolean speaking;
+
+    /** Consumes one frame of 8 kHz PCM; returns whether the caller is speaking after it. */
+    boolean accept(short[] frame) {
+        double db = levelDb(frame);
+        boolean loud = db > Math.max(floorDb + SPEECH_ABOVE_FLOOR_DB, ABSOLUTE_SPEECH_DB);
+        if (loud) {
+            loudRun++;
+            quietRun = 0;
+        } else {
+            loudRun = 0;
+            quietRun++;
+            floorDb = Math.max(FLOOR_MIN_DB, db < floorDb ? 0.7 * floorDb + 0.3 * db : 0.98 * floorDb + 0.02 * db);
+        }
+        if (!speaking && loudRun >= ONSET_FRAMES) {
+            speaking = true;
+        } else if (speaking && quietRun >= HANGOVER_FRAMES) {
+            speaking = false;
+        }
+        return speaking;
+    }
+
+    boolean speaking() {
+        return speaking;
+    }
+
+    static double levelDb(short[] frame) {
+        double sum = 0;
+        for (short s : frame) {
+            sum += (double) s * s;
+        }
+        double rms = Math.sqrt(sum / Math.max(1, frame.length)) / 32768.0;
+        return 20 * Math.log10(Math.max(rms, 1e-6));
+    }
+}
