@@ -1,0 +1,96 @@
+package com.calmline.app;
+
+import com.calmline.review.Transcripts;
+import com.calmline.speech.Transcriber;
+import com.calmline.store.Store;
+import com.calmline.telephony.TwilioRoutes;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.UnauthorizedResponse;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** The running service, wired by hand: every part is constructed here and nowhere else. */
+final class App implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+    private static final int MAX_WS_MESSAGE = 1024 * 1024;
+
+    private final Config config;
+    private final Store store;
+    private final Transcriber transcriber;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Javalin server;
+
+    App(Config config) throws IOException {
+        this.config = config;
+        if (config.demoMode()) {
+            log.warn("DEMO MODE: no Twilio credentials; requests are checked against the demo auth token and "
+                    + "Twilio REST calls are logged instead of sent");
+        }
+        this.store = Store.open(config.redisUrl(), config.dataDir(), config.redisPrefix(),
+                config.transcriptRetention());
+        this.transcriber = Transcriber.load(config.voskModelDir(), config.callBacklogFrames());
+        Transcripts transcripts = new Transcripts(store);
+        TwilioRoutes twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
+                config.listenSeconds(), new Prompts(config.promptsDir()).text("greeting.txt"), store, transcriber,
+                transcripts::recorder, metrics);
+        this.server = Javalin.create(c -> {
+            c.jsonMapper(new JavalinJackson());
+            c.startup.showJavalinBanner = false;
+            // Our own frame check logs and drops an oversize frame; Jetty's limit would close the call.
+            c.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(MAX_WS_MESSAGE));
+            c.routes.get("/health", this::health);
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            c.routes.before("/api/*", this::requireApiToken);
+            c.routes.exception(JedisException.class, (e, ctx) -> {
+                log.warn("store unavailable for {}: {}", ctx.path(), e.getMessage());
+                ctx.status(503).json(Map.of("error", "store unavailable, try again shortly"));
+            });
+            twilio.register(c.routes);
+            transcripts.register(c.routes);
+        });
+    }
+
+    App start() {
+        server.start(config.port());
+        log.info("Calmline listening on port {}", server.port());
+        return this;
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    private void health(Context ctx) {
+        boolean redis = store.reachable();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", redis ? "UP" : "DEGRADED");
+        body.put("redis", redis ? "UP" : "DOWN");
+        body.put("heldWrites", store.heldWrites());
+        body.put("model", "LOADED");
+        body.put("modelDir", transcriber.modelDir().toString());
+        body.put("twilio", config.demoMode() ? "DEMO" : "LIVE");
+        ctx.status(redis ? 200 : 503).json(body);
+    }
+
+    private void requireApiToken(Context ctx) {
+        if (config.apiToken().isPresent()
+                && !("Bearer " + config.apiToken().get()).equals(ctx.header("Authorization"))) {
+            throw new UnauthorizedResponse("Authorization: Bearer API_TOKEN required");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+        transcriber.close();
+        store.close();
+    }
+}

@@ -1,0 +1,67 @@
+package com.calmline.app;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything the operator can set, from environment variables; every one has a working default. */
+record Config(
+        int port,
+        Optional<String> publicBaseUrl,
+        Optional<String> twilioAccountSid,
+        String twilioAuthToken,
+        Optional<String> twilioCallerId,
+        Optional<URI> redisUrl,
+        Path dataDir,
+        String redisPrefix,
+        Duration transcriptRetention,
+        Path voskModelDir,
+        Path promptsDir,
+        int listenSeconds,
+        int callBacklogFrames,
+        Optional<String> apiToken) {
+
+    /** Signs and checks requests when no real Twilio account is configured (demo mode). */
+    static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";
+
+    static Config fromEnv(Map<String, String> env) {
+        return new Config(
+                integer(env, "PORT", 8080),
+                optional(env, "PUBLIC_BASE_URL"),
+                optional(env, "TWILIO_ACCOUNT_SID"),
+                optional(env, "TWILIO_AUTH_TOKEN").orElse(DEMO_AUTH_TOKEN),
+                optional(env, "TWILIO_CALLER_ID"),
+                optional(env, "REDIS_URL").map(URI::create),
+                Path.of(env.getOrDefault("DATA_DIR", "data")),
+                env.getOrDefault("REDIS_PREFIX", "calmline:"),
+                Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90)),
+                Path.of(env.getOrDefault("VOSK_MODEL_DIR", "models/model-en-us")),
+                Path.of(env.getOrDefault("PROMPTS_DIR", "prompts")),
+                integer(env, "LISTEN_SECONDS", 30),
+                integer(env, "CALL_BACKLOG_FRAMES", 1500),
+                optional(env, "API_TOKEN"));
+    }
+
+    /** Without real Twilio credentials nothing is sent to Twilio; what would be sent is logged instead. */
+    boolean demoMode() {
+        return twilioAccountSid.isEmpty() || twilioAuthToken.equals(DEMO_AUTH_TOKEN);
+    }
+
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback) {
+        String value = optional(env, name).orElse(null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
+        }
+    }
+}

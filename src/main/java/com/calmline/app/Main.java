@@ -1,0 +1,78 @@
+package com.calmline.app;
+
+import com.calmline.speech.PhoneAudio;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code calmline} runs the service; {@code calmline simulate AUDIO} plays a call into a running one. */
+public final class Main {
+    private static final String USAGE = """
+            usage: java -jar calmline.jar                 run the service (configured by environment variables)
+                   java -jar calmline.jar simulate AUDIO [--url http://localhost:8080] [--speed N] [--json]
+                       AUDIO: WAV (16-bit PCM mono, 8 or 16 kHz) or raw 8 kHz μ-law (.ulaw)""";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("serve")) {
+            App app = new App(Config.fromEnv(System.getenv())).start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    app.close();
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
+            }, "shutdown"));
+        } else if (args[0].equals("simulate") && args.length >= 2) {
+            System.exit(simulate(args));
+        } else {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+    }
+
+    private static int simulate(String[] args) throws Exception {
+        Path audio = Path.of(args[1]);
+        String url = "http://localhost:8080";
+        double speed = 1;
+        boolean json = false;
+        for (int i = 2; i < args.length; i++) {
+            switch (args[i]) {
+                case "--url" -> url = args[++i];
+                case "--speed" -> speed = Double.parseDouble(args[++i]);
+                case "--json" -> json = true;
+                default -> {
+                    System.err.println("unknown option " + args[i] + "\n" + USAGE);
+                    return 2;
+                }
+            }
+        }
+        Config config = Config.fromEnv(System.getenv());
+        byte[] mulaw = PhoneAudio.load(audio);
+        Simulator simulator = new Simulator(URI.create(url), config.twilioAuthToken(), config.apiToken());
+        Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
+        try (call) {
+            call.connect().play(mulaw, speed);
+            call.stop();
+        }
+        Duration patience = Duration.ofSeconds(60).plusMillis((long) (mulaw.length / 8 / speed));
+        List<JsonNode> events = simulator.awaitEnd(call.callSid, patience);
+        for (JsonNode e : events) {
+            System.out.println(json ? e.toString() : readable(e));
+        }
+        return 0;
+    }
+
+    private static String readable(JsonNode e) {
+        String at = String.format("%8.2fs", e.path("atMs").asLong() / 1000.0);
+        return switch (e.path("type").asText()) {
+            case "utterance" -> String.format("%s  %-8s %s", at, e.path("track").asText(), e.path("text").asText());
+            case "end" -> String.format("%s  end of call %s", at, e.path("callSid").asText());
+            default -> at + "  " + e;
+        };
+    }
+}

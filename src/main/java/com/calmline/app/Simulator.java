@@ -1,0 +1,213 @@
+package com.calmline.app;
+
+import com.calmline.telephony.TwilioSignature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Plays Twilio's part in a call: the signed voice webhook, then the signed Media Stream WebSocket with
+ * 20 ms μ-law frames, then reads back the events the server recorded.
+ */
+final class Simulator {
+    static final int FRAME_BYTES = 160;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern STREAM_URL = Pattern.compile("<Stream[^>]*\\surl=\"([^\"]+)\"");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final URI base;
+    private final String authToken;
+    private final Optional<String> apiToken;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Simulator(URI base, String authToken, Optional<String> apiToken) {
+        this.base = URI.create(base.toString().replaceAll("/+$", ""));
+        this.authToken = authToken;
+        this.apiToken = apiToken;
+    }
+
+    static String newSid(String prefix) {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return prefix + HexFormat.of().formatHex(b);
+    }
+
+    /** Twilio's first request for an incoming call; returns the call once the TwiML names a stream. */
+    Call dial(String from, String to) throws IOException, InterruptedException {
+        String callSid = newSid("CA");
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("CallSid", callSid);
+        form.put("AccountSid", newSid("AC"));
+        form.put("From", from);
+        form.put("To", to);
+        form.put("CallStatus", "ringing");
+        form.put("Direction", "inbound");
+        form.put("ApiVersion", "2010-04-01");
+        HttpResponse<String> answer = post("/twilio/voice", form);
+        if (answer.statusCode() != 200) {
+            throw new IOException("POST /twilio/voice answered " + answer.statusCode() + ": " + answer.body());
+        }
+        Matcher m = STREAM_URL.matcher(answer.body());
+        if (!m.find()) {
+            throw new IOException("the TwiML starts no media stream: " + answer.body());
+        }
+        return new Call(callSid, m.group(1).replace("&amp;", "&"), answer.body());
+    }
+
+    HttpResponse<String> post(String path, Map<String, String> form) throws IOException, InterruptedException {
+        String url = base + path;
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Twilio-Signature", TwilioSignature.sign(authToken, url, form))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The events the server recorded for a call, oldest first. */
+    List<JsonNode> events(String callSid) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/api/calls/" + callSid + "/events"));
+        apiToken.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET events answered " + response.statusCode() + ": " + response.body());
+        }
+        List<JsonNode> events = new ArrayList<>();
+        JSON.readTree(response.body()).forEach(events::add);
+        return events;
+    }
+
+    /** Waits until the server has recorded the call's {@code end} event, then returns all its events. */
+    List<JsonNode> awaitEnd(String callSid, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<JsonNode> events = events(callSid);
+            if (!events.isEmpty() && events.get(events.size() - 1).path("type").asText().equals("end")) {
+                return events;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no end event for " + callSid + " after " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** One call's media stream, numbered and timed as Twilio numbers and times it. */
+    final class Call implements AutoCloseable {
+        final String callSid;
+        final String streamUrl;
+        final String twiml;
+        private final String streamSid = newSid("MZ");
+        private WebSocket socket;
+        private long sequence = 1;
+        private long chunk = 1;
+        private long timestampMs;
+
+        private Call(String callSid, String streamUrl, String twiml) {
+            this.callSid = callSid;
+            this.streamUrl = streamUrl;
+            this.twiml = twiml;
+        }
+
+        /** Opens the WebSocket with a valid signature and sends {@code connected} and {@code start}. */
+        Call connect() {
+            socket = http.newWebSocketBuilder()
+                    .header("X-Twilio-Signature", TwilioSignature.sign(authToken, streamUrl, Map.of()))
+                    .buildAsync(URI.create(streamUrl), new WebSocket.Listener() {
+                        @Override
+                        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                            ws.request(1);
+                            return null;
+                        }
+                    }).join();
+            send(JSON.createObjectNode().put("event", "connected").put("protocol", "Call").put("version", "1.0.0"));
+            ObjectNode start = message("start");
+            ObjectNode body = start.putObject("start").put("streamSid", streamSid).put("accountSid", newSid("AC"))
+                    .put("callSid", callSid);
+            body.putArray("tracks").add("inbound").add("outbound");
+            body.putObject("customParameters");
+            body.putObject("mediaFormat").put("encoding", "audio/x-mulaw").put("sampleRate", 8000).put("channels", 1);
+            send(start);
+            return this;
+        }
+
+        /** Sends all of {@code mulaw} as 20 ms inbound frames, paced at {@code speed} × real time. */
+        void play(byte[] mulaw, double speed) throws InterruptedException {
+            long t0 = System.nanoTime();
+            long startMs = timestampMs;
+            for (int off = 0; off < mulaw.length; off += FRAME_BYTES) {
+                long dueNanos = t0 + (long) ((timestampMs - startMs) * 1_000_000 / speed);
+                long wait = dueNanos - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                media(Arrays.copyOfRange(mulaw, off, Math.min(mulaw.length, off + FRAME_BYTES)));
+            }
+        }
+
+        /** Sends one inbound media frame with the next sequence number and timestamp. */
+        void media(byte[] payload) {
+            send(mediaMessage(payload));
+        }
+
+        ObjectNode mediaMessage(byte[] payload) {
+            ObjectNode m = message("media");
+            m.putObject("media").put("track", "inbound").put("chunk", Long.toString(chunk++))
+                    .put("timestamp", Long.toString(timestampMs))
+                    .put("payload", Base64.getEncoder().encodeToString(payload));
+            timestampMs += payload.length / 8;
+            return m;
+        }
+
+        void stop() {
+            ObjectNode stop = message("stop");
+            stop.putObject("stop").put("accountSid", newSid("AC")).put("callSid", callSid);
+            send(stop);
+        }
+
+        ObjectNode message(String event) {
+            return JSON.createObjectNode().put("event", event).put("sequenceNumber", Long.toString(sequence++))
+                    .put("streamSid", streamSid);
+        }
+
+        void send(JsonNode message) {
+            sendRaw(message.toString());
+        }
+
+        void sendRaw(String text) {
+            socket.sendText(text, true).join();
+        }
+
+        @Override
+        public void close() {
+            if (socket != null && !socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "call ended").join();
+            }
+        }
+    }
+}

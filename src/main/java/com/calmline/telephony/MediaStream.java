@@ -1,0 +1,135 @@
+package com.calmline.telephony;
+
+import com.calmline.speech.Transcriber;
+import com.calmline.store.Store;
+import io.javalin.websocket.WsConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code /twilio/media} WebSocket. Jetty delivers one socket's messages one at a time, so each
+ * call's state is touched by one thread at a time; decoding happens on the transcriber's worker.
+ */
+final class MediaStream {
+    private static final Logger log = LoggerFactory.getLogger(MediaStream.class);
+    private static final int MAX_HELD_FRAMES = 50;
+
+    private static final class Call {
+        final FrameOrder order = new FrameOrder(MAX_HELD_FRAMES);
+        String callSid;
+        Transcriber.Session audio;
+        boolean ended;
+        long lastMediaMs;
+    }
+
+    private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    private final Transcriber transcriber;
+    private final Function<String, Transcriber.Listener> listeners;
+    private final Store store;
+    private final MeterRegistry metrics;
+
+    MediaStream(Transcriber transcriber, Function<String, Transcriber.Listener> listeners, Store store,
+                MeterRegistry metrics) {
+        this.transcriber = transcriber;
+        this.listeners = listeners;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    void configure(WsConfig ws) {
+        ws.onConnect(ctx -> calls.put(ctx.sessionId(), new Call()));
+        ws.onMessage(ctx -> receive(calls.get(ctx.sessionId()), ctx.message()));
+        ws.onClose(ctx -> end(calls.remove(ctx.sessionId())));
+        ws.onError(ctx -> log.warn("media socket error: {}", String.valueOf(ctx.error())));
+    }
+
+    private void receive(Call call, String text) {
+        MediaMessage message;
+        try {
+            message = MediaMessage.parse(text);
+        } catch (MediaMessage.Malformed e) {
+            log.warn("call {}: dropped malformed media frame ({})", call.callSid, e.getMessage());
+            count("malformed-" + e.reason);
+            return;
+        }
+        if (message instanceof MediaMessage.Connected) {
+            return;
+        }
+        long duplicatesBefore = call.order.duplicates();
+        List<MediaMessage> ready = call.order.offer(message);
+        if (call.order.duplicates() > duplicatesBefore) {
+            count("duplicate");
+        }
+        ready.forEach(m -> handle(call, m));
+    }
+
+    private void handle(Call call, MediaMessage message) {
+        if (message instanceof MediaMessage.Start s) {
+            start(call, s);
+        } else if (message instanceof MediaMessage.Media m) {
+            media(call, m);
+        } else if (message instanceof MediaMessage.Dtmf d) {
+            dtmf(call, d);
+        } else if (message instanceof MediaMessage.Stop) {
+            finish(call);
+        } else if (message instanceof MediaMessage.Mark m) {
+            log.debug("call {}: mark {}", call.callSid, m.name());
+        }
+    }
+
+    private void start(Call call, MediaMessage.Start start) {
+        if (call.audio != null) {
+            count("malformed-restart");
+            return;
+        }
+        call.callSid = start.callSid();
+        call.audio = transcriber.open(start.callSid(), listeners.apply(start.callSid()));
+        store.updateCall(start.callSid(), Map.of("streamSid", start.streamSid(),
+                "streamStarted", Instant.now().toString()));
+        log.info("call {}: media stream {} started", start.callSid(), start.streamSid());
+    }
+
+    private void media(Call call, MediaMessage.Media media) {
+        if (call.audio == null || call.ended) {
+            count(call.ended ? "after-stop" : "before-start");
+            return;
+        }
+        call.lastMediaMs = Math.max(call.lastMediaMs, media.timestampMs() + media.payload().length / 8);
+        count(call.audio.offer(media.track(), media.timestampMs(), media.payload()) ? "accepted" : "backlog-full");
+    }
+
+    private void dtmf(Call call, MediaMessage.Dtmf dtmf) {
+        if (call.callSid != null) {
+            store.appendEvent(call.callSid, "{\"type\":\"dtmf\",\"atMs\":" + call.lastMediaMs
+                    + ",\"digit\":\"" + dtmf.digit().replaceAll("[^0-9*#A-D]", "") + "\"}");
+        }
+    }
+
+    private void end(Call call) {
+        if (call != null) {
+            call.order.drain().forEach(m -> handle(call, m));
+            finish(call);
+        }
+    }
+
+    private void finish(Call call) {
+        if (call.audio == null || call.ended) {
+            return;
+        }
+        call.ended = true;
+        call.audio.finish();
+        store.updateCall(call.callSid, Map.of("state", "ENDED", "streamEnded", Instant.now().toString(),
+                "duplicateFrames", Long.toString(call.order.duplicates()),
+                "skippedFrames", Long.toString(call.order.skipped())));
+    }
+
+    private void count(String result) {
+        metrics.counter("calmline.media.frames", "result", result).increment();
+    }
+}
