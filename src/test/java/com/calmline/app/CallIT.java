@@ -1,0 +1,184 @@
+package com.calmline.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Whole calls through the real HTTP + WebSocket path, real Vosk, real Redis, as Twilio would send them. */
+class CallIT {
+    private static final double MAX_WER = 0.25;
+    private static final double SPEED = 4;
+    private static RunningService service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = RunningService.start(Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+    }
+
+    @Test
+    void aSimulatedCallIsTranscribedWithinTheWordErrorBudget() throws Exception {
+        Fixture fixture = Fixture.load("billing-calm");
+        List<JsonNode> events = play(fixture);
+
+        double wer = WordErrorRate.of(fixture.script(), transcript(events));
+        System.out.printf("WER %s: %.1f%% (%s)%n", fixture.name(), wer * 100, transcript(events));
+        assertTrue(wer <= MAX_WER, "WER " + wer + " for: " + transcript(events));
+
+        JsonNode end = events.get(events.size() - 1);
+        assertEquals("end", end.path("type").asText());
+        assertEquals(fixture.durationMs(), end.path("atMs").asLong(), 20, "end is at the end of the audio");
+        for (JsonNode e : utterances(events)) {
+            assertEquals("inbound", e.path("track").asText());
+            assertTrue(e.path("startMs").asLong() <= e.path("endMs").asLong());
+            assertTrue(e.path("endMs").asLong() <= e.path("atMs").asLong(), "known only after it was said: " + e);
+        }
+        JsonNode call = new ObjectMapper().readTree(get("/api/calls/" + end.path("callSid").asText()));
+        assertEquals(utterances(events).size(), call.path("utterances").size(), "every utterance is stored");
+        assertEquals("ENDED", call.path("call").path("state").asText());
+        assertEquals("+15555550100", call.path("call").path("from").asText());
+        assertTrue(call.path("utterances").get(0).path("words").size() > 0, "word timings are stored");
+    }
+
+    @Test
+    void utteranceTimesMatchWhereTheSentencesAreInTheAudio() throws Exception {
+        Fixture fixture = Fixture.load("internet-down");
+        List<JsonNode> utterances = utterances(play(fixture));
+        for (Fixture.Sentence s : fixture.sentences()) {
+            boolean found = utterances.stream().anyMatch(u ->
+                    Math.abs(u.path("startMs").asLong() - s.startMs()) <= 300
+                            && Math.abs(u.path("endMs").asLong() - s.endMs()) <= 300);
+            assertTrue(found, "an utterance spans " + s + " within 300 ms; got " + utterances);
+        }
+    }
+
+    @Test
+    void twoCallsAtOnceGetSeparateCorrectTranscripts() throws Exception {
+        Fixture calm = Fixture.load("billing-calm");
+        Fixture annoyed = Fixture.load("internet-down");
+        CompletableFuture<List<JsonNode>> first = CompletableFuture.supplyAsync(() -> playUnchecked(calm));
+        CompletableFuture<List<JsonNode>> second = CompletableFuture.supplyAsync(() -> playUnchecked(annoyed));
+        String calmText = transcript(first.get());
+        String annoyedText = transcript(second.get());
+
+        double calmWer = WordErrorRate.of(calm.script(), calmText);
+        double annoyedWer = WordErrorRate.of(annoyed.script(), annoyedText);
+        System.out.printf("WER concurrent: %s %.1f%%, %s %.1f%%%n", calm.name(), calmWer * 100, annoyed.name(),
+                annoyedWer * 100);
+        assertTrue(calmWer <= MAX_WER, calmText);
+        assertTrue(annoyedWer <= MAX_WER, annoyedText);
+        assertTrue(WordErrorRate.of(calm.script(), annoyedText) > 0.6, "the calls' words did not mix");
+        assertTrue(WordErrorRate.of(annoyed.script(), calmText) > 0.6, "the calls' words did not mix");
+    }
+
+    @Test
+    void malformedDuplicateAndReorderedFramesDoNotEndTheCall() throws Exception {
+        Fixture fixture = Fixture.load("billing-calm");
+        Simulator simulator = service.simulator();
+        Simulator.Call call = simulator.dial("+15555550111", "+15555550199").connect();
+        List<String> garbage = List.of(
+                "{not json",
+                "{\"event\":\"media\",\"sequenceNumber\":\"999999\",\"media\":{\"track\":\"inbound\","
+                        + "\"timestamp\":\"0\",\"payload\":\"@@not base64@@\"}}",
+                "{\"event\":\"media\",\"sequenceNumber\":\"999998\",\"media\":{\"track\":\"inbound\","
+                        + "\"timestamp\":\"0\",\"payload\":\"" + "A".repeat(70_000) + "\"}}",
+                "{\"event\":\"surprise\",\"sequenceNumber\":\"999997\"}",
+                "{\"event\":\"media\",\"sequenceNumber\":\"abc\"}",
+                "[1,2,3]");
+        List<String> frames = new ArrayList<>();
+        for (int off = 0; off < fixture.mulaw().length; off += Simulator.FRAME_BYTES) {
+            frames.add(call.mediaMessage(Arrays.copyOfRange(fixture.mulaw(), off,
+                    Math.min(fixture.mulaw().length, off + Simulator.FRAME_BYTES))).toString());
+        }
+        for (int i = 0; i < frames.size(); i++) {
+            if (i % 50 == 10 && i + 1 < frames.size()) {
+                call.sendRaw(frames.get(i + 1));
+                call.sendRaw(frames.get(i));
+                i++;
+                continue;
+            }
+            call.sendRaw(frames.get(i));
+            if (i % 40 == 0) {
+                call.sendRaw(frames.get(i));
+            }
+            if (i % 25 == 5) {
+                call.sendRaw(garbage.get(i / 25 % garbage.size()));
+            }
+            if (i % 10 == 0) {
+                Thread.sleep((long) (200 / SPEED));
+            }
+        }
+        call.stop();
+        call.close();
+        List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofSeconds(90));
+
+        double wer = WordErrorRate.of(fixture.script(), transcript(events));
+        System.out.printf("WER with malformed frames: %.1f%% (%s)%n", wer * 100, transcript(events));
+        assertTrue(wer <= MAX_WER, transcript(events));
+        String metrics = get("/metrics");
+        for (String reason : List.of("malformed-json", "malformed-base64", "malformed-oversize",
+                "malformed-unknown", "malformed-field", "duplicate")) {
+            assertTrue(metrics.contains("result=\"" + reason + "\""), reason + " counted in /metrics");
+        }
+    }
+
+    @Test
+    void healthReportsRedisAndModel() throws Exception {
+        String health = get("/health");
+        assertTrue(health.contains("\"redis\":\"UP\""), health);
+        assertTrue(health.contains("\"model\":\"LOADED\""), health);
+        assertFalse(health.contains("DOWN"), health);
+    }
+
+    private static List<JsonNode> play(Fixture fixture) throws Exception {
+        Simulator simulator = service.simulator();
+        Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
+        try (call) {
+            call.connect().play(fixture.mulaw(), SPEED);
+            call.stop();
+        }
+        return simulator.awaitEnd(call.callSid, Duration.ofSeconds(90));
+    }
+
+    private static List<JsonNode> playUnchecked(Fixture fixture) {
+        try {
+            return play(fixture);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<JsonNode> utterances(List<JsonNode> events) {
+        return events.stream().filter(e -> e.path("type").asText().equals("utterance")).collect(Collectors.toList());
+    }
+
+    static String transcript(List<JsonNode> events) {
+        return utterances(events).stream().map(e -> e.path("text").asText()).collect(Collectors.joining(" "));
+    }
+
+    private static String get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}

@@ -1,0 +1,42 @@
+package com.calmline.app;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The real service on a free port: embedded real Redis in a temp dir, the real Vosk model. */
+final class RunningService implements AutoCloseable {
+    final App app;
+    final Path dataDir;
+    final Config config;
+
+    private RunningService(Config config, Path dataDir) throws IOException {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.app = new App(config).start();
+    }
+
+    static RunningService start(Map<String, String> extraEnv) throws IOException {
+        Path data = Files.createTempDirectory("calmline-it");
+        Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "DATA_DIR", data.toString()));
+        env.putAll(extraEnv);
+        return new RunningService(Config.fromEnv(env), data);
+    }
+
+    URI url() {
+        return URI.create("http://localhost:" + app.port());
+    }
+
+    Simulator simulator() {
+        return new Simulator(url(), config.twilioAuthToken(), config.apiToken());
+    }
+
+    @Override
+    public void close() throws Exception {
+        app.close();
+    }
+
+}
