@@ -1,0 +1,22 @@
+# Build: the Maven build also fetches the Vosk model artifact and unpacks it into models/.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY prompts prompts
+COPY src/main src/main
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /app calmline
+WORKDIR /app
+COPY --from=build /src/target/calmline.jar /app/calmline.jar
+COPY --from=build /src/models /app/models
+COPY --from=build /src/prompts /app/prompts
+RUN mkdir -p /app/data && chown calmline /app/data
+USER calmline
+ENV PORT=8080 DATA_DIR=/app/data VOSK_MODEL_DIR=/app/models/model-en-us PROMPTS_DIR=/app/prompts
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD curl -fsS http://localhost:8080/health || exit 1
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/calmline.jar"]

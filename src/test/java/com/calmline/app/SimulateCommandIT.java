@@ -1,0 +1,76 @@
+package com.calmline.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar's {@code simulate} command, as a user runs it, against the running service. */
+class SimulateCommandIT {
+    private static RunningService service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = RunningService.start(Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+    }
+
+    @Test
+    void jsonOutputIsOneEventPerLineEndingWithEnd() throws Exception {
+        Fixture fixture = Fixture.load("delivery-late");
+        List<String> lines = run("simulate", Fixture.path("delivery-late.wav").toString(),
+                "--url", service.url().toString(), "--speed", "8", "--json");
+
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : lines) {
+            events.add(json.readTree(line));
+        }
+        for (JsonNode e : events) {
+            assertTrue(e.hasNonNull("type") && e.path("atMs").isIntegralNumber(), "type and atMs on " + e);
+        }
+        JsonNode end = events.get(events.size() - 1);
+        assertEquals("end", end.path("type").asText());
+        assertTrue(end.path("callSid").asText().startsWith("CA"));
+        List<JsonNode> utterances = CallIT.utterances(events);
+        for (JsonNode u : utterances) {
+            assertTrue(u.has("track") && u.has("text") && u.has("startMs") && u.has("endMs"), u.toString());
+        }
+        double wer = WordErrorRate.of(fixture.script(), CallIT.transcript(events));
+        System.out.printf("WER %s via simulate (16 kHz WAV input): %.1f%%%n", fixture.name(), wer * 100);
+        assertTrue(wer <= 0.25, CallIT.transcript(events));
+    }
+
+    @Test
+    void readableOutputNamesTheTrackAndEndsTheCall() throws Exception {
+        List<String> lines = run("simulate", Fixture.path("billing-calm.ulaw").toString(),
+                "--url", service.url().toString(), "--speed", "8");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("inbound") && l.contains("bill")), String.join("\n", lines));
+        assertTrue(lines.get(lines.size() - 1).contains("end of call CA"), String.join("\n", lines));
+    }
+
+    private static List<String> run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", "target/calmline.jar"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+}

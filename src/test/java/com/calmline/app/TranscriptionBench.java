@@ -1,0 +1,117 @@
+package com.calmline.app;
+
+import com.calmline.speech.Transcriber;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Benchmark, not a test (run with {@code mvn -B -Pbench verify}): Vosk real-time factor for one call, then
+ * how many concurrent calls, each streamed at real time through the whole service, this machine keeps up with.
+ */
+public final class TranscriptionBench {
+    private static final double MAX_LAG_SECONDS = 2.0;
+
+    public static void main(String[] args) throws Exception {
+        Fixture fixture = Fixture.load("refund-angry");
+        System.out.printf("cores: %d, fixture %s: %.1f s of audio%n", Runtime.getRuntime().availableProcessors(),
+                fixture.name(), fixture.durationMs() / 1000.0);
+        realTimeFactor(fixture);
+        concurrentCalls(fixture);
+    }
+
+    private static void realTimeFactor(Fixture fixture) throws Exception {
+        try (Transcriber transcriber = Transcriber.load(Path.of("models/model-en-us"), 100_000)) {
+            for (int run = 1; run <= 3; run++) {
+                CountDownLatch done = new CountDownLatch(1);
+                long t0 = System.nanoTime();
+                Transcriber.Session session = transcriber.open("CAbench" + run, new Transcriber.Listener() {
+                    public void onUtterance(Transcriber.Utterance u) {
+                    }
+
+                    public void onEnd(long atMs) {
+                        done.countDown();
+                    }
+                });
+                byte[] audio = fixture.mulaw();
+                for (int off = 0; off < audio.length; off += Simulator.FRAME_BYTES) {
+                    session.offer("inbound", off / 8, Arrays.copyOfRange(audio, off, off + Simulator.FRAME_BYTES));
+                }
+                session.finish();
+                done.await();
+                double wall = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("one call, run %d: %.2f s wall for %.1f s audio: real-time factor %.3f "
+                        + "(%.1f audio-s per wall-s on one thread)%n", run, wall, fixture.durationMs() / 1000.0,
+                        wall / (fixture.durationMs() / 1000.0), fixture.durationMs() / 1000.0 / wall);
+            }
+        }
+    }
+
+    private static void concurrentCalls(Fixture fixture) throws Exception {
+        Path data = Files.createTempDirectory("calmline-bench");
+        try (RunningService service = RunningService.start(Map.of("DATA_DIR", data.toString()))) {
+            int sustained = 0;
+            for (int calls : new int[] {1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24}) {
+                double[] lag = runCalls(service, fixture, calls);
+                double maxLag = Arrays.stream(lag).max().orElse(0);
+                double audio = calls * fixture.durationMs() / 1000.0;
+                double wall = fixture.durationMs() / 1000.0 + maxLag;
+                boolean kept = maxLag <= MAX_LAG_SECONDS;
+                System.out.printf("%2d calls at real time: audio-s processed per wall-s %.2f, end-of-call lag "
+                        + "max %.2f s, mean %.2f s, RSS %d MB -> %s%n", calls, audio / wall, maxLag,
+                        Arrays.stream(lag).average().orElse(0), rssMb(), kept ? "keeps up" : "falls behind");
+                if (!kept) {
+                    break;
+                }
+                sustained = calls;
+            }
+            System.out.printf("RESULT: %d concurrent calls kept at real time on %d cores (lag <= %.1f s)%n",
+                    sustained, Runtime.getRuntime().availableProcessors(), MAX_LAG_SECONDS);
+        }
+    }
+
+    /** Streams {@code calls} copies of the fixture at once, at real time; returns each call's end lag in s. */
+    private static double[] runCalls(RunningService service, Fixture fixture, int calls) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(calls);
+        try {
+            List<Future<Double>> lags = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                lags.add(pool.submit(() -> {
+                    Simulator simulator = service.simulator();
+                    Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
+                    try (call) {
+                        call.connect().play(fixture.mulaw(), 1);
+                        call.stop();
+                    }
+                    long stopped = System.nanoTime();
+                    List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofMinutes(5));
+                    if (CallIT.utterances(events).isEmpty()) {
+                        throw new IllegalStateException("call " + call.callSid + " produced no transcript");
+                    }
+                    return (System.nanoTime() - stopped) / 1e9;
+                }));
+            }
+            double[] out = new double[calls];
+            for (int i = 0; i < calls; i++) {
+                out[i] = lags.get(i).get();
+            }
+            return out;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static long rssMb() throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024).findFirst().orElse(-1L);
+    }
+}
