@@ -58,7 +58,9 @@ final class CallWorker implements Transcriber.Session, Runnable {
                 TrackRecognizer track = tracks.computeIfAbsent(chunk.track(),
                         t -> new TrackRecognizer(model, callSid, t));
                 lastMs = Math.max(lastMs, chunk.timestampMs() + chunk.mulaw().length / 8);
-                deliver(track.accept(chunk.timestampMs(), MuLaw.decode(chunk.mulaw())));
+                List<Transcriber.Utterance> heard = track.accept(chunk.timestampMs(), MuLaw.decode(chunk.mulaw()));
+                activity(track.activity(chunk.timestampMs() + chunk.mulaw().length / 8));
+                deliver(heard);
             }
             List<Transcriber.Utterance> last = new ArrayList<>();
             for (TrackRecognizer track : tracks.values()) {
@@ -84,6 +86,14 @@ final class CallWorker implements Transcriber.Session, Runnable {
             } catch (RuntimeException e) {
                 log.error("call {}: listener failed on an utterance", callSid, e);
             }
+        }
+    }
+
+    private void activity(Transcriber.Activity activity) {
+        try {
+            listener.onActivity(activity);
+        } catch (RuntimeException e) {
+            log.error("call {}: listener failed on voice activity", callSid, e);
         }
     }
 

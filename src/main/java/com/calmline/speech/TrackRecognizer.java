@@ -28,9 +28,10 @@ final class TrackRecognizer implements AutoCloseable {
     private final VoiceActivity voice = new VoiceActivity();
     private final ArrayDeque<Frame> preroll = new ArrayDeque<>();
     private final Timeline timeline = new Timeline();
+    private final Prosody prosody = new Prosody();
+    private long lastVoiceEndMs = -1;
     private boolean feeding;
     private int silentFrames;
-    private long fedMs;
 
     TrackRecognizer(Model model, String callSid, String track) {
         this.callSid = callSid;
@@ -48,9 +49,20 @@ final class TrackRecognizer implements AutoCloseable {
         }
     }
 
+    /** Voice activity after the last accepted frame. */
+    Transcriber.Activity activity(long atMs) {
+        boolean speaking = voice.speaking();
+        return new Transcriber.Activity(track, atMs, speaking,
+                speaking || lastVoiceEndMs < 0 ? 0 : Math.max(0, atMs - lastVoiceEndMs));
+    }
+
     List<Transcriber.Utterance> accept(long streamMs, short[] pcm8k) {
         boolean speaking = voice.accept(pcm8k);
         long atMs = streamMs + pcm8k.length / 8;
+        if (voice.loud()) {
+            lastVoiceEndMs = atMs;
+        }
+        prosody.add(pcm8k, speaking);
         List<Transcriber.Utterance> out = new ArrayList<>(1);
         if (!feeding && !speaking) {
             preroll.addLast(new Frame(streamMs, pcm8k));
@@ -84,10 +96,6 @@ final class TrackRecognizer implements AutoCloseable {
         return utterance(recognizer.getFinalResult(), atMs);
     }
 
-    long fedMs() {
-        return fedMs;
-    }
-
     private void feed(long streamMs, short[] pcm8k, long atMs, List<Transcriber.Utterance> out) {
         short[] pcm16k = upsampler.process(pcm8k);
         byte[] bytes = new byte[pcm16k.length * 2];
@@ -96,7 +104,6 @@ final class TrackRecognizer implements AutoCloseable {
             bytes[2 * i + 1] = (byte) (pcm16k[i] >> 8);
         }
         timeline.fed(streamMs, pcm16k.length);
-        fedMs += pcm8k.length / 8;
         if (recognizer.acceptWaveForm(bytes, bytes.length)) {
             utterance(recognizer.getResult(), atMs).ifPresent(out::add);
         }
@@ -120,7 +127,8 @@ final class TrackRecognizer implements AutoCloseable {
         }
         long start = words.isEmpty() ? atMs : words.get(0).startMs();
         long end = words.isEmpty() ? atMs : words.get(words.size() - 1).endMs();
-        return Optional.of(new Transcriber.Utterance(callSid, track, text, start, end, atMs, List.copyOf(words)));
+        return Optional.of(new Transcriber.Utterance(callSid, track, text, start, end, atMs, List.copyOf(words),
+                prosody.takeVoice()));
     }
 
     @Override

@@ -24,13 +24,28 @@ public final class Transcriber implements AutoCloseable {
     public record Word(String word, long startMs, long endMs, double confidence) {
     }
 
+    /** How the speaker sounded: mean loudness (dBFS), median pitch (Hz) and its spread (semitones); NaN if unmeasured. */
+    public record Voice(double loudnessDb, double pitchHz, double pitchSpreadSemitones) {
+    }
+
     /** A finished stretch of speech; times are ms since the stream started, {@code atMs} when it was known. */
     public record Utterance(String callSid, String track, String text, long startMs, long endMs, long atMs,
-                            List<Word> words) {
+                            List<Word> words, Voice voice) {
+        public double seconds() {
+            return Math.max(0, endMs - startMs) / 1000.0;
+        }
+    }
+
+    /** Voice activity on a track after one 20 ms frame: whether the speaker is talking, and for how long not. */
+    public record Activity(String track, long atMs, boolean speaking, long silentMs) {
     }
 
     public interface Listener {
         void onUtterance(Utterance utterance);
+
+        /** Called for every frame, in stream order, before any utterance that frame completes. */
+        default void onActivity(Activity activity) {
+        }
 
         /** The call's audio is fully processed; {@code atMs} is the end of the last frame received. */
         void onEnd(long atMs);

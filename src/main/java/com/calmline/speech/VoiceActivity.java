@@ -42,6 +42,11 @@ final class VoiceActivity {
         return speaking;
     }
 
+    /** Whether the last frame itself was above the speech threshold (no hangover). */
+    boolean loud() {
+        return loudRun > 0;
+    }
+
     static double levelDb(short[] frame) {
         double sum = 0;
         for (short s : frame) {
