@@ -25,10 +25,11 @@ final class MediaStream {
         String callSid;
         Transcriber.Session audio;
         boolean ended;
-        long lastMediaMs;
+        volatile long lastMediaMs;
     }
 
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    private final Map<String, Call> byCallSid = new ConcurrentHashMap<>();
     private final Transcriber transcriber;
     private final Function<String, Transcriber.Listener> listeners;
     private final Store store;
@@ -89,6 +90,7 @@ final class MediaStream {
             return;
         }
         call.callSid = start.callSid();
+        byCallSid.put(start.callSid(), call);
         call.audio = transcriber.open(start.callSid(), listeners.apply(start.callSid()));
         store.updateCall(start.callSid(), Map.of("streamSid", start.streamSid(),
                 "streamStarted", Instant.now().toString()));
@@ -100,23 +102,42 @@ final class MediaStream {
             count(call.ended ? "after-stop" : "before-start");
             return;
         }
+        if (!media.track().equals("inbound")) {
+            // The outbound track is what the line says, which is known text; it is decoded once agents join.
+            count("outbound-not-decoded");
+            return;
+        }
         call.lastMediaMs = Math.max(call.lastMediaMs, media.timestampMs() + media.payload().length / 8);
         count(call.audio.offer(media.track(), media.timestampMs(), media.payload()) ? "accepted" : "backlog-full");
     }
 
     private void dtmf(Call call, MediaMessage.Dtmf dtmf) {
         if (call.callSid != null) {
-            store.appendEvent(call.callSid, "{\"type\":\"dtmf\",\"atMs\":" + call.lastMediaMs
-                    + ",\"digit\":\"" + dtmf.digit().replaceAll("[^0-9*#A-D]", "") + "\"}");
+            keyPressed(call.callSid, dtmf.digit());
         }
+    }
+
+    /**
+     * Records a key press, from the stream or from the Gather webhook, at the caller's audio position;
+     * -1 when the call's stream is on another instance and the position is unknown here.
+     */
+    void keyPressed(String callSid, String digits) {
+        Call call = byCallSid.get(callSid);
+        long atMs = call == null ? -1 : call.lastMediaMs;
+        store.appendEvent(callSid, "{\"type\":\"dtmf\",\"atMs\":" + atMs
+                + ",\"digit\":\"" + digits.replaceAll("[^0-9*#A-D]", "") + "\"}");
     }
 
     private void end(Call call) {
         if (call != null) {
             call.order.drain().forEach(m -> handle(call, m));
             finish(call);
+            if (call.callSid != null) {
+                byCallSid.remove(call.callSid);
+            }
         }
     }
+
 
     private void finish(Call call) {
         if (call.audio == null || call.ended) {
@@ -124,7 +145,7 @@ final class MediaStream {
         }
         call.ended = true;
         call.audio.finish();
-        store.updateCall(call.callSid, Map.of("state", "ENDED", "streamEnded", Instant.now().toString(),
+        store.updateCall(call.callSid, Map.of("streamEnded", Instant.now().toString(),
                 "duplicateFrames", Long.toString(call.order.duplicates()),
                 "skippedFrames", Long.toString(call.order.skipped())));
     }

@@ -25,7 +25,7 @@ public final class TwilioRoutes {
 
     private final RequestValidator validator;
     private final PublicUrls urls;
-    private final Twiml twiml;
+    private final TwimlBuilder twiml;
     private final String greeting;
     private final Store store;
     private final MediaStream media;
@@ -36,7 +36,7 @@ public final class TwilioRoutes {
                         MeterRegistry metrics) {
         this.validator = new RequestValidator(authToken);
         this.urls = new PublicUrls(publicBaseUrl);
-        this.twiml = new Twiml(listenSeconds);
+        this.twiml = new TwimlBuilder(listenSeconds);
         this.greeting = greeting;
         this.store = store;
         this.media = new MediaStream(transcriber, listeners, store, metrics);
@@ -77,8 +77,7 @@ public final class TwilioRoutes {
             throw new BadRequestResponse("CallSid is required");
         }
         if (!digits.isEmpty()) {
-            store.appendEvent(callSid, "{\"type\":\"dtmf\",\"digit\":\"" + digits.replaceAll("[^0-9*#]", "")
-                    + "\",\"atMs\":-1}");
+            media.keyPressed(callSid, digits);
         }
         ctx.contentType("application/xml").result(twiml.listen(urls.http(ctx, LISTEN)));
     }

@@ -1,6 +1,7 @@
 package com.calmline.telephony;
 
 import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Enqueue;
 import com.twilio.twiml.voice.Gather;
 import com.twilio.twiml.voice.Redirect;
 import com.twilio.twiml.voice.Say;
@@ -12,10 +13,10 @@ import com.twilio.twiml.voice.Stream;
  * it is still heard; then a DTMF-only Gather that redirects to itself keeps the call open and listening
  * while the audio goes to the media stream.
  */
-final class Twiml {
+final class TwimlBuilder {
     private final int listenSeconds;
 
-    Twiml(int listenSeconds) {
+    TwimlBuilder(int listenSeconds) {
         this.listenSeconds = listenSeconds;
     }
 
@@ -26,6 +27,21 @@ final class Twiml {
                 .say(new Say.Builder(greeting).build())
                 .gather(listening(listenUrl))
                 .redirect(new Redirect.Builder(listenUrl).build())
+                .build().toXml();
+    }
+
+    String sayThenListen(String text, String listenUrl) {
+        return new VoiceResponse.Builder()
+                .say(new Say.Builder(text).build())
+                .gather(listening(listenUrl))
+                .redirect(new Redirect.Builder(listenUrl).build())
+                .build().toXml();
+    }
+
+    String sayThenEnqueue(String text, String queue) {
+        return new VoiceResponse.Builder()
+                .say(new Say.Builder(text).build())
+                .enqueue(new Enqueue.Builder(queue).build())
                 .build().toXml();
     }
 

@@ -1,0 +1,89 @@
+package com.calmline.telephony;
+
+import com.twilio.exception.ApiConnectionException;
+import com.twilio.exception.ApiException;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.type.Twiml;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Speaks to and routes a live call by replacing its TwiML through Twilio's REST API
+ * ({@code POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json}). The media stream started by the
+ * greeting keeps running across updates. Without credentials (demo mode) it logs what it would send.
+ */
+public final class CallControl {
+    private static final Logger log = LoggerFactory.getLogger(CallControl.class);
+
+    public enum Delivery {
+        SENT, DEMO, CALL_ENDED, FAILED;
+
+        public String label() {
+            return name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    /** What was (or would have been) sent, and what became of it. */
+    public record Outcome(String twiml, Delivery delivery, String detail) {
+        public boolean heard() {
+            return delivery == Delivery.SENT || delivery == Delivery.DEMO;
+        }
+    }
+
+    private final Optional<TwilioRestClient> twilio;
+    private final String listenUrl;
+    private final TwimlBuilder twiml;
+
+    public CallControl(Optional<TwilioRestClient> twilio, String publicBaseUrl, int listenSeconds) {
+        this.twilio = twilio;
+        this.listenUrl = publicBaseUrl.replaceAll("/+$", "") + TwilioRoutes.LISTEN;
+        this.twiml = new TwimlBuilder(listenSeconds);
+    }
+
+    /** A REST client for the account; with {@code apiBaseUrl}, its requests go there instead of api.twilio.com. */
+    public static TwilioRestClient restClient(String accountSid, String authToken, Optional<String> apiBaseUrl) {
+        TwilioRestClient.Builder builder = new TwilioRestClient.Builder(accountSid, authToken);
+        apiBaseUrl.ifPresent(base -> builder.httpClient(new RedirectingHttpClient(base)));
+        return builder.build();
+    }
+
+    /** Says {@code text}, then goes back to listening. */
+    public Outcome say(String callSid, String text) {
+        return update(callSid, twiml.sayThenListen(text, listenUrl));
+    }
+
+    /** Says {@code text}, then puts the caller in {@code queue} for the next agent. */
+    public Outcome route(String callSid, String text, String queue) {
+        return update(callSid, twiml.sayThenEnqueue(text, queue));
+    }
+
+    /** Stops whatever the line is saying and listens. */
+    public Outcome listen(String callSid) {
+        return update(callSid, twiml.listen(listenUrl));
+    }
+
+    private Outcome update(String callSid, String xml) {
+        if (twilio.isEmpty()) {
+            log.info("DEMO: would update call {} with TwiML {}", callSid, xml);
+            return new Outcome(xml, Delivery.DEMO, "demo mode: not sent");
+        }
+        try {
+            Call.updater(callSid).setTwiml(new Twiml(xml)).update(twilio.get());
+            return new Outcome(xml, Delivery.SENT, "");
+        } catch (ApiException e) {
+            boolean gone = Integer.valueOf(404).equals(e.getStatusCode()) || Integer.valueOf(21220).equals(e.getCode());
+            log.warn("call {}: Twilio refused the TwiML update (HTTP {}, code {}): {}", callSid, e.getStatusCode(),
+                    e.getCode(), e.getMessage());
+            return new Outcome(xml, gone ? Delivery.CALL_ENDED : Delivery.FAILED,
+                    "HTTP " + e.getStatusCode() + " code " + e.getCode() + ": " + e.getMessage());
+        } catch (ApiConnectionException e) {
+            log.warn("call {}: Twilio unreachable for the TwiML update: {}", callSid, e.getMessage());
+            return new Outcome(xml, Delivery.FAILED, "unreachable: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("call {}: the TwiML update failed unexpectedly", callSid, e);
+            return new Outcome(xml, Delivery.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+}
