@@ -1,9 +1,13 @@
 package com.calmline.app;
 
+import com.calmline.conversation.VentingPolicy;
+import com.calmline.emotion.AngerMeter;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
+import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
+import com.twilio.http.TwilioRestClient;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.UnauthorizedResponse;
@@ -13,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
@@ -38,9 +43,13 @@ final class App implements AutoCloseable {
                 config.transcriptRetention());
         this.transcriber = Transcriber.load(config.voskModelDir(), config.callBacklogFrames());
         Transcripts transcripts = new Transcripts(store);
+        Optional<TwilioRestClient> rest = config.demoMode() ? Optional.empty() : Optional.of(CallControl.restClient(
+                config.twilioAccountSid().orElseThrow(), config.twilioAuthToken(), config.twilioApiBaseUrl()));
+        CallControl control = new CallControl(rest, config.baseUrl(), config.listenSeconds());
+        VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), AngerMeter.load(), control,
+                transcripts);
         TwilioRoutes twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
-                config.listenSeconds(), new Prompts(config.promptsDir()).text("greeting.txt"), store, transcriber,
-                transcripts::recorder, metrics);
+                config.listenSeconds(), policy.greeting(), store, transcriber, policy::forCall, metrics);
         this.server = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson());
             c.startup.showJavalinBanner = false;

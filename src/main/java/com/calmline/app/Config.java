@@ -1,5 +1,6 @@
 package com.calmline.app;
 
+import com.calmline.conversation.VentingPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,9 @@ record Config(
         Path promptsDir,
         int listenSeconds,
         int callBacklogFrames,
-        Optional<String> apiToken) {
+        Optional<String> apiToken,
+        Optional<String> twilioApiBaseUrl,
+        VentingPolicy.Settings venting) {
 
     /** Signs and checks requests when no real Twilio account is configured (demo mode). */
     static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";
@@ -41,7 +44,22 @@ record Config(
                 Path.of(env.getOrDefault("PROMPTS_DIR", "prompts")),
                 integer(env, "LISTEN_SECONDS", 30),
                 integer(env, "CALL_BACKLOG_FRAMES", 1500),
-                optional(env, "API_TOKEN"));
+                optional(env, "API_TOKEN"),
+                optional(env, "TWILIO_API_BASE_URL"),
+                new VentingPolicy.Settings(
+                        integer(env, "PAUSE_MS", 1000),
+                        integer(env, "ANGRY_PAUSE_MS", 1500),
+                        integer(env, "MAX_ACK_ROUNDS", 3),
+                        integer(env, "MAX_VENTING_SECONDS", 120),
+                        env.getOrDefault("ROUTE_QUEUE", "support")));
+    }
+
+    /** Where Twilio reaches us; required with real credentials, since TwiML sent by REST needs absolute URLs. */
+    String baseUrl() {
+        if (publicBaseUrl.isEmpty() && !demoMode()) {
+            throw new IllegalArgumentException("PUBLIC_BASE_URL is required when Twilio credentials are set");
+        }
+        return publicBaseUrl.orElse("http://localhost:" + port);
     }
 
     /** Without real Twilio credentials nothing is sent to Twilio; what would be sent is logged instead. */

@@ -1,5 +1,6 @@
 package com.calmline.app;
 
+import com.calmline.emotion.AngerMeter;
 import com.calmline.speech.PhoneAudio;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -12,7 +13,8 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar calmline.jar                 run the service (configured by environment variables)
                    java -jar calmline.jar simulate AUDIO [--url http://localhost:8080] [--speed N] [--json]
-                       AUDIO: WAV (16-bit PCM mono, 8 or 16 kHz) or raw 8 kHz μ-law (.ulaw)""";
+                       AUDIO: WAV (16-bit PCM mono, 8 or 16 kHz) or raw 8 kHz μ-law (.ulaw)
+                   java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger""";
 
     private Main() {
     }
@@ -29,6 +31,8 @@ public final class Main {
             }, "shutdown"));
         } else if (args[0].equals("simulate") && args.length >= 2) {
             System.exit(simulate(args));
+        } else if (args[0].equals("anger") && args.length == 2) {
+            AngerReport.print(Path.of(args[1]), AngerMeter.load(), System.out);
         } else {
             System.err.println(USAGE);
             System.exit(2);
@@ -53,7 +57,8 @@ public final class Main {
         }
         Config config = Config.fromEnv(System.getenv());
         byte[] mulaw = PhoneAudio.load(audio);
-        Simulator simulator = new Simulator(URI.create(url), config.twilioAuthToken(), config.apiToken());
+        Simulator simulator = new Simulator(URI.create(url), config.publicBaseUrl().orElse(url),
+                config.twilioAuthToken(), config.apiToken());
         Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
         try (call) {
             call.connect().play(mulaw, speed);

@@ -38,12 +38,18 @@ final class Simulator {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final URI base;
+    private final String signingBase;
     private final String authToken;
     private final Optional<String> apiToken;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Simulator(URI base, String authToken, Optional<String> apiToken) {
+    /**
+     * @param base        where the service is reached
+     * @param signingBase the service's public base URL, which Twilio signs (differs from {@code base} behind a proxy)
+     */
+    Simulator(URI base, String signingBase, String authToken, Optional<String> apiToken) {
         this.base = URI.create(base.toString().replaceAll("/+$", ""));
+        this.signingBase = signingBase.replaceAll("/+$", "");
         this.authToken = authToken;
         this.apiToken = apiToken;
     }
@@ -77,14 +83,13 @@ final class Simulator {
     }
 
     HttpResponse<String> post(String path, Map<String, String> form) throws IOException, InterruptedException {
-        String url = base + path;
         StringBuilder body = new StringBuilder();
         form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
                 .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Twilio-Signature", TwilioSignature.sign(authToken, url, form))
+                .header("X-Twilio-Signature", TwilioSignature.sign(authToken, signingBase + path, form))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
@@ -134,11 +139,16 @@ final class Simulator {
             this.twiml = twiml;
         }
 
-        /** Opens the WebSocket with a valid signature and sends {@code connected} and {@code start}. */
+        /**
+         * Opens the WebSocket the TwiML named, signed for that URL as Twilio signs it, but connected to where the
+         * service actually is, and sends {@code connected} and {@code start}.
+         */
         Call connect() {
+            URI named = URI.create(streamUrl);
+            URI actual = URI.create(base.toString().replaceFirst("^http", "ws") + named.getRawPath());
             socket = http.newWebSocketBuilder()
                     .header("X-Twilio-Signature", TwilioSignature.sign(authToken, streamUrl, Map.of()))
-                    .buildAsync(URI.create(streamUrl), new WebSocket.Listener() {
+                    .buildAsync(actual, new WebSocket.Listener() {
                         @Override
                         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                             ws.request(1);

@@ -26,29 +26,50 @@ public final class Transcripts {
         this.store = store;
     }
 
-    /** Records one call's utterances as they are recognised, and its end once all audio is processed. */
-    public Transcriber.Listener recorder(String callSid) {
-        return new Transcriber.Listener() {
-            @Override
-            public void onUtterance(Transcriber.Utterance u) {
-                ObjectNode utterance = JSON.createObjectNode()
-                        .put("track", u.track()).put("startMs", u.startMs()).put("endMs", u.endMs())
-                        .put("text", u.text());
-                ArrayNode words = utterance.putArray("words");
-                u.words().forEach(w -> words.addObject().put("word", w.word()).put("startMs", w.startMs())
-                        .put("endMs", w.endMs()).put("confidence", w.confidence()));
-                ObjectNode event = JSON.createObjectNode().put("type", "utterance").put("atMs", u.atMs())
-                        .put("track", u.track()).put("text", u.text())
-                        .put("startMs", u.startMs()).put("endMs", u.endMs());
-                store.appendUtterance(callSid, utterance.toString(), event.toString());
-            }
+    /** A caller (or agent) utterance, with how angry it sounded, into the transcript and the event stream. */
+    public void utterance(Transcriber.Utterance u, double anger, String angerLevel) {
+        ObjectNode utterance = JSON.createObjectNode()
+                .put("track", u.track()).put("startMs", u.startMs()).put("endMs", u.endMs())
+                .put("text", u.text()).put("anger", round(anger)).put("angerLevel", angerLevel);
+        ArrayNode words = utterance.putArray("words");
+        u.words().forEach(w -> words.addObject().put("word", w.word()).put("startMs", w.startMs())
+                .put("endMs", w.endMs()).put("confidence", w.confidence()));
+        ObjectNode event = JSON.createObjectNode().put("type", "utterance").put("atMs", u.atMs())
+                .put("track", u.track()).put("text", u.text()).put("startMs", u.startMs()).put("endMs", u.endMs())
+                .put("anger", round(anger)).put("angerLevel", angerLevel);
+        store.appendUtterance(u.callSid(), utterance.toString(), event.toString());
+    }
 
-            @Override
-            public void onEnd(long atMs) {
-                store.appendEvent(callSid, JSON.createObjectNode().put("type", "end").put("atMs", atMs)
-                        .put("callSid", callSid).toString());
-            }
-        };
+    /** What the line itself said: known text, so it is recorded rather than transcribed. */
+    public void line(String callSid, long atMs, String text) {
+        store.appendUtterance(callSid, JSON.createObjectNode().put("track", "line").put("startMs", atMs)
+                .put("endMs", atMs).put("text", text).toString(), null);
+    }
+
+    /** Any other event of the call; it must carry {@code type} and {@code atMs}. */
+    public void event(String callSid, ObjectNode event) {
+        if (!event.hasNonNull("type") || !event.hasNonNull("atMs")) {
+            throw new IllegalArgumentException("an event needs type and atMs: " + event);
+        }
+        store.appendEvent(callSid, event.toString());
+    }
+
+    public void updateCall(String callSid, Map<String, String> fields) {
+        store.updateCall(callSid, fields);
+    }
+
+    /** The last event of every call: all its audio has been processed. */
+    public void end(String callSid, long atMs) {
+        event(callSid, JSON.createObjectNode().put("type", "end").put("atMs", atMs).put("callSid", callSid));
+    }
+
+    /** A new event of {@code type} at {@code atMs}, to fill in and pass to {@link #event}. */
+    public static ObjectNode newEvent(String type, long atMs) {
+        return JSON.createObjectNode().put("type", type).put("atMs", atMs);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     public void register(RoutesConfig routes) {

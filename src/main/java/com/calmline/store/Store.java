@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,12 +63,17 @@ public final class Store implements AutoCloseable {
         submit(List.of(new Write.Hash(callKey(callSid), fields)));
     }
 
-    /** Appends an utterance to the call's transcript and the matching event to its event stream. */
+    /** Appends an utterance to the call's transcript and, unless null, the matching event to its event stream. */
     public void appendUtterance(String callSid, String utteranceJson, String eventJson) {
         String utterances = callKey(callSid) + ":utterances";
         String events = callKey(callSid) + ":events";
-        submit(List.of(new Write.Append(utterances, utteranceJson), new Write.Expire(utterances, retentionSeconds),
-                new Write.Append(events, eventJson), new Write.Expire(events, retentionSeconds)));
+        List<Write> batch = new ArrayList<>(List.of(new Write.Append(utterances, utteranceJson),
+                new Write.Expire(utterances, retentionSeconds)));
+        if (eventJson != null) {
+            batch.add(new Write.Append(events, eventJson));
+            batch.add(new Write.Expire(events, retentionSeconds));
+        }
+        submit(batch);
     }
 
     public void appendEvent(String callSid, String eventJson) {

@@ -144,6 +144,26 @@ class CallIT {
     }
 
     @Test
+    void aKeyPressDuringTheCallIsRecordedAtTheCallersAudioPosition() throws Exception {
+        Fixture fixture = Fixture.load("delivery-late");
+        Simulator simulator = service.simulator();
+        Simulator.Call call = simulator.dial("+15555550100", "+15555550199").connect();
+        call.play(Arrays.copyOfRange(fixture.mulaw(), 0, 8000 * 2), 8);
+        HttpResponse<String> gather = simulator.post("/twilio/listen",
+                Map.of("CallSid", call.callSid, "Digits", "1", "AccountSid", Simulator.newSid("AC")));
+        call.play(Arrays.copyOfRange(fixture.mulaw(), 8000 * 2, fixture.mulaw().length), 8);
+        call.stop();
+        call.close();
+        List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofSeconds(60));
+
+        assertEquals(200, gather.statusCode());
+        assertTrue(gather.body().contains("<Gather") && !gather.body().contains("<Stream"), gather.body());
+        JsonNode key = events.stream().filter(e -> e.path("type").asText().equals("dtmf")).findFirst().orElseThrow();
+        assertEquals("1", key.path("digit").asText());
+        assertEquals(2000, key.path("atMs").asLong(), "pressed after two seconds of the caller's audio");
+    }
+
+    @Test
     void healthReportsRedisAndModel() throws Exception {
         String health = get("/health");
         assertTrue(health.contains("\"redis\":\"UP\""), health);

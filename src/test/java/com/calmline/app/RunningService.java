@@ -31,7 +31,8 @@ final class RunningService implements AutoCloseable {
     }
 
     Simulator simulator() {
-        return new Simulator(url(), config.twilioAuthToken(), config.apiToken());
+        return new Simulator(url(), config.publicBaseUrl().orElse(url().toString()), config.twilioAuthToken(),
+                config.apiToken());
     }
 
     @Override
