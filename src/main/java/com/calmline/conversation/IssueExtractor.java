@@ -25,7 +25,10 @@ final class IssueExtractor {
     /** Speech comes without punctuation: a new subject is where a new clause most likely starts. */
     private static final Set<String> SUBJECTS = Set.of("i", "i'm", "im", "nobody", "they", "we", "it's", "its",
             "that's", "thats", "there's", "theres");
-    private static final Set<String> SUBJECT_THEN_IS = Set.of("this", "it", "that", "there");
+    private static final Set<String> PRONOUN_SUBJECTS = Set.of("this", "it", "that", "there");
+    private static final Set<String> VERBS = Set.of("is", "was", "works", "worked", "keeps", "kept", "has", "had",
+            "does", "doesnt", "doesn't", "did", "didnt", "didn't", "still", "never", "always", "just", "stopped",
+            "says", "said", "won't", "wont", "isnt", "isn't", "wasnt", "wasn't");
     private static final Set<String> DANGLING = Set.of("for", "to", "and", "the", "a", "an", "of", "with", "my",
             "your", "in", "on", "at", "from", "by", "this", "that", "about");
     private static final Set<String> FILLERS = Set.of("well", "so", "and", "but", "look", "listen", "okay", "ok",
@@ -100,7 +103,7 @@ final class IssueExtractor {
         for (int i = 0; i < words.length; i++) {
             String w = words[i];
             boolean newSubject = SUBJECTS.contains(w)
-                    || (SUBJECT_THEN_IS.contains(w) && i + 1 < words.length && words[i + 1].equals("is"));
+                    || (PRONOUN_SUBJECTS.contains(w) && i + 1 < words.length && VERBS.contains(words[i + 1]));
             if ((JOINERS.contains(w) || newSubject) && current.size() >= 3) {
                 clauses.add(current);
                 current = new ArrayList<>();

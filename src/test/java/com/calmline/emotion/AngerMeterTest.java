@@ -1,0 +1,102 @@
+package com.calmline.emotion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.calmline.speech.Transcriber;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AngerMeterTest {
+    private final AngerMeter meter = AngerMeter.load();
+
+    private double score(String text) {
+        return meter.text(text).value();
+    }
+
+    @Test
+    void angerCuesRaiseTheScoreAndThanksLowerIt() {
+        assertTrue(score("this is absolutely ridiculous i want to cancel my account") >= 0.5);
+        assertEquals(AngerMeter.Level.CALM, meter.text("okay thank you that helps a lot").level());
+        assertTrue(score("i have a question about my bill") < 0.3);
+    }
+
+    @Test
+    void negationTurnsACueAround() {
+        assertTrue(score("i am not angry just confused about this charge") < score("i am angry about this charge"));
+        assertTrue(score("i am not happy with this at all") > score("i am happy with this"));
+        assertTrue(meter.text("i am not happy with this at all").cues().contains("not happy"));
+    }
+
+    @Test
+    void intensifiersScaleTheCueTheyPrecede() {
+        assertTrue(score("i am absolutely furious") > score("i am furious"));
+        assertTrue(score("i am so tired of this") > score("i am tired of this"));
+    }
+
+    @Test
+    void repetitionAbsolutesAndThreatsEachCount() {
+        double plain = score("i called about my refund");
+        assertTrue(score("this is the third time i called about my refund") > plain);
+        assertTrue(score("nobody ever calls me back about my refund") > plain);
+        assertTrue(score("i called about my refund and i will cancel") > plain);
+    }
+
+    @Test
+    void repeatingTheSameCueCountsLessEachTime() {
+        double once = score("ridiculous");
+        double twice = score("ridiculous ridiculous");
+        double thrice = score("ridiculous ridiculous ridiculous");
+        assertTrue(twice - once > thrice - twice, "diminishing: " + once + " " + twice + " " + thrice);
+    }
+
+    @Test
+    void theTrendFollowsTurnsAndVentingTimeAddsUp() {
+        AngerMeter.Caller caller = meter.caller();
+        caller.hear(utterance("this is ridiculous nobody ever calls me back and i will cancel", 0, 4000));
+        caller.endTurn();
+        caller.hear(utterance("i am absolutely furious this is the third time", 5000, 8000));
+        caller.endTurn();
+        assertEquals(AngerMeter.Trend.STEADY, caller.trend(), "both turns angry");
+        caller.hear(utterance("okay thank you i appreciate that", 9000, 11000));
+        caller.endTurn();
+        assertEquals(AngerMeter.Trend.CALMING, caller.trend());
+        assertEquals(7.0, caller.ventingSeconds(), 0.01, "only the angry utterances count as venting");
+        assertTrue(caller.peak() >= 0.5);
+        assertTrue(caller.level() < caller.peak());
+    }
+
+    @Test
+    void aLouderHigherVoiceThanTheCallersOwnStartAddsEvidence() {
+        String words = "i need this sorted out";
+        AngerMeter.Caller steady = meter.caller();
+        steady.hear(voiced(words, -30, 120));
+        double calmVoice = steady.hear(voiced(words, -30, 120)).value();
+        AngerMeter.Caller raised = meter.caller();
+        raised.hear(voiced(words, -30, 120));
+        double raisedVoice = raised.hear(voiced(words, -20, 180)).value();
+        assertTrue(raisedVoice > calmVoice, calmVoice + " vs " + raisedVoice);
+        assertTrue(raisedVoice < 0.5, "the voice alone does not make a caller angry: " + raisedVoice);
+    }
+
+    private static Transcriber.Utterance utterance(String text, long startMs, long endMs) {
+        return new Transcriber.Utterance("CAtest", "inbound", text, startMs, endMs, endMs, words(text, startMs, endMs),
+                new Transcriber.Voice(Double.NaN, Double.NaN, Double.NaN));
+    }
+
+    private static Transcriber.Utterance voiced(String text, double db, double hz) {
+        return new Transcriber.Utterance("CAtest", "inbound", text, 0, 2000, 2000, words(text, 0, 2000),
+                new Transcriber.Voice(db, hz, 2));
+    }
+
+    private static List<Transcriber.Word> words(String text, long startMs, long endMs) {
+        String[] w = text.split(" ");
+        List<Transcriber.Word> out = new ArrayList<>();
+        long step = (endMs - startMs) / w.length;
+        for (int i = 0; i < w.length; i++) {
+            out.add(new Transcriber.Word(w[i], startMs + i * step, startMs + (i + 1) * step, 1));
+        }
+        return out;
+    }
+}
