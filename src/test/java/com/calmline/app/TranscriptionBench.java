@@ -2,6 +2,10 @@ package com.calmline.app;
 
 import com.calmline.speech.Transcriber;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,13 +24,76 @@ import java.util.concurrent.Future;
  */
 public final class TranscriptionBench {
     private static final double MAX_LAG_SECONDS = 2.0;
+    /** A decision at atMs is made on the frame that ends there, which the simulator sent 20 ms of audio earlier. */
+    private static final long FRAME_MS = 20;
 
     public static void main(String[] args) throws Exception {
         Fixture fixture = Fixture.load("refund-angry");
         System.out.printf("cores: %d, fixture %s: %.1f s of audio%n", Runtime.getRuntime().availableProcessors(),
                 fixture.name(), fixture.durationMs() / 1000.0);
         realTimeFactor(fixture);
+        decisionLatency();
         concurrentCalls(fixture);
+    }
+
+    /**
+     * Audio-time delay from the caller falling silent to each prompt (the pause threshold, by design), and the
+     * wall-clock lag from the frame that completed the pause leaving the simulator to Twilio (WireMock)
+     * receiving the REST update, with calls streamed at real time.
+     */
+    private static void decisionLatency() throws Exception {
+        WireMockServer twilio = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        twilio.start();
+        String account = "AC" + "2".repeat(32);
+        twilio.stubFor(WireMock.post(WireMock.urlPathMatching("/2010-04-01/Accounts/.*/Calls/.*\\.json"))
+                .willReturn(WireMock.okJson("{\"status\":\"in-progress\"}")));
+        List<Long> silenceToDecision = new ArrayList<>();
+        List<Long> processingLag = new ArrayList<>();
+        try (RunningService service = RunningService.start(Map.of("DATA_DIR", Files.createTempDirectory("calmline-bench")
+                .toString(), "TWILIO_ACCOUNT_SID", account, "TWILIO_AUTH_TOKEN", "bench-token",
+                "TWILIO_API_BASE_URL", twilio.baseUrl(), "PUBLIC_BASE_URL", "https://calmline.example.com"))) {
+            for (String name : List.of("refund-angry", "billing-calm", "internet-down")) {
+                Fixture fixture = Fixture.load(name);
+                Simulator simulator = service.simulator();
+                Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
+                long startedAt;
+                try (call) {
+                    call.connect();
+                    startedAt = System.currentTimeMillis();
+                    call.play(fixture.mulaw(), 1);
+                    call.stop();
+                }
+                List<JsonNode> decisions = simulator.awaitEnd(call.callSid, Duration.ofMinutes(2)).stream()
+                        .filter(e -> e.path("type").asText().equals("decision") && !e.path("action").asText().equals("wait"))
+                        .toList();
+                List<LoggedRequest> sent = twilio.findAll(WireMock.postRequestedFor(
+                        WireMock.urlPathMatching(".*/Calls/" + call.callSid + "\\.json")));
+                for (JsonNode d : decisions) {
+                    long at = d.path("atMs").asLong();
+                    long silentSince = fixture.sentences().stream().mapToLong(Fixture.Sentence::endMs)
+                            .filter(e -> e < at).max().orElse(0);
+                    silenceToDecision.add(at - silentSince);
+                    String twiml = d.path("twiml").asText();
+                    sent.stream().filter(r -> java.net.URLDecoder.decode(r.getBodyAsString(),
+                                    java.nio.charset.StandardCharsets.UTF_8).contains(twiml.substring(twiml.indexOf("<Say>"))))
+                            .findFirst().ifPresent(r -> processingLag.add(
+                                    r.getLoggedDate().getTime() - (startedAt + at - FRAME_MS)));
+                }
+            }
+        } finally {
+            twilio.stop();
+        }
+        System.out.printf("prompts: %d; caller silent -> decision (audio time): median %d ms, max %d ms; "
+                + "frame sent -> REST update at Twilio (wall clock): median %d ms, max %d ms%n", silenceToDecision.size(),
+                median(silenceToDecision), max(silenceToDecision), median(processingLag), max(processingLag));
+    }
+
+    private static long median(List<Long> values) {
+        return values.isEmpty() ? -1 : values.stream().sorted().toList().get(values.size() / 2);
+    }
+
+    private static long max(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).max().orElse(-1);
     }
 
     private static void realTimeFactor(Fixture fixture) throws Exception {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ class VentingIT {
     void anAngryCallerIsHeardOutAcknowledgedInTheirWordsAndRoutedOnceCalmer() throws Exception {
         Fixture fixture = Fixture.load("refund-angry");
         Simulator.Call call = dial();
-        answerUpdates(call, 200);
+        answerUpdates(call, updated(call));
         List<JsonNode> events = play(call, fixture);
         List<JsonNode> decisions = decisions(events);
         JsonNode summary = only(events, "summary");
@@ -124,7 +125,7 @@ class VentingIT {
     void aCalmCallerWithAClearIssueIsRoutedWithoutAcknowledgementRounds() throws Exception {
         Fixture fixture = Fixture.load("billing-calm");
         Simulator.Call call = dial();
-        answerUpdates(call, 200);
+        answerUpdates(call, updated(call));
         List<JsonNode> events = play(call, fixture);
         List<JsonNode> decisions = decisions(events);
         printDelays(fixture, decisions);
@@ -142,9 +143,7 @@ class VentingIT {
     @Test
     void aCallThatAlreadyEndedAtTwilioStopsThePolicyCleanly() throws Exception {
         Simulator.Call call = dial();
-        twilio.stubFor(post(urlPathEqualTo(callPath(call))).willReturn(aResponse().withStatus(404)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\":20404,\"message\":\"The requested resource was not found\",\"status\":404}")));
+        answerUpdates(call, twilioError(404, 20404, "The requested resource was not found"));
         List<JsonNode> events = play(call, Fixture.load("refund-angry"));
         List<JsonNode> decisions = decisions(events);
 
@@ -160,9 +159,7 @@ class VentingIT {
     @Test
     void aTwilioServerErrorIsLoggedAndTheStateStaysWhatTheCallerHeard() throws Exception {
         Simulator.Call call = dial();
-        twilio.stubFor(post(urlPathEqualTo(callPath(call))).willReturn(aResponse().withStatus(500)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":500}")));
+        answerUpdates(call, twilioError(500, 20500, "Internal Server Error"));
         List<JsonNode> events = play(call, Fixture.load("refund-angry"));
         List<JsonNode> decisions = decisions(events);
 
@@ -193,10 +190,19 @@ class VentingIT {
         return service.simulator().awaitEnd(call.callSid, Duration.ofSeconds(90));
     }
 
-    private static void answerUpdates(Simulator.Call call, int status) {
-        twilio.stubFor(post(urlPathEqualTo(callPath(call))).willReturn(okJson(
-                "{\"sid\":\"" + call.callSid + "\",\"account_sid\":\"" + ACCOUNT + "\",\"status\":\"in-progress\"}")
-                .withStatus(status)));
+    private static void answerUpdates(Simulator.Call call, ResponseDefinitionBuilder response) {
+        twilio.stubFor(post(urlPathEqualTo(callPath(call))).willReturn(response));
+    }
+
+    private static ResponseDefinitionBuilder updated(Simulator.Call call) {
+        return okJson("{\"sid\":\"" + call.callSid + "\",\"account_sid\":\"" + ACCOUNT
+                + "\",\"status\":\"in-progress\"}");
+    }
+
+    /** An error as Twilio's REST API reports one. */
+    private static ResponseDefinitionBuilder twilioError(int status, int code, String message) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"code\":" + code + ",\"message\":\"" + message + "\",\"status\":" + status + "}");
     }
 
     private static String callPath(Simulator.Call call) {
