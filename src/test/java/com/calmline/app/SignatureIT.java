@@ -21,12 +21,15 @@ import org.junit.jupiter.api.Test;
 /** Only Twilio, holding the account's auth token, may drive the line: webhooks and the media socket. */
 class SignatureIT {
     private static final String TOKEN = "it-auth-token-0123456789abcdef";
+    /** Where Twilio reaches the line (a proxy in front of it); Twilio signs this URL, not the local one. */
+    private static final String PUBLIC = "https://support.example.test";
     private static RunningService service;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        service = RunningService.start(Map.of("TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32), "TWILIO_AUTH_TOKEN", TOKEN));
+        service = RunningService.start(Map.of("TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32), "TWILIO_AUTH_TOKEN", TOKEN,
+                "PUBLIC_BASE_URL", PUBLIC));
     }
 
     @AfterAll
@@ -41,7 +44,7 @@ class SignatureIT {
         String twiml = response.body();
         assertTrue(twiml.contains("<Start><Stream"), twiml);
         assertTrue(twiml.contains("track=\"both_tracks\""), twiml);
-        assertTrue(twiml.contains("url=\"ws://localhost:" + service.app.port() + "/twilio/media\""), twiml);
+        assertTrue(twiml.contains("url=\"wss://support.example.test/twilio/media\""), twiml);
         assertTrue(twiml.contains("<Say>Thank you for calling."), twiml);
         assertTrue(twiml.contains("<Gather") && twiml.contains("input=\"dtmf\""), twiml);
         assertTrue(twiml.indexOf("<Start>") < twiml.indexOf("<Say>"), "the stream starts before the greeting");
@@ -66,23 +69,36 @@ class SignatureIT {
     }
 
     @Test
-    void theListenWebhookIsCheckedToo() throws Exception {
-        String url = service.url() + "/twilio/listen";
+    void aSignatureOverTheLocalAddressInsteadOfThePublicOneIsForbidden() throws Exception {
         Map<String, String> form = form();
-        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(url))
+        String local = service.url() + "/twilio/voice";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(local))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Twilio-Signature", TwilioSignature.sign("wrong", url, form))
+                .header("X-Twilio-Signature", TwilioSignature.sign(TOKEN, local, form))
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, response.statusCode());
+    }
+
+    @Test
+    void theListenWebhookIsCheckedToo() throws Exception {
+        String signed = PUBLIC + "/twilio/listen";
+        Map<String, String> form = form();
+        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/twilio/listen"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Twilio-Signature", TwilioSignature.sign("wrong", signed, form))
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, forged.statusCode());
     }
 
     @Test
     void theMediaSocketUpgradeNeedsAValidSignature() throws Exception {
-        String streamUrl = "ws://localhost:" + service.app.port() + "/twilio/media";
-        assertEquals(403, upgradeStatus(streamUrl, null));
-        assertEquals(403, upgradeStatus(streamUrl, TwilioSignature.sign("wrong-token", streamUrl, Map.of())));
-        assertEquals(403, upgradeStatus(streamUrl, TwilioSignature.sign(TOKEN, streamUrl + "x", Map.of())));
-        assertEquals(101, upgradeStatus(streamUrl, TwilioSignature.sign(TOKEN, streamUrl, Map.of())));
+        String local = "ws://localhost:" + service.app.port() + "/twilio/media";
+        String signed = "wss://support.example.test/twilio/media";
+        assertEquals(403, upgradeStatus(local, null));
+        assertEquals(403, upgradeStatus(local, TwilioSignature.sign("wrong-token", signed, Map.of())));
+        assertEquals(403, upgradeStatus(local, TwilioSignature.sign(TOKEN, signed + "x", Map.of())));
+        assertEquals(403, upgradeStatus(local, TwilioSignature.sign(TOKEN, local, Map.of())));
+        assertEquals(101, upgradeStatus(local, TwilioSignature.sign(TOKEN, signed, Map.of())));
     }
 
     private int upgradeStatus(String url, String signature) {
@@ -102,7 +118,7 @@ class SignatureIT {
 
     private HttpResponse<String> postVoice(Map<String, String> form, String token, boolean tamper) throws Exception {
         String url = service.url() + "/twilio/voice";
-        String signature = TwilioSignature.sign(token, url, form);
+        String signature = TwilioSignature.sign(token, PUBLIC + "/twilio/voice", form);
         Map<String, String> sent = new LinkedHashMap<>(form);
         if (tamper) {
             sent.put("From", "+15555550666");

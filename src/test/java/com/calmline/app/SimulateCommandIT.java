@@ -31,8 +31,10 @@ class SimulateCommandIT {
 
     @Test
     void jsonOutputIsOneEventPerLineEndingWithEnd() throws Exception {
-        Fixture fixture = Fixture.load("delivery-late");
-        List<String> lines = run("simulate", Fixture.path("delivery-late.wav").toString(),
+        // Not delivery-late: its flite voice (kal16) costs ~25 % WER even fed to Vosk straight from the
+        // 16 kHz source, so it measures the voice, not this path. The benchmark reports every fixture.
+        Fixture fixture = Fixture.load("internet-down");
+        List<String> lines = run("simulate", Fixture.path("internet-down.wav").toString(),
                 "--url", service.url().toString(), "--speed", "8", "--json");
 
         ObjectMapper json = new ObjectMapper();
