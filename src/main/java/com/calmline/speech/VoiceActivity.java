@@ -4,6 +4,11 @@ package com.calmline.speech;
  * Energy voice-activity detection on 20 ms frames with an adaptive noise floor, so a noisy line and a
  * quiet one are judged against themselves. It decides what audio is worth Vosk's CPU: speech plus a
  * short pre-roll and hangover, never long silences.
+ * <p>
+ * The floor follows quiet frames, and is also lifted to the quietest frame of the last few seconds
+ * (minimum statistics): otherwise a line that turns noisy more than the margin above the floor would be
+ * judged speech forever, since loud frames never moved it. Speech always dips between words, so a
+ * talking caller's window minimum stays near the real background.
  */
 final class VoiceActivity {
     static final int FRAME_MS = 20;
@@ -12,11 +17,14 @@ final class VoiceActivity {
     private static final double FLOOR_MIN_DB = -75;
     private static final int ONSET_FRAMES = 2;
     private static final int HANGOVER_FRAMES = 10;
+    private static final int MINIMUM_WINDOW_FRAMES = 150;
 
     private double floorDb = -60;
     private int loudRun;
     private int quietRun = Integer.MAX_VALUE / 2;
     private boolean speaking;
+    private final double[] recentDb = new double[MINIMUM_WINDOW_FRAMES];
+    private int recentFrames;
 
     /** Consumes one frame of 8 kHz PCM; returns whether the caller is speaking after it. */
     boolean accept(short[] frame) {
@@ -30,12 +38,26 @@ final class VoiceActivity {
             quietRun++;
             floorDb = Math.max(FLOOR_MIN_DB, db < floorDb ? 0.7 * floorDb + 0.3 * db : 0.98 * floorDb + 0.02 * db);
         }
+        floorDb = Math.max(floorDb, recentMinimum(db));
         if (!speaking && loudRun >= ONSET_FRAMES) {
             speaking = true;
         } else if (speaking && quietRun >= HANGOVER_FRAMES) {
             speaking = false;
         }
         return speaking;
+    }
+
+    /** The quietest of the last window of frames, once a whole window has been heard; else -infinity. */
+    private double recentMinimum(double db) {
+        recentDb[recentFrames++ % MINIMUM_WINDOW_FRAMES] = db;
+        if (recentFrames < MINIMUM_WINDOW_FRAMES) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double min = Double.POSITIVE_INFINITY;
+        for (double d : recentDb) {
+            min = Math.min(min, d);
+        }
+        return min;
     }
 
     boolean speaking() {

@@ -1,0 +1,121 @@
+package com.calmline.telephony;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/** TwimlBuilder's documents, read back with a DOM parser. */
+class TwimlTest {
+    private static final String STREAM_URL = "wss://line.example.com/twilio/media?token=a1&region=eu";
+    private static final String LISTEN_URL = "https://line.example.com/twilio/listen?call=CA1&step=2";
+    private static final String GREETING = "Hello, you've reached Calmline. Take your time & tell us <everything>.";
+
+    private static Element response(String xml) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        Document doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        Element root = doc.getDocumentElement();
+        assertEquals("Response", root.getTagName());
+        return root;
+    }
+
+    private static List<Element> children(Element parent) {
+        List<Element> out = new ArrayList<>();
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n.getNodeType() == Node.ELEMENT_NODE) {
+                out.add((Element) n);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> names(List<Element> elements) {
+        return elements.stream().map(Element::getTagName).toList();
+    }
+
+    private static void assertListeningGather(Element gather, int timeoutSeconds, String listenUrl) {
+        assertEquals("Gather", gather.getTagName());
+        assertEquals("dtmf", gather.getAttribute("input"));
+        assertEquals("1", gather.getAttribute("numDigits"));
+        assertEquals(String.valueOf(timeoutSeconds), gather.getAttribute("timeout"));
+        assertEquals(listenUrl, gather.getAttribute("action"));
+        // On a timeout without a key press Twilio must fall through to the Redirect, not post an empty result.
+        assertNotEquals("true", gather.getAttribute("actionOnEmptyResult"));
+        // Nothing is said inside the Gather: the line stays quiet while the caller talks.
+        assertEquals(List.of(), children(gather));
+    }
+
+    private static void assertRedirect(Element redirect, String listenUrl) {
+        assertEquals("Redirect", redirect.getTagName());
+        assertEquals(listenUrl, redirect.getTextContent().trim());
+    }
+
+    @Test
+    void greetingStartsTheStreamBeforeSpeakingThenListens() throws Exception {
+        Element root = response(new TwimlBuilder(30).greeting(STREAM_URL, GREETING, LISTEN_URL));
+        List<Element> verbs = children(root);
+        assertEquals(List.of("Start", "Say", "Gather", "Redirect"), names(verbs));
+
+        List<Element> started = children(verbs.get(0));
+        assertEquals(List.of("Stream"), names(started));
+        Element stream = started.get(0);
+        assertEquals(STREAM_URL, stream.getAttribute("url"));
+        assertEquals("both_tracks", stream.getAttribute("track"));
+
+        assertEquals(GREETING, verbs.get(1).getTextContent());
+        assertListeningGather(verbs.get(2), 30, LISTEN_URL);
+        assertRedirect(verbs.get(3), LISTEN_URL);
+    }
+
+    @Test
+    void gatherTimeoutComesFromTheConstructor() throws Exception {
+        Element root = response(new TwimlBuilder(7).greeting(STREAM_URL, GREETING, LISTEN_URL));
+        assertListeningGather(children(root).get(2), 7, LISTEN_URL);
+        Element listen = response(new TwimlBuilder(45).listen(LISTEN_URL));
+        assertListeningGather(children(listen).get(0), 45, LISTEN_URL);
+    }
+
+    @Test
+    void listenKeepsListeningWithoutStartingTheStreamAgain() throws Exception {
+        Element root = response(new TwimlBuilder(30).listen(LISTEN_URL));
+        List<Element> verbs = children(root);
+        assertEquals(List.of("Gather", "Redirect"), names(verbs));
+        assertListeningGather(verbs.get(0), 30, LISTEN_URL);
+        assertRedirect(verbs.get(1), LISTEN_URL);
+        assertEquals(0, root.getElementsByTagName("Stream").getLength());
+        assertEquals(0, root.getElementsByTagName("Start").getLength());
+    }
+
+    @Test
+    void sayThenListenSpeaksAndKeepsListeningWithoutAStream() throws Exception {
+        String text = "I hear you. Tell me more about the bill.";
+        Element root = response(new TwimlBuilder(30).sayThenListen(text, LISTEN_URL));
+        List<Element> verbs = children(root);
+        assertEquals(List.of("Say", "Gather", "Redirect"), names(verbs));
+        assertEquals(text, verbs.get(0).getTextContent());
+        assertListeningGather(verbs.get(1), 30, LISTEN_URL);
+        assertRedirect(verbs.get(2), LISTEN_URL);
+        assertEquals(0, root.getElementsByTagName("Stream").getLength());
+    }
+
+    @Test
+    void sayThenEnqueueHandsTheCallToTheQueue() throws Exception {
+        String text = "Connecting you to someone who can help.";
+        Element root = response(new TwimlBuilder(30).sayThenEnqueue(text, "billing-agents"));
+        List<Element> verbs = children(root);
+        assertEquals(List.of("Say", "Enqueue"), names(verbs));
+        assertEquals(text, verbs.get(0).getTextContent());
+        assertEquals("billing-agents", verbs.get(1).getTextContent().trim());
+        assertEquals(0, root.getElementsByTagName("Stream").getLength());
+        assertEquals(0, root.getElementsByTagName("Gather").getLength());
+    }
+}
