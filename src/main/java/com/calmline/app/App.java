@@ -45,7 +45,7 @@ final class App implements AutoCloseable {
         Transcripts transcripts = new Transcripts(store);
         Optional<TwilioRestClient> rest = config.demoMode() ? Optional.empty() : Optional.of(CallControl.restClient(
                 config.twilioAccountSid().orElseThrow(), config.twilioAuthToken(), config.twilioApiBaseUrl()));
-        CallControl control = new CallControl(rest, config.baseUrl(), config.listenSeconds());
+        CallControl control = new CallControl(rest, () -> config.baseUrl(port()), config.listenSeconds());
         VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), AngerMeter.load(), control,
                 transcripts);
         TwilioRoutes twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),

@@ -30,7 +30,7 @@ record Config(
     static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";
 
     static Config fromEnv(Map<String, String> env) {
-        return new Config(
+        Config config = new Config(
                 integer(env, "PORT", 8080),
                 optional(env, "PUBLIC_BASE_URL"),
                 optional(env, "TWILIO_ACCOUNT_SID"),
@@ -52,14 +52,18 @@ record Config(
                         integer(env, "MAX_ACK_ROUNDS", 3),
                         integer(env, "MAX_VENTING_SECONDS", 120),
                         env.getOrDefault("ROUTE_QUEUE", "support")));
-    }
-
-    /** Where Twilio reaches us; required with real credentials, since TwiML sent by REST needs absolute URLs. */
-    String baseUrl() {
-        if (publicBaseUrl.isEmpty() && !demoMode()) {
+        if (config.publicBaseUrl().isEmpty() && !config.demoMode()) {
             throw new IllegalArgumentException("PUBLIC_BASE_URL is required when Twilio credentials are set");
         }
-        return publicBaseUrl.orElse("http://localhost:" + port);
+        return config;
+    }
+
+    /**
+     * Where Twilio reaches us: PUBLIC_BASE_URL, or in demo mode this machine on the port actually bound
+     * (PORT may be 0). TwiML sent by REST needs absolute URLs, so a live line must name its public URL.
+     */
+    String baseUrl(int boundPort) {
+        return publicBaseUrl.orElse("http://localhost:" + boundPort);
     }
 
     /** Without real Twilio credentials nothing is sent to Twilio; what would be sent is logged instead. */

@@ -6,6 +6,7 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.type.Twiml;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +34,13 @@ public final class CallControl {
     }
 
     private final Optional<TwilioRestClient> twilio;
-    private final String listenUrl;
+    private final Supplier<String> publicBaseUrl;
     private final TwimlBuilder twiml;
 
-    public CallControl(Optional<TwilioRestClient> twilio, String publicBaseUrl, int listenSeconds) {
+    /** {@code publicBaseUrl} is asked at each update: in demo mode it is known only once the server is bound. */
+    public CallControl(Optional<TwilioRestClient> twilio, Supplier<String> publicBaseUrl, int listenSeconds) {
         this.twilio = twilio;
-        this.listenUrl = publicBaseUrl.replaceAll("/+$", "") + TwilioRoutes.LISTEN;
+        this.publicBaseUrl = publicBaseUrl;
         this.twiml = new TwimlBuilder(listenSeconds);
     }
 
@@ -51,7 +53,7 @@ public final class CallControl {
 
     /** Says {@code text}, then goes back to listening. */
     public Outcome say(String callSid, String text) {
-        return update(callSid, twiml.sayThenListen(text, listenUrl));
+        return update(callSid, twiml.sayThenListen(text, listenUrl()));
     }
 
     /** Says {@code text}, then puts the caller in {@code queue} for the next agent. */
@@ -61,7 +63,11 @@ public final class CallControl {
 
     /** Stops whatever the line is saying and listens. */
     public Outcome listen(String callSid) {
-        return update(callSid, twiml.listen(listenUrl));
+        return update(callSid, twiml.listen(listenUrl()));
+    }
+
+    private String listenUrl() {
+        return publicBaseUrl.get().replaceAll("/+$", "") + TwilioRoutes.LISTEN;
     }
 
     private Outcome update(String callSid, String xml) {
