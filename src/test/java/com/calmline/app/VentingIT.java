@@ -141,6 +141,28 @@ class VentingIT {
     }
 
     @Test
+    void aVentingCallerWhoAsksForAPersonIsRoutedAtTheNextRealPause() throws Exception {
+        Fixture fixture = Fixture.load("person-angry");
+        Simulator.Call call = dial();
+        answerUpdates(call, updated(call));
+        List<JsonNode> events = play(call, fixture);
+        List<JsonNode> decisions = decisions(events);
+        printDelays(fixture, decisions);
+
+        assertEquals(1, action(decisions, "acknowledge").size(), "heard out once first: " + decisions);
+        List<JsonNode> routes = action(decisions, "route");
+        assertEquals(1, routes.size(), decisions.toString());
+        JsonNode route = routes.get(0);
+        Fixture.Sentence ask = fixture.sentences().get(fixture.sentences().size() - 1);
+        assertTrue(route.path("reason").asText().startsWith("caller asked for a person"), route.toString());
+        assertTrue(route.path("atMs").asLong() > ask.endMs(), "routed after the request, not during it: " + route);
+        assertTrue(route.path("twiml").asText().contains("<Enqueue>support</Enqueue>"), route.toString());
+        List<LoggedRequest> sent = updates(call);
+        assertEquals(route.path("twiml").asText(), twimlOf(sent.get(sent.size() - 1)));
+        assertEquals(0, only(events, "summary").path("talkOvers").asInt());
+    }
+
+    @Test
     void aCallThatAlreadyEndedAtTwilioStopsThePolicyCleanly() throws Exception {
         Simulator.Call call = dial();
         answerUpdates(call, twilioError(404, 20404, "The requested resource was not found"));
