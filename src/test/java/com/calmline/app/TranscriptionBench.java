@@ -29,9 +29,11 @@ public final class TranscriptionBench {
 
     public static void main(String[] args) throws Exception {
         Fixture fixture = Fixture.load("refund-angry");
-        System.out.printf("cores: %d, fixture %s: %.1f s of audio%n", Runtime.getRuntime().availableProcessors(),
-                fixture.name(), fixture.durationMs() / 1000.0);
+        System.out.printf("cores: %d, fixture %s: %.1f s of audio, %.1f s of it speech%n",
+                Runtime.getRuntime().availableProcessors(), fixture.name(), fixture.durationMs() / 1000.0,
+                fixture.sentences().stream().mapToLong(s -> s.endMs() - s.startMs()).sum() / 1000.0);
         realTimeFactor(fixture);
+        wordErrorRates();
         decisionLatency();
         concurrentCalls(fixture);
     }
@@ -88,6 +90,30 @@ public final class TranscriptionBench {
                 median(silenceToDecision), max(silenceToDecision), median(processingLag), max(processingLag));
     }
 
+    /** Word error rate of every fixture call through the whole service (HTTP, WebSocket, Vosk, Redis). */
+    private static void wordErrorRates() throws Exception {
+        List<String> names;
+        try (var files = Files.list(Fixture.path(""))) {
+            names = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json"))
+                    .map(f -> f.substring(0, f.length() - 5)).sorted().toList();
+        }
+        try (RunningService service = RunningService.start(Map.of("DATA_DIR", Files.createTempDirectory("calmline-bench")
+                .toString()))) {
+            for (String name : names) {
+                Fixture fixture = Fixture.load(name);
+                Simulator simulator = service.simulator();
+                Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
+                try (call) {
+                    call.connect().play(fixture.mulaw(), 4);
+                    call.stop();
+                }
+                String heard = CallIT.transcript(simulator.awaitEnd(call.callSid, Duration.ofMinutes(2)));
+                System.out.printf("WER %-14s %5.1f%%  heard: %s%n", name, 100 * WordErrorRate.of(fixture.script(), heard),
+                        heard);
+            }
+        }
+    }
+
     private static long median(List<Long> values) {
         return values.isEmpty() ? -1 : values.stream().sorted().toList().get(values.size() / 2);
     }
@@ -127,7 +153,8 @@ public final class TranscriptionBench {
         Path data = Files.createTempDirectory("calmline-bench");
         try (RunningService service = RunningService.start(Map.of("DATA_DIR", data.toString()))) {
             int sustained = 0;
-            for (int calls : new int[] {1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24}) {
+            int[] steps = {1, 2, 4, 8, 12, 16, 20, 24, 28, 32, 40, 48};
+            for (int calls : steps) {
                 double[] lag = runCalls(service, fixture, calls);
                 double maxLag = Arrays.stream(lag).max().orElse(0);
                 double audio = calls * fixture.durationMs() / 1000.0;
@@ -141,8 +168,9 @@ public final class TranscriptionBench {
                 }
                 sustained = calls;
             }
-            System.out.printf("RESULT: %d concurrent calls kept at real time on %d cores (lag <= %.1f s)%n",
-                    sustained, Runtime.getRuntime().availableProcessors(), MAX_LAG_SECONDS);
+            System.out.printf("RESULT: %s%d concurrent calls kept at real time on %d cores (lag <= %.1f s)%n",
+                    sustained == steps[steps.length - 1] ? "at least " : "", sustained,
+                    Runtime.getRuntime().availableProcessors(), MAX_LAG_SECONDS);
         }
     }
 
