@@ -75,7 +75,17 @@ public final class Main {
     private static String readable(JsonNode e) {
         String at = String.format("%8.2fs", e.path("atMs").asLong() / 1000.0);
         return switch (e.path("type").asText()) {
-            case "utterance" -> String.format("%s  %-8s %s", at, e.path("track").asText(), e.path("text").asText());
+            case "utterance" -> String.format("%s  %-8s %s  [anger %.2f %s]", at, e.path("track").asText(),
+                    e.path("text").asText(), e.path("anger").asDouble(), e.path("angerLevel").asText());
+            case "decision" -> String.format("%s  %-8s %s after %d ms of silence (%s): %s%s", at, "line",
+                    e.path("action").asText(), e.path("silenceMs").asLong(), e.path("delivery").asText(),
+                    e.path("reason").asText(), e.path("say").asText().isEmpty() ? "" : "\n" + " ".repeat(21)
+                            + "says: " + e.path("say").asText());
+            case "summary" -> String.format("%s  summary: anger peak %.2f, now %s, trend %s; vented %.1f s; %d "
+                            + "acknowledgement(s); talk-overs %d; issue: %s", at, e.path("angerPeak").asDouble(),
+                    e.path("angerLevel").asText(), e.path("angerTrend").asText(), e.path("ventingSeconds").asDouble(),
+                    e.path("acknowledgements").asInt(), e.path("talkOvers").asInt(), e.path("issue").asText());
+            case "dtmf" -> String.format("%s  caller pressed %s", at, e.path("digit").asText());
             case "end" -> String.format("%s  end of call %s", at, e.path("callSid").asText());
             default -> at + "  " + e;
         };

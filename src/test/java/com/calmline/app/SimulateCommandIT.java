@@ -62,6 +62,8 @@ class SimulateCommandIT {
         List<String> lines = run("simulate", Fixture.path("billing-calm.ulaw").toString(),
                 "--url", service.url().toString(), "--speed", "8");
         assertTrue(lines.stream().anyMatch(l -> l.contains("inbound") && l.contains("bill")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("line") && l.contains("route after")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("summary: anger peak")), String.join("\n", lines));
         assertTrue(lines.get(lines.size() - 1).contains("end of call CA"), String.join("\n", lines));
     }
 

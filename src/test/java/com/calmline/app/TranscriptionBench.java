@@ -54,7 +54,7 @@ public final class TranscriptionBench {
         try (RunningService service = RunningService.start(Map.of("DATA_DIR", Files.createTempDirectory("calmline-bench")
                 .toString(), "TWILIO_ACCOUNT_SID", account, "TWILIO_AUTH_TOKEN", "bench-token",
                 "TWILIO_API_BASE_URL", twilio.baseUrl(), "PUBLIC_BASE_URL", "https://calmline.example.com"))) {
-            for (String name : List.of("refund-angry", "billing-calm", "internet-down")) {
+            for (String name : List.of("refund-angry", "person-angry", "billing-calm", "internet-down")) {
                 Fixture fixture = Fixture.load(name);
                 Simulator simulator = service.simulator();
                 Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
