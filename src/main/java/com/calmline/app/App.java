@@ -47,7 +47,7 @@ final class App implements AutoCloseable {
                 config.twilioAccountSid().orElseThrow(), config.twilioAuthToken(), config.twilioApiBaseUrl()));
         CallControl control = new CallControl(rest, () -> config.baseUrl(port()), config.listenSeconds());
         VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), AngerMeter.load(), control,
-                transcripts);
+                transcripts, metrics);
         TwilioRoutes twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
                 config.listenSeconds(), policy.greeting(), store, transcriber, policy::forCall, metrics);
         this.server = Javalin.create(c -> {

@@ -5,6 +5,7 @@ import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.telephony.CallControl;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +36,7 @@ final class CallConversation implements Transcriber.Listener {
     private final AngerMeter.Caller caller;
     private final CallControl control;
     private final Transcripts transcripts;
+    private final MeterRegistry metrics;
 
     private State state = State.GREETING;
     private long lineUntilMs;
@@ -50,7 +52,7 @@ final class CallConversation implements Transcriber.Listener {
     private String repeatedIssue = "";
 
     CallConversation(String callSid, VentingPolicy.Settings settings, PromptBook prompts, IssueExtractor issues,
-                     AngerMeter.Caller caller, CallControl control, Transcripts transcripts) {
+                     AngerMeter.Caller caller, CallControl control, Transcripts transcripts, MeterRegistry metrics) {
         this.callSid = callSid;
         this.settings = settings;
         this.prompts = prompts;
@@ -58,6 +60,7 @@ final class CallConversation implements Transcriber.Listener {
         this.caller = caller;
         this.control = control;
         this.transcripts = transcripts;
+        this.metrics = metrics;
         this.lineUntilMs = speakingTimeMs(prompts.greeting);
     }
 
@@ -211,6 +214,7 @@ final class CallConversation implements Transcriber.Listener {
     private CallControl.Outcome speak(java.util.function.Supplier<CallControl.Outcome> prompt) {
         if (speaking) {
             talkOvers++;
+            metrics.counter("calmline.talkovers").increment();
             log.error("call {}: a prompt started while the caller was speaking (talk-over #{})", callSid, talkOvers);
         }
         return prompt.get();
@@ -236,6 +240,8 @@ final class CallConversation implements Transcriber.Listener {
         outcome.filter(o -> !o.detail().isEmpty()).ifPresent(o -> event.put("detail", o.detail()));
         transcripts.event(callSid, event);
         transcripts.updateCall(callSid, Map.of("state", state.name()));
+        metrics.counter("calmline.decisions", "action", action, "delivery", event.path("delivery").asText())
+                .increment();
         log.info("call {}: {} at {} ms ({}): {}", callSid, action, a.atMs(), state, reason);
     }
 

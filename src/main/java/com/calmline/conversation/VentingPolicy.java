@@ -4,6 +4,7 @@ import com.calmline.emotion.AngerMeter;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.telephony.CallControl;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -29,14 +30,18 @@ public final class VentingPolicy {
     private final AngerMeter meter;
     private final CallControl control;
     private final Transcripts transcripts;
+    private final MeterRegistry metrics;
 
     public VentingPolicy(Settings settings, Path promptsDir, AngerMeter meter, CallControl control,
-                         Transcripts transcripts) throws IOException {
+                         Transcripts transcripts, MeterRegistry metrics) throws IOException {
         this.settings = settings;
         this.prompts = PromptBook.load(promptsDir);
         this.meter = meter;
         this.control = control;
         this.transcripts = transcripts;
+        this.metrics = metrics;
+        // Registered at zero so an operator can alert on it before the first one ever happens.
+        metrics.counter("calmline.talkovers");
     }
 
     public String greeting() {
@@ -45,6 +50,7 @@ public final class VentingPolicy {
 
     /** The conversation for one call, fed by that call's transcriber. */
     public Transcriber.Listener forCall(String callSid) {
-        return new CallConversation(callSid, settings, prompts, issues, meter.caller(), control, transcripts);
+        return new CallConversation(callSid, settings, prompts, issues, meter.caller(), control, transcripts,
+                metrics);
     }
 }

@@ -15,6 +15,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,6 +122,11 @@ class VentingIT {
                 .collect(Collectors.toList()).indexOf(acknowledgements.get(0))));
         assertTrue(firstAck.contains("<Say>" + escape(acknowledgements.get(0).path("say").asText()) + "</Say>"), firstAck);
         assertTrue(firstAck.contains("action=\"" + PUBLIC_URL + "/twilio/listen\""), "absolute URLs in REST TwiML");
+
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(service.url().resolve("/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("calmline_decisions_total{action=\"acknowledge\",delivery=\"sent\"}"), metrics);
+        assertTrue(metrics.contains("calmline_talkovers_total 0.0"), "talk-overs are a metric, still zero");
     }
 
     @Test
