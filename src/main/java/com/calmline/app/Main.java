@@ -59,13 +59,8 @@ public final class Main {
         byte[] mulaw = PhoneAudio.load(audio);
         Simulator simulator = new Simulator(URI.create(url), config.publicBaseUrl().orElse(url),
                 config.twilioAuthToken(), config.apiToken());
-        Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
-        try (call) {
-            call.connect().play(mulaw, speed);
-            call.stop();
-        }
         Duration patience = Duration.ofSeconds(60).plusMillis((long) (mulaw.length / 8 / speed));
-        List<JsonNode> events = simulator.awaitEnd(call.callSid, patience);
+        List<JsonNode> events = simulator.playCall("+15555550100", "+15555550199", mulaw, speed, patience);
         for (JsonNode e : events) {
             System.out.println(json ? e.toString() : readable(e));
         }
@@ -77,7 +72,7 @@ public final class Main {
         return switch (e.path("type").asText()) {
             case "utterance" -> String.format("%s  %-8s %s  [anger %.2f %s]", at, e.path("track").asText(),
                     e.path("text").asText(), e.path("anger").asDouble(), e.path("angerLevel").asText());
-            case "decision" -> String.format("%s  %-8s %s after %d ms of silence (%s): %s%s", at, "line",
+            case "decision" -> String.format("%s  line     %s after %d ms of silence (%s): %s%s", at,
                     e.path("action").asText(), e.path("silenceMs").asLong(), e.path("delivery").asText(),
                     e.path("reason").asText(), e.path("say").asText().isEmpty() ? "" : "\n" + " ".repeat(21)
                             + "says: " + e.path("say").asText());

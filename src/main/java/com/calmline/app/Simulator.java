@@ -122,6 +122,20 @@ final class Simulator {
         }
     }
 
+    /**
+     * A whole call from {@code from} to {@code to}, as Twilio makes it: the webhook, the stream at {@code speed}×
+     * real time, {@code stop}; then the events the server recorded, once it has recorded the end.
+     */
+    List<JsonNode> playCall(String from, String to, byte[] mulaw, double speed, Duration patience)
+            throws IOException, InterruptedException {
+        Call call = dial(from, to);
+        try (call) {
+            call.connect().play(mulaw, speed);
+            call.stop();
+        }
+        return awaitEnd(call.callSid, patience);
+    }
+
     /** One call's media stream, numbered and timed as Twilio numbers and times it. */
     final class Call implements AutoCloseable {
         final String callSid;

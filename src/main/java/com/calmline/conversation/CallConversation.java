@@ -231,17 +231,17 @@ final class CallConversation implements Transcriber.Listener {
 
     private void decision(Transcriber.Activity a, String action, String reason, String say,
                           Optional<CallControl.Outcome> outcome) {
+        String delivery = outcome.map(o -> o.delivery().label()).orElse("none");
         ObjectNode event = Transcripts.newEvent("decision", a.atMs())
                 .put("action", action).put("state", state.name()).put("reason", reason)
                 .put("silenceMs", a.silentMs()).put("say", say)
                 .put("twiml", outcome.map(CallControl.Outcome::twiml).orElse(""))
                 .put("anger", round(caller.level()))
-                .put("delivery", outcome.map(o -> o.delivery().label()).orElse("none"));
+                .put("delivery", delivery);
         outcome.filter(o -> !o.detail().isEmpty()).ifPresent(o -> event.put("detail", o.detail()));
         transcripts.event(callSid, event);
         transcripts.updateCall(callSid, Map.of("state", state.name()));
-        metrics.counter("calmline.decisions", "action", action, "delivery", event.path("delivery").asText())
-                .increment();
+        metrics.counter("calmline.decisions", "action", action, "delivery", delivery).increment();
         log.info("call {}: {} at {} ms ({}): {}", callSid, action, a.atMs(), state, reason);
     }
 

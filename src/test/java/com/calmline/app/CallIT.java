@@ -177,13 +177,8 @@ class CallIT {
     }
 
     private static List<JsonNode> play(Fixture fixture) throws Exception {
-        Simulator simulator = service.simulator();
-        Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
-        try (call) {
-            call.connect().play(fixture.mulaw(), SPEED);
-            call.stop();
-        }
-        return simulator.awaitEnd(call.callSid, Duration.ofSeconds(90));
+        return service.simulator().playCall("+15555550100", "+15555550199", fixture.mulaw(), SPEED,
+                Duration.ofSeconds(90));
     }
 
     private static List<JsonNode> playUnchecked(Fixture fixture) {

@@ -101,13 +101,8 @@ public final class TranscriptionBench {
                 .toString()))) {
             for (String name : names) {
                 Fixture fixture = Fixture.load(name);
-                Simulator simulator = service.simulator();
-                Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
-                try (call) {
-                    call.connect().play(fixture.mulaw(), 4);
-                    call.stop();
-                }
-                String heard = CallIT.transcript(simulator.awaitEnd(call.callSid, Duration.ofMinutes(2)));
+                String heard = CallIT.transcript(service.simulator().playCall("+15555550100", "+15555550199",
+                        fixture.mulaw(), 4, Duration.ofMinutes(2)));
                 System.out.printf("WER %-14s %5.1f%%  heard: %s%n", name, 100 * WordErrorRate.of(fixture.script(), heard),
                         heard);
             }
