@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The {@code anger FILE} command: one {@code score<TAB>level<TAB>text} line per utterance; when lines carry
- * a {@code label<TAB>} prefix, precision, recall and F1 of {@code angry} (score ≥ 0.5) at the end.
+ * a {@code LABEL<TAB>} prefix (angry / annoyed / calm, or 1 / 0), precision, recall and F1 of {@code angry}
+ * (score ≥ 0.5) at the end. {@code anger --fit FILE} prints the weights file fitted to a labelled set.
  */
 final class AngerReport {
     private static final double ANGRY = 0.5;
@@ -22,22 +24,17 @@ final class AngerReport {
         int fp = 0;
         int fn = 0;
         int labelled = 0;
-        for (String line : Files.readAllLines(file)) {
-            if (line.isBlank() || line.startsWith("#")) {
-                continue;
-            }
-            int tab = line.indexOf('\t');
-            String label = tab < 0 ? null : line.substring(0, tab).trim().toLowerCase(Locale.ROOT);
-            String text = tab < 0 ? line.trim() : line.substring(tab + 1).trim();
+        for (String line : lines(file)) {
+            AngerMeter.Labelled known = line.indexOf('\t') < 0 ? null : AngerMeter.Labelled.parse(line);
+            String text = known == null ? line.trim() : known.text();
             AngerMeter.Score score = meter.text(text);
             out.printf(Locale.ROOT, "%.3f\t%s\t%s%n", score.value(), score.level().label(), text);
-            if (label != null) {
+            if (known != null) {
                 labelled++;
                 boolean predicted = score.value() >= ANGRY;
-                boolean actual = label.equals("angry");
-                tp += predicted && actual ? 1 : 0;
-                fp += predicted && !actual ? 1 : 0;
-                fn += !predicted && actual ? 1 : 0;
+                tp += predicted && known.angry() ? 1 : 0;
+                fp += predicted && !known.angry() ? 1 : 0;
+                fn += !predicted && known.angry() ? 1 : 0;
             }
         }
         if (labelled > 0) {
@@ -47,5 +44,14 @@ final class AngerReport {
             out.printf(Locale.ROOT, "angry (score >= %.1f) over %d labelled lines: precision %.3f  recall %.3f  F1 %.3f"
                     + "  (tp %d, fp %d, fn %d)%n", ANGRY, labelled, precision, recall, f1, tp, fp, fn);
         }
+    }
+
+    static void fit(Path file, AngerMeter meter, PrintStream out) throws IOException {
+        List<AngerMeter.Labelled> set = lines(file).stream().map(AngerMeter.Labelled::parse).toList();
+        out.print(meter.fit(set, "java -jar target/calmline.jar anger --fit " + file));
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
     }
 }

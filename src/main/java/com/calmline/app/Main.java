@@ -14,7 +14,9 @@ public final class Main {
             usage: java -jar calmline.jar                 run the service (configured by environment variables)
                    java -jar calmline.jar simulate AUDIO [--url http://localhost:8080] [--speed N] [--json]
                        AUDIO: WAV (16-bit PCM mono, 8 or 16 kHz) or raw 8 kHz μ-law (.ulaw)
-                   java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger""";
+                   java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger
+                   java -jar calmline.jar anger --fit FILE
+                       print anger-weights.properties fitted to FILE (LABEL<TAB>line; angry/annoyed/calm or 1/0)""";
 
     private Main() {
     }
@@ -33,6 +35,8 @@ public final class Main {
             System.exit(simulate(args));
         } else if (args[0].equals("anger") && args.length == 2) {
             AngerReport.print(Path.of(args[1]), AngerMeter.load(), System.out);
+        } else if (args[0].equals("anger") && args.length == 3 && args[1].equals("--fit")) {
+            AngerReport.fit(Path.of(args[2]), AngerMeter.load(), System.out);
         } else {
             System.err.println(USAGE);
             System.exit(2);

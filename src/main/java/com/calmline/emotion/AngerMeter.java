@@ -5,15 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * How angry a caller sounds: per utterance, 0–1 from their words (lexicon cues, negation, intensifiers)
- * and their voice relative to their own first utterance; per call, a smoothed level, the peak, the trend
- * between turns and the time spent venting. Lexicon and weights are data files under /emotion.
+ * How angry a caller sounds: per utterance, 0–1 from their words (lexicon cues by category, negation,
+ * intensifiers, weighed by a logistic regression fitted on labelled utterances) and their voice relative
+ * to their own first utterance; per call, a smoothed level, the peak, the trend between turns and the time
+ * spent venting. Lexicon and weights are data files under /emotion.
  */
 public final class AngerMeter {
     public enum Level {
@@ -35,12 +37,23 @@ public final class AngerMeter {
     public record Score(double value, Level level, List<String> cues) {
     }
 
+    private static final Map<Lexicon.Category, Integer> FEATURE = new EnumMap<>(Lexicon.Category.class);
+
+    static {
+        List<Lexicon.Category> evidence = Lexicon.Category.evidence();
+        for (int i = 0; i < evidence.size(); i++) {
+            FEATURE.put(evidence.get(i), i);
+        }
+    }
+
     private final Lexicon lexicon;
     private final Weights weights;
+    private final double[] coefficients;
 
-    private AngerMeter(Lexicon lexicon, Weights weights) {
+    AngerMeter(Lexicon lexicon, Weights weights) {
         this.lexicon = lexicon;
         this.weights = weights;
+        this.coefficients = weights.coefficients();
     }
 
     /** The lexicon and weights shipped in the jar. */
@@ -74,10 +87,49 @@ public final class AngerMeter {
         return new Caller();
     }
 
-    private Score score(String text, double voiceEvidence) {
+    /** Whether {@code word} is profanity or an insult, which the line never says back. */
+    public boolean offensive(String word) {
+        return Lexicon.normalise(word).stream().anyMatch(lexicon::offensive);
+    }
+
+    /** A line of a labelled set, {@code LABEL<TAB>text}: {@code angry} or {@code 1} is angry; {@code annoyed},
+     * {@code calm} or {@code 0} is not. */
+    public record Labelled(boolean angry, String text) {
+        public static Labelled parse(String line) {
+            int tab = line.indexOf('\t');
+            if (tab < 0) {
+                throw new IllegalArgumentException("expected LABEL<TAB>text: " + line);
+            }
+            String label = line.substring(0, tab).trim().toLowerCase(Locale.ROOT);
+            String text = line.substring(tab + 1).trim();
+            return switch (label) {
+                case "angry", "1" -> new Labelled(true, text);
+                case "annoyed", "calm", "0" -> new Labelled(false, text);
+                default -> throw new IllegalArgumentException("unknown label '" + label
+                        + "' (angry, annoyed, calm, 1 or 0): " + line);
+            };
+        }
+    }
+
+    /**
+     * Fits the bias and category weights to {@code set} by logistic regression and returns the whole weights
+     * file: the fitted numbers, and the hand-set ones as they are now. Same set, same file.
+     */
+    public String fit(List<Labelled> set, String provenance) {
+        List<WeightFit.Example> examples = set.stream()
+                .map(l -> new WeightFit.Example(evidence(l.text()).features(), l.angry())).toList();
+        WeightFit.Fit fit = WeightFit.fit(examples);
+        return weights.withFit(fit.bias(), fit.coefficients(), provenance);
+    }
+
+    /** Per evidence category, the strengths of its cues heard (scaled by intensifiers, negation and repeats). */
+    private record Evidence(double[] features, List<String> cues) {
+    }
+
+    private Evidence evidence(String text) {
         List<String> words = Lexicon.normalise(text);
         List<Lexicon.Match> matches = lexicon.matches(words);
-        double evidence = 0;
+        double[] features = new double[coefficients.length];
         List<String> cues = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         for (int m = 0; m < matches.size(); m++) {
@@ -86,18 +138,27 @@ public final class AngerMeter {
             if (category == Lexicon.Category.INTENSIFIER) {
                 continue;
             }
-            double w = match.cue().weight() * intensity(matches, m);
-            boolean negated = negated(words, matches, match);
-            if (negated) {
-                w = category.calms() ? -w * weights.negatedPositiveFactor() : w * weights.negatedAngerFactor();
-            }
             int repeats = seen.merge(match.cue().phrase(), 1, Integer::sum) - 1;
-            w *= Math.pow(weights.repeatDecay(), repeats);
-            evidence += w;
+            double strength = match.cue().weight() * intensity(matches, m) * Math.pow(weights.repeatDecay(), repeats);
+            boolean negated = category.negatable() && negated(words, matches, match);
+            if (negated && category.calms()) {
+                features[features.length - 1] += strength;
+            } else {
+                features[FEATURE.get(category)] += negated ? strength * weights.negatedAngerFactor() : strength;
+            }
             cues.add((negated ? "not " : "") + match.cue().phrase());
         }
-        double value = 1 / (1 + Math.exp(-(weights.bias() + evidence + voiceEvidence)));
-        return new Score(value, level(value), List.copyOf(cues));
+        return new Evidence(features, List.copyOf(cues));
+    }
+
+    private Score score(String text, double voiceEvidence) {
+        Evidence e = evidence(text);
+        double z = weights.bias() + voiceEvidence;
+        for (int i = 0; i < coefficients.length; i++) {
+            z += coefficients[i] * e.features()[i];
+        }
+        double value = WeightFit.sigmoid(z);
+        return new Score(value, level(value), e.cues());
     }
 
     /** The product of intensifiers that end within intensifierScope words before this cue. */
@@ -143,10 +204,10 @@ public final class AngerMeter {
         private double turnVoice;
         private int turnUtterances;
 
-        /** Scores one utterance (words plus voice) and adds it to the current turn. */
+        /** Scores one utterance (the words the recogniser was sure of, plus voice) and adds it to the current turn. */
         public Score hear(Transcriber.Utterance utterance) {
             double voiceEvidence = voiceEvidence(utterance);
-            String text = utterance.text();
+            String text = utterance.sureText();
             Score s = score(text, voiceEvidence);
             level = Double.isNaN(level) ? s.value() : weights.smoothing() * s.value() + (1 - weights.smoothing()) * level;
             peak = Math.max(peak, s.value());

@@ -15,13 +15,41 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The anger lexicon (a data file): cue phrases with a category and weight, matched longest-first. */
+/**
+ * The anger lexicon (a data file): cue phrases with a category and a strength, matched longest-first. How
+ * much each category counts is fitted on labelled data (see {@link WeightFit}); the strengths only rank
+ * cues within a category.
+ */
 final class Lexicon {
     enum Category {
-        ANGER, FRUSTRATION, THREAT, REPETITION, ABSOLUTE, PROFANITY, SARCASM, POSITIVE, CALMING, INTENSIFIER, NEGATOR;
+        ANGER, INSULT, CONTEMPT, ACCUSATION, CHALLENGE, LOYALTY, DEMAND, EXHAUSTION, FRUSTRATION, THREAT,
+        REPETITION, ABSOLUTE, PROFANITY, SARCASM, INTENT, POSITIVE, CALMING, INTENSIFIER, NEGATOR;
 
+        /** Evidence against anger: negated ("not happy"), it becomes evidence for it. */
         boolean calms() {
             return this == POSITIVE || this == CALMING;
+        }
+
+        /**
+         * Feelings a negator turns around ("not angry", "not happy"); "not fixed again" or "don't transfer me
+         * again" are no less angry for their "not".
+         */
+        boolean negatable() {
+            return this == ANGER || calms();
+        }
+
+        /** Words the line must never say back to a caller. */
+        boolean offensive() {
+            return this == PROFANITY || this == INSULT;
+        }
+
+        /** Categories that carry evidence, each a feature of the fitted model. */
+        static List<Category> evidence() {
+            return Arrays.stream(values()).filter(c -> c != INTENSIFIER && c != NEGATOR).toList();
+        }
+
+        String key() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -38,6 +66,7 @@ final class Lexicon {
     private final Map<String, List<Cue>> byFirstWord = new HashMap<>();
     private final List<Cue> wildcardFirst = new ArrayList<>();
     private final Set<String> negators = new HashSet<>();
+    private final Set<String> offensiveWords = new HashSet<>();
 
     static Lexicon read(InputStream in) throws IOException {
         Lexicon lexicon = new Lexicon();
@@ -54,7 +83,12 @@ final class Lexicon {
                 }
                 Category category = Category.valueOf(f[0].trim().toUpperCase(Locale.ROOT));
                 String[] words = normalise(f[2]).toArray(String[]::new);
-                lexicon.add(new Cue(category, Double.parseDouble(f[1].trim()), words));
+                double strength = Double.parseDouble(f[1].trim());
+                if (strength < 0) {
+                    throw new IOException("anger lexicon line " + lineNo + ": a strength is never negative; "
+                            + "calming cues count against anger through their category's fitted weight");
+                }
+                lexicon.add(new Cue(category, strength, words));
             }
         }
         Comparator<Cue> longestFirst = Comparator.comparingInt((Cue c) -> -c.words().length);
@@ -67,6 +101,9 @@ final class Lexicon {
         if (cue.category() == Category.NEGATOR) {
             negators.add(cue.words()[0]);
             return;
+        }
+        if (cue.category().offensive() && cue.words().length == 1) {
+            offensiveWords.add(cue.words()[0]);
         }
         String first = cue.words()[0];
         if (first.endsWith("*")) {
@@ -85,6 +122,16 @@ final class Lexicon {
 
     boolean negates(String word) {
         return negators.contains(word);
+    }
+
+    /** A word of the profanity or insult categories ("bloody", "idiots", "fuck*"), as normalised. */
+    boolean offensive(String word) {
+        for (String w : offensiveWords) {
+            if (w.endsWith("*") ? word.startsWith(w.substring(0, w.length() - 1)) : word.equals(w)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Non-overlapping cue matches, scanning left to right and taking the longest phrase at each word. */

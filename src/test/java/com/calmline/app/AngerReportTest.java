@@ -1,15 +1,19 @@
 package com.calmline.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calmline.emotion.AngerMeter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,48 @@ class AngerReportTest {
         System.out.println("ANGER " + set.getFileName() + ": " + lines.get(lines.size() - 1) + " (everyone-angry baseline F1 "
                 + String.format("%.3f", everyoneAngryF1) + ")");
         assertTrue(f1 > everyoneAngryF1, "F1 " + f1 + " vs baseline " + everyoneAngryF1);
+    }
+
+    @Test
+    void oneAndZeroLabelsGiveTheSameFiguresAsWords() throws Exception {
+        Path numbered = Files.createTempFile("anger", ".tsv");
+        Files.write(numbered, Files.readAllLines(DEV).stream().filter(l -> !l.startsWith("#"))
+                .map(l -> l.replaceFirst("^angry\t", "1\t").replaceFirst("^(annoyed|calm)\t", "0\t")).toList());
+        List<String> words = report(DEV);
+        List<String> numbers = report(numbered);
+        assertEquals(words.get(words.size() - 1), numbers.get(numbers.size() - 1));
+        assertTrue(numbers.get(numbers.size() - 1).matches(".*tp [1-9][0-9]*, .*"), "angry lines were counted");
+    }
+
+    @Test
+    void anUnknownLabelIsAClearError() throws Exception {
+        Path file = Files.createTempFile("anger", ".tsv");
+        Files.writeString(file, "furious\tthis is a joke\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> report(file));
+        assertTrue(e.getMessage().contains("furious"), e.getMessage());
+    }
+
+    @Test
+    void theShippedWeightsAreWhatFittingTheDevelopmentSetGives() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AngerReport.fit(DEV, AngerMeter.load(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        Properties fitted = new Properties();
+        fitted.load(new StringReader(out.toString(StandardCharsets.UTF_8)));
+        Properties shipped = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of("src/main/resources/emotion/anger-weights.properties"))) {
+            shipped.load(r);
+        }
+        assertEquals(shipped.keySet(), fitted.keySet());
+        for (String key : shipped.stringPropertyNames()) {
+            assertEquals(Double.parseDouble(shipped.getProperty(key)), Double.parseDouble(fitted.getProperty(key)), 1e-4,
+                    key + ": regenerate with java -jar target/calmline.jar anger --fit " + DEV);
+        }
+    }
+
+    private static List<String> report(Path file) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AngerReport.print(file, AngerMeter.load(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8).lines().toList();
     }
 
     @Test

@@ -67,6 +67,33 @@ class AngerMeterTest {
         assertTrue(caller.level() < caller.peak());
     }
 
+    /** The issue's own examples of anger without anger words; none of them is in the development set. */
+    @Test
+    void contemptChallengeLoyaltyAndExhaustionReadAsAnger() {
+        for (String said : List.of("what a shambles your company is", "do you people even read your own notes",
+                "twelve years i have paid you and this is what i get", "i have lost a whole day of work to this")) {
+            assertEquals(AngerMeter.Level.ANGRY, meter.text(said).level(), said + ": " + meter.text(said));
+        }
+    }
+
+    @Test
+    void aCalmRequestIsNotAnger() {
+        for (String said : List.of("i would like to cancel my subscription please",
+                "could someone call me back this afternoon", "i'd like to update my address")) {
+            assertEquals(AngerMeter.Level.CALM, meter.text(said).level(), said + ": " + meter.text(said));
+        }
+    }
+
+    @Test
+    void wordsTheRecogniserWasUnsureOfCarryNoAnger() {
+        List<Transcriber.Word> heard = List.of(new Transcriber.Word("a", 0, 200, 0.74),
+                new Transcriber.Word("lawyer", 200, 600, 0.66));
+        Transcriber.Utterance misheard = new Transcriber.Utterance("CAtest", "inbound", "a lawyer", 0, 600, 600, heard,
+                new Transcriber.Voice(Double.NaN, Double.NaN, Double.NaN));
+        assertEquals(AngerMeter.Level.CALM, meter.caller().hear(misheard).level(), "'hello', misheard");
+        assertTrue(meter.text("a lawyer").value() > meter.caller().hear(misheard).value());
+    }
+
     @Test
     void aLouderHigherVoiceThanTheCallersOwnStartAddsEvidence() {
         String words = "i need this sorted out";
