@@ -49,7 +49,7 @@ final class App implements AutoCloseable {
         VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), AngerMeter.load(), control,
                 transcripts, metrics);
         TwilioRoutes twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
-                config.listenSeconds(), policy.greeting(), store, transcriber, policy::forCall, metrics);
+                config.listenSeconds(), policy.greeting(), store, transcripts, transcriber, policy::forCall, metrics);
         this.server = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson());
             c.startup.showJavalinBanner = false;

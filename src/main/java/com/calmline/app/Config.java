@@ -43,7 +43,7 @@ record Config(
                 Path.of(env.getOrDefault("VOSK_MODEL_DIR", "models/model-en-us")),
                 Path.of(env.getOrDefault("PROMPTS_DIR", "prompts")),
                 integer(env, "LISTEN_SECONDS", 30),
-                integer(env, "CALL_BACKLOG_FRAMES", 1500),
+                integer(env, "CALL_BACKLOG_FRAMES", 3000),
                 optional(env, "API_TOKEN"),
                 optional(env, "TWILIO_API_BASE_URL"),
                 new VentingPolicy.Settings(
@@ -51,7 +51,12 @@ record Config(
                         integer(env, "ANGRY_PAUSE_MS", 1500),
                         integer(env, "MAX_ACK_ROUNDS", 3),
                         integer(env, "MAX_VENTING_SECONDS", 120),
-                        env.getOrDefault("ROUTE_QUEUE", "support")));
+                        env.getOrDefault("ROUTE_QUEUE", "support"),
+                        fraction(env, "VENTING_ANGER", 0.5),
+                        fraction(env, "CALM_ANGER", 0.35)));
+        if (config.venting().calmAnger() > config.venting().ventingAnger()) {
+            throw new IllegalArgumentException("CALM_ANGER must not be above VENTING_ANGER");
+        }
         if (config.publicBaseUrl().isEmpty() && !config.demoMode()) {
             throw new IllegalArgumentException("PUBLIC_BASE_URL is required when Twilio credentials are set");
         }
@@ -73,6 +78,22 @@ record Config(
 
     private static Optional<String> optional(Map<String, String> env, String name) {
         return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    private static double fraction(Map<String, String> env, String name, double fallback) {
+        String value = optional(env, name).orElse(null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(value);
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the variable's name
+        }
+        throw new IllegalArgumentException(name + " must be a number from 0 to 1, not '" + value + "'");
     }
 
     private static int integer(Map<String, String> env, String name, int fallback) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code calmline} runs the service; {@code calmline simulate AUDIO} plays a call into a running one. */
 public final class Main {
@@ -72,21 +73,35 @@ public final class Main {
     }
 
     private static String readable(JsonNode e) {
-        String at = String.format("%8.2fs", e.path("atMs").asLong() / 1000.0);
+        String at = String.format(Locale.ROOT, "%8.2fs", e.path("atMs").asLong() / 1000.0);
+        String indent = "\n" + " ".repeat(21);
         return switch (e.path("type").asText()) {
-            case "utterance" -> String.format("%s  %-8s %s  [anger %.2f %s]", at, e.path("track").asText(),
+            case "utterance" -> String.format(Locale.ROOT, "%s  %-8s %s  [anger %.2f %s]", at,
+                    e.path("track").asText().equals("inbound") ? "caller" : e.path("track").asText(),
                     e.path("text").asText(), e.path("anger").asDouble(), e.path("angerLevel").asText());
-            case "decision" -> String.format("%s  line     %s after %d ms of silence (%s): %s%s", at,
-                    e.path("action").asText(), e.path("silenceMs").asLong(), e.path("delivery").asText(),
-                    e.path("reason").asText(), e.path("say").asText().isEmpty() ? "" : "\n" + " ".repeat(21)
-                            + "says: " + e.path("say").asText());
-            case "summary" -> String.format("%s  summary: anger peak %.2f, now %s, trend %s; vented %.1f s; %d "
-                            + "acknowledgement(s); talk-overs %d; issue: %s", at, e.path("angerPeak").asDouble(),
-                    e.path("angerLevel").asText(), e.path("angerTrend").asText(), e.path("ventingSeconds").asDouble(),
-                    e.path("acknowledgements").asInt(), e.path("talkOvers").asInt(), e.path("issue").asText());
+            case "decision" -> String.format(Locale.ROOT, "%s  line     %s%s (%s): %s%s", at, e.path("action").asText(),
+                    e.path("action").asText().equals("greet") ? "" : " after " + e.path("silenceMs").asLong()
+                            + " ms of silence", e.path("delivery").asText(), e.path("reason").asText(),
+                    e.path("say").asText().isEmpty() ? "" : indent + "says: " + e.path("say").asText());
+            case "overlap" -> String.format(Locale.ROOT, "%s  overlap  %s during the %s: %d ms of both voices%s", at,
+                    e.path("kind").asText(), e.path("prompt").asText(), e.path("overlapMs").asLong(),
+                    e.path("cutInMs").asLong() < 0 ? ", the line started over the caller" : String.format(Locale.ROOT,
+                            ", caller cut in at %.2fs and the line stopped %d ms later",
+                            e.path("cutInMs").asLong() / 1000.0, e.path("stoppedAfterMs").asLong()));
+            case "summary" -> String.format(Locale.ROOT, "%s  summary  anger peak %.2f, now %s, trend %s; vented %.1f s; "
+                            + "%d acknowledgement(s), %d question(s); talk-overs %d, barge-ins %d%sissue: %s%sfeeling: %s"
+                            + "%srequest: %s", at, e.path("angerPeak").asDouble(), e.path("angerLevel").asText(),
+                    e.path("angerTrend").asText(), e.path("ventingSeconds").asDouble(),
+                    e.path("acknowledgements").asInt(), e.path("questions").asInt(), e.path("talkOvers").asInt(),
+                    e.path("bargeIns").asInt(), indent, orDash(e.path("issue").asText()), indent,
+                    orDash(e.path("feeling").asText()), indent, orDash(e.path("request").asText()));
             case "dtmf" -> String.format("%s  caller pressed %s", at, e.path("digit").asText());
             case "end" -> String.format("%s  end of call %s", at, e.path("callSid").asText());
             default -> at + "  " + e;
         };
+    }
+
+    private static String orDash(String s) {
+        return s.isBlank() ? "-" : s;
     }
 }

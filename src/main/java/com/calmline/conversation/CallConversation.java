@@ -1,81 +1,69 @@
 package com.calmline.conversation;
 
 import com.calmline.emotion.AngerMeter;
+import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
-import com.calmline.telephony.CallControl;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One call's conversation, driven by the caller's audio clock: voice activity every 20 ms, utterances as
- * they are recognised. It speaks only after a real pause and stops talking the moment the caller does.
- * Runs on the call's transcriber thread, so it needs no locks.
+ * One call's conversation: the caller's audio drives {@link TurnTaking} (when the line may speak), a real
+ * pause hands the turn to {@link Rules} (what to do), and {@link Delivery} gets it to Twilio. Made when
+ * the call's stream starts; from then on runs on the call's transcriber thread, so it needs no locks.
  */
 final class CallConversation implements Transcriber.Listener {
     private static final Logger log = LoggerFactory.getLogger(CallConversation.class);
-    private static final String CALLER = "inbound";
     private static final long MS_PER_WORD = 400;
     private static final long PROMPT_START_MS = 700;
-    private static final int MAX_UNCLEAR_TURNS = 3;
-    private static final Pattern ASKS_FOR_PERSON = Pattern.compile(
-            "\\b(agent|human|representative|operator|real person|actual person|live person|a person|someone real)\\b");
 
-    enum State { GREETING, LISTENING, VENTING, ACKNOWLEDGING, ROUTING, ENDED }
+    enum State { GREETING, LISTENING, VENTING, ACKNOWLEDGING, ASKING, ROUTING, ENDED }
 
     private final String callSid;
     private final VentingPolicy.Settings settings;
-    private final PromptBook prompts;
-    private final IssueExtractor issues;
+    private final String greeting;
+    private final TurnReader reader;
     private final AngerMeter.Caller caller;
-    private final CallControl control;
+    private final Rules rules;
+    private final TurnTaking turns;
+    private final Delivery delivery;
     private final Transcripts transcripts;
-    private final MeterRegistry metrics;
 
     private State state = State.GREETING;
-    private long lineUntilMs;
-    private boolean speaking;
-    private boolean heldBack;
-    private int rounds;
-    private int talkOvers;
-    private int unclearTurns;
+    private final List<Transcriber.Utterance> turn = new ArrayList<>();
     private AngerMeter.Score turnScore;
-    private final StringBuilder turnText = new StringBuilder();
-    private final StringBuilder callerText = new StringBuilder();
-    private String issue = "";
-    private String repeatedIssue = "";
+    private Optional<Move> playing = Optional.empty();
+    private int talkOvers;
+    private int bargeIns;
 
-    CallConversation(String callSid, VentingPolicy.Settings settings, PromptBook prompts, IssueExtractor issues,
-                     AngerMeter.Caller caller, CallControl control, Transcripts transcripts, MeterRegistry metrics) {
+    CallConversation(String callSid, VentingPolicy.Settings settings, PromptBook prompts, TurnReader reader,
+                     AngerMeter.Caller caller, Delivery delivery, Transcripts transcripts) {
         this.callSid = callSid;
         this.settings = settings;
-        this.prompts = prompts;
-        this.issues = issues;
+        this.greeting = prompts.greeting;
+        this.reader = reader;
         this.caller = caller;
-        this.control = control;
+        this.rules = new Rules(settings, prompts);
+        this.turns = new TurnTaking(settings.pauseMs(), settings.angryPauseMs());
+        this.delivery = delivery;
         this.transcripts = transcripts;
-        this.metrics = metrics;
-        this.lineUntilMs = speakingTimeMs(prompts.greeting);
+        greet();
     }
 
     @Override
     public void onUtterance(Transcriber.Utterance u) {
-        if (!u.track().equals(CALLER)) {
-            transcripts.utterance(u, 0, AngerMeter.Level.CALM.label());
+        if (!u.track().equals(Transcriber.CALLER)) {
             return;
         }
         AngerMeter.Score score = caller.hear(u);
         transcripts.utterance(u, score.value(), score.level().label());
-        turnText.append(turnText.length() == 0 ? "" : " ").append(u.text());
-        callerText.append(callerText.length() == 0 ? "" : " ").append(u.text());
+        turn.add(u);
         turnScore = caller.turn();
-        if (state == State.LISTENING && turnScore.level() != AngerMeter.Level.CALM) {
+        if (state == State.LISTENING && turnScore.value() >= settings.ventingAnger()) {
             state = State.VENTING;
         }
         transcripts.updateCall(callSid, Map.of("state", state.name(), "angerLast", format(score.value()),
@@ -84,176 +72,152 @@ final class CallConversation implements Transcriber.Listener {
 
     @Override
     public void onActivity(Transcriber.Activity a) {
-        if (!a.track().equals(CALLER) || state == State.ROUTING || state == State.ENDED) {
+        if (state == State.ENDED) {
             return;
         }
-        boolean onset = a.speaking() && !speaking;
-        speaking = a.speaking();
-        boolean lineTalking = (state == State.GREETING || state == State.ACKNOWLEDGING) && a.atMs() < lineUntilMs;
-        if (onset) {
-            heldBack = false;
-            if (lineTalking) {
-                stopTalking(a);
+        if (!a.track().equals(Transcriber.CALLER)) {
+            turns.line(a);
+            return;
+        }
+        TurnTaking.Cue cue = turns.caller(a, angry(),
+                !turn.isEmpty() || delivery.failed().isPresent() || rules.holdsRoute());
+        measured();
+        if (!turns.lineTalking(a.atMs())) {
+            if (state == State.ROUTING) {
+                return;
             }
-        } else if (!lineTalking && (state == State.GREETING || state == State.ACKNOWLEDGING)) {
-            state = State.LISTENING;
+            if (state == State.GREETING || state == State.ACKNOWLEDGING || state == State.ASKING) {
+                state = rules.venting() ? State.VENTING : State.LISTENING;
+                playing = Optional.empty();
+            }
         }
-        if (speaking || turnText.length() == 0) {
-            return;
-        }
-        long pause = angry() ? settings.angryPauseMs() : settings.pauseMs();
-        if (a.silentMs() >= pause) {
-            decide(a);
-        } else if (a.silentMs() >= settings.pauseMs() && !heldBack) {
-            heldBack = true;
-            decision(a, "wait", "caller is angry: allowing a longer pause (" + pause + " ms) before speaking",
-                    "", Optional.empty());
+        switch (cue) {
+            case CUT_IN -> yieldTo(a);
+            case HOLD_BACK -> decision(a, "wait", "caller is angry: allowing a longer pause ("
+                    + settings.angryPauseMs() + " ms) before speaking", "", Optional.empty());
+            case TURN_END -> endOfTurn(a);
+            default -> { }
         }
     }
 
     @Override
     public void onEnd(long atMs) {
+        turns.finish(atMs);
+        measured();
         state = State.ENDED;
-        ObjectNode summary = Transcripts.newEvent("summary", atMs)
-                .put("angerPeak", round(caller.peak()))
-                .put("angerLevel", caller.smoothedLevel().label())
-                .put("angerTrend", caller.trend().label())
-                .put("ventingSeconds", round(caller.ventingSeconds()))
-                .put("talkOvers", talkOvers)
-                .put("acknowledgements", rounds)
-                .put("issue", repeatedIssue.isEmpty() ? issue : repeatedIssue);
-        transcripts.event(callSid, summary);
+        CallEvent.Summary summary = new CallEvent.Summary(atMs, Transcripts.round(caller.peak()),
+                caller.smoothedLevel().label(), caller.trend().label(), Transcripts.round(caller.ventingSeconds()),
+                talkOvers, bargeIns, rules.acknowledgements(), rules.questions(), rules.issue(), rules.feeling(),
+                rules.request());
+        transcripts.record(callSid, summary);
         transcripts.updateCall(callSid, Map.of("state", state.name(), "angerPeak", format(caller.peak()),
-                "talkOvers", Integer.toString(talkOvers), "issue", summary.path("issue").asText()));
+                "talkOvers", Integer.toString(talkOvers), "bargeIns", Integer.toString(bargeIns),
+                "issue", summary.issue(), "request", summary.request()));
         transcripts.end(callSid, atMs);
     }
 
+    /** The greeting was said by the answering TwiML; it is the line's first prompt, from the stream's start. */
+    private void greet() {
+        long until = speakingTimeMs(greeting);
+        turns.lineStarts("greeting", 0, until);
+        transcripts.line(callSid, 0, until, greeting);
+        transcripts.record(callSid, new CallEvent.Decision(0, "greet", state.name(), "call answered", 0, greeting,
+                "", "webhook", "", 0, until));
+    }
+
     private boolean angry() {
-        return (turnScore != null && turnScore.level() == AngerMeter.Level.ANGRY)
+        return rules.venting() || (turnScore != null && turnScore.level() == AngerMeter.Level.ANGRY)
                 || caller.smoothedLevel() == AngerMeter.Level.ANGRY;
     }
 
-    /** The caller's turn is over (a real pause): acknowledge, route, or keep listening. */
-    private void decide(Transcriber.Activity a) {
-        String said = turnText.toString();
-        turnText.setLength(0);
-        AngerMeter.Score turn = caller.endTurn();
+    /** A real pause: the caller's turn is over, so the rules decide; or a failed update is tried again. */
+    private void endOfTurn(Transcriber.Activity a) {
+        if (turn.isEmpty() && !rules.holdsRoute()) {
+            delivery.failed().ifPresent(failed -> deliver(a, new Move(failed.action(), failed.say(),
+                    "trying again: Twilio did not take the update at the last pause; " + failed.reason())));
+            return;
+        }
+        TurnReader.Reading reading = reader.read(List.copyOf(turn), rules.topic());
+        AngerMeter.Score score = caller.endTurn();
+        turn.clear();
         turnScore = null;
-        Optional<String> found = issues.extract(said);
-        issues.extract(callerText.toString()).ifPresent(i -> issue = i);
-        AngerMeter.Trend trend = caller.trend();
-        String mood = String.format(Locale.ROOT, "anger %.2f (%s), trend %s", turn.value(), turn.level().label(),
-                trend.label());
-        if (ASKS_FOR_PERSON.matcher(said.toLowerCase(Locale.ROOT)).find()) {
-            route(a, prompts.person(issue), "caller asked for a person; " + mood);
-        } else if (rounds == 0 && turn.level() == AngerMeter.Level.CALM) {
-            if (found.isPresent()) {
-                route(a, prompts.confirm(issue), "calm caller with a clear issue; " + mood);
-            } else if (++unclearTurns >= MAX_UNCLEAR_TURNS) {
-                route(a, prompts.route(issue), unclearTurns + " calm turns without a clear issue; a person will ask");
-            } else {
-                state = State.LISTENING;
-                decision(a, "wait", "calm, issue not clear yet; listening for more", "", Optional.empty());
+        playing = Optional.empty();
+        deliver(a, rules.decide(reading, new Rules.Anger(score.value(), score.level(), caller.smoothedLevel(),
+                caller.trend(), caller.ventingSeconds())));
+    }
+
+    private void deliver(Transcriber.Activity a, Move move) {
+        if (!move.speaks()) {
+            state = rules.venting() ? State.VENTING : State.LISTENING;
+            decision(a, move.action().label(), move.reason(), "", Optional.empty());
+            return;
+        }
+        Delivery.Sent sent = delivery.deliver(move);
+        if (sent.heard()) {
+            rules.delivered(move);
+            playing = Optional.of(move);
+            long until = sent.acceptedAtMs() + speakingTimeMs(move.say());
+            turns.lineStarts(move.action().label(), sent.acceptedAtMs(), until);
+            transcripts.line(callSid, sent.acceptedAtMs(), until, move.say());
+            state = switch (move.action()) {
+                case ROUTE -> State.ROUTING;
+                case ASK -> State.ASKING;
+                default -> State.ACKNOWLEDGING;
+            };
+            if (move.action() == Move.Action.ROUTE) {
+                transcripts.updateCall(callSid, Map.of("queue", settings.queue()));
             }
-        } else if (rounds > 0 && turn.level() != AngerMeter.Level.ANGRY
-                && (trend == AngerMeter.Trend.CALMING || turn.level() == AngerMeter.Level.CALM)) {
-            route(a, prompts.route(issue), "caller is calming after " + rounds + " acknowledgement(s); " + mood);
-        } else if (rounds >= settings.maxRounds()) {
-            route(a, prompts.route(issue), "acknowledged " + rounds + " times; handing over; " + mood);
-        } else if (caller.ventingSeconds() >= settings.maxVentingSeconds()) {
-            route(a, prompts.route(issue), String.format(Locale.ROOT, "vented %.0f s; handing over; %s",
-                    caller.ventingSeconds(), mood));
         } else {
-            acknowledge(a, mood);
+            state = sent.callEnded() ? State.ENDED : rules.venting() ? State.VENTING : State.LISTENING;
         }
+        decision(a, move.action().label(), move.reason(), move.say(), Optional.of(sent));
     }
 
-    private void acknowledge(Transcriber.Activity a, String mood) {
-        int round = rounds + 1;
-        String text = prompts.acknowledge(round, issue);
-        CallControl.Outcome outcome = speak(() -> control.say(callSid, text));
-        if (outcome.heard()) {
-            rounds = round;
-            repeatedIssue = repeatedIssue.isEmpty() ? issue : repeatedIssue;
-            state = State.ACKNOWLEDGING;
-            lineUntilMs = a.atMs() + speakingTimeMs(text);
-            transcripts.line(callSid, a.atMs(), text);
-        } else {
-            afterFailure(outcome);
+    /** The caller started talking while the line was: the line stops and listens; a route waits for a pause. */
+    private void yieldTo(Transcriber.Activity a) {
+        Delivery.Sent sent = delivery.stop();
+        if (sent.heard()) {
+            turns.lineStops(sent.acceptedAtMs());
         }
-        decision(a, "acknowledge", "caller vented; acknowledging (round " + round + "); " + mood,
-                text, Optional.of(outcome));
+        playing.ifPresent(rules::interrupted);
+        playing = Optional.empty();
+        state = sent.callEnded() ? State.ENDED : rules.venting() ? State.VENTING : State.LISTENING;
+        decision(a, "stop", "caller started speaking while the line was talking; stopped to listen", "",
+                Optional.of(sent));
     }
 
-    private void route(Transcriber.Activity a, String text, String reason) {
-        CallControl.Outcome outcome = speak(() -> control.route(callSid, text, settings.queue()));
-        if (outcome.heard()) {
-            state = State.ROUTING;
-            repeatedIssue = repeatedIssue.isEmpty() ? issue : repeatedIssue;
-            transcripts.line(callSid, a.atMs(), text);
-            transcripts.updateCall(callSid, Map.of("queue", settings.queue()));
-        } else {
-            afterFailure(outcome);
-        }
-        decision(a, "route", reason, text, Optional.of(outcome));
-    }
-
-    /** The caller started talking while the line was: the line stops and listens. */
-    private void stopTalking(Transcriber.Activity a) {
-        CallControl.Outcome outcome = control.listen(callSid);
-        lineUntilMs = a.atMs();
-        if (outcome.delivery() == CallControl.Delivery.CALL_ENDED) {
-            state = State.ENDED;
-        } else {
-            state = State.LISTENING;
-        }
-        decision(a, "wait", "caller started speaking while the line was talking; stopped to listen", "",
-                Optional.of(outcome));
-    }
-
-    private CallControl.Outcome speak(java.util.function.Supplier<CallControl.Outcome> prompt) {
-        if (speaking) {
-            talkOvers++;
-            metrics.counter("calmline.talkovers").increment();
-            log.error("call {}: a prompt started while the caller was speaking (talk-over #{})", callSid, talkOvers);
-        }
-        return prompt.get();
-    }
-
-    /** Twilio did not take the update: the caller heard nothing, so the state stays what the caller knows. */
-    private void afterFailure(CallControl.Outcome outcome) {
-        if (outcome.delivery() == CallControl.Delivery.CALL_ENDED) {
-            state = State.ENDED;
-        } else if (state != State.VENTING) {
-            state = State.LISTENING;
+    /** Overlaps of the line's prompts with the caller's voice, as each prompt ends. */
+    private void measured() {
+        for (CallEvent.Overlap overlap : turns.takeOverlaps()) {
+            if (overlap.kind().equals("talk-over")) {
+                talkOvers++;
+                delivery.talkOver();
+                log.error("call {}: the line talked over the caller during its {} ({} ms of overlap)", callSid,
+                        overlap.prompt(), overlap.overlapMs());
+            } else {
+                bargeIns++;
+            }
+            transcripts.record(callSid, overlap);
         }
     }
 
     private void decision(Transcriber.Activity a, String action, String reason, String say,
-                          Optional<CallControl.Outcome> outcome) {
-        String delivery = outcome.map(o -> o.delivery().label()).orElse("none");
-        ObjectNode event = Transcripts.newEvent("decision", a.atMs())
-                .put("action", action).put("state", state.name()).put("reason", reason)
-                .put("silenceMs", a.silentMs()).put("say", say)
-                .put("twiml", outcome.map(CallControl.Outcome::twiml).orElse(""))
-                .put("anger", round(caller.level()))
-                .put("delivery", delivery);
-        outcome.filter(o -> !o.detail().isEmpty()).ifPresent(o -> event.put("detail", o.detail()));
-        transcripts.event(callSid, event);
+                          Optional<Delivery.Sent> sent) {
+        String label = sent.map(s -> s.outcome().delivery().label()).orElse("none");
+        transcripts.record(callSid, new CallEvent.Decision(a.atMs(), action, state.name(), reason, a.silentMs(), say,
+                sent.map(s -> s.outcome().twiml()).orElse(""), label,
+                sent.map(s -> s.outcome().detail()).orElse(""), Transcripts.round(caller.level()),
+                turns.lineUntilMs()));
         transcripts.updateCall(callSid, Map.of("state", state.name()));
-        metrics.counter("calmline.decisions", "action", action, "delivery", delivery).increment();
+        delivery.counted(action, label);
         log.info("call {}: {} at {} ms ({}): {}", callSid, action, a.atMs(), state, reason);
     }
 
-    private static long speakingTimeMs(String text) {
+    static long speakingTimeMs(String text) {
         return PROMPT_START_MS + MS_PER_WORD * text.split("\\s+").length;
     }
 
-    private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
-    }
-
     private static String format(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
     }
 }

@@ -10,8 +10,9 @@ import java.nio.file.Path;
 
 /**
  * When the line speaks and what it says: let an angry caller vent, wait for a real pause, acknowledge
- * them in their own words, and route them once they calm down, ask for a person, or have been heard
- * long enough. One {@link CallConversation} per call carries the state.
+ * them in their own words, answer a request as a request, ask a caller who named only the topic what is
+ * happening, and route once they calm down, ask for a person, or have been heard long enough; stop the
+ * moment the caller cuts in. One {@link CallConversation} per call carries the state.
  */
 public final class VentingPolicy {
     /**
@@ -20,13 +21,16 @@ public final class VentingPolicy {
      * @param maxRounds     acknowledgements before routing regardless
      * @param maxVentingSeconds venting time before routing regardless
      * @param queue         the queue routed callers wait in
+     * @param ventingAnger  a turn this angry (0-1) makes the caller venting: they are heard out and acknowledged
+     * @param calmAnger     a venting caller's turn must fall below this to count as no longer venting
      */
-    public record Settings(long pauseMs, long angryPauseMs, int maxRounds, double maxVentingSeconds, String queue) {
+    public record Settings(long pauseMs, long angryPauseMs, int maxRounds, double maxVentingSeconds, String queue,
+                           double ventingAnger, double calmAnger) {
     }
 
     private final Settings settings;
     private final PromptBook prompts;
-    private final IssueExtractor issues = IssueExtractor.load();
+    private final TurnReader reader;
     private final AngerMeter meter;
     private final CallControl control;
     private final Transcripts transcripts;
@@ -36,6 +40,7 @@ public final class VentingPolicy {
                          Transcripts transcripts, MeterRegistry metrics) throws IOException {
         this.settings = settings;
         this.prompts = PromptBook.load(promptsDir);
+        this.reader = TurnReader.load(meter);
         this.meter = meter;
         this.control = control;
         this.transcripts = transcripts;
@@ -48,9 +53,9 @@ public final class VentingPolicy {
         return prompts.greeting;
     }
 
-    /** The conversation for one call, fed by that call's transcriber. */
-    public Transcriber.Listener forCall(String callSid) {
-        return new CallConversation(callSid, settings, prompts, issues, meter.caller(), control, transcripts,
-                metrics);
+    /** The conversation for one call, fed by that call's transcriber, on the call's audio clock. */
+    public Transcriber.Listener forCall(String callSid, Transcriber.AudioClock clock) {
+        return new CallConversation(callSid, settings, prompts, reader, meter.caller(),
+                new Delivery(callSid, control, clock, settings.queue(), metrics), transcripts);
     }
 }

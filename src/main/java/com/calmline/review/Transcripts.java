@@ -2,7 +2,8 @@ package com.calmline.review;
 
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,10 +16,20 @@ import java.util.Map;
 
 /**
  * What was said on each call, kept for supervisors: the transcript ({@code call:{sid}:utterances}) and the
- * call's event stream ({@code call:{sid}:events}), which the simulator and the pages read back.
+ * call's event stream ({@code call:{sid}:events}), which the simulator and the pages read back. Every
+ * record is turned into JSON here and nowhere else.
  */
 public final class Transcripts {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One turn of the stored transcript: a speaker's utterance with word timings, or what the line said. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private record Turn(String track, long startMs, long endMs, String text, Double anger, String angerLevel,
+                        List<Word> words) {
+    }
+
+    private record Word(String word, long startMs, long endMs, double confidence) {
+    }
 
     private final Store store;
 
@@ -28,30 +39,22 @@ public final class Transcripts {
 
     /** A caller (or agent) utterance, with how angry it sounded, into the transcript and the event stream. */
     public void utterance(Transcriber.Utterance u, double anger, String angerLevel) {
-        ObjectNode utterance = JSON.createObjectNode()
-                .put("track", u.track()).put("startMs", u.startMs()).put("endMs", u.endMs())
-                .put("text", u.text()).put("anger", round(anger)).put("angerLevel", angerLevel);
-        ArrayNode words = utterance.putArray("words");
-        u.words().forEach(w -> words.addObject().put("word", w.word()).put("startMs", w.startMs())
-                .put("endMs", w.endMs()).put("confidence", w.confidence()));
-        ObjectNode event = JSON.createObjectNode().put("type", "utterance").put("atMs", u.atMs())
-                .put("track", u.track()).put("text", u.text()).put("startMs", u.startMs()).put("endMs", u.endMs())
-                .put("anger", round(anger)).put("angerLevel", angerLevel);
-        store.appendUtterance(u.callSid(), utterance.toString(), event.toString());
+        double rounded = round(anger);
+        List<Word> words = u.words().stream()
+                .map(w -> new Word(w.word(), w.startMs(), w.endMs(), w.confidence())).toList();
+        Turn turn = new Turn(u.track(), u.startMs(), u.endMs(), u.text(), rounded, angerLevel, words);
+        CallEvent event = new CallEvent.Utterance(u.atMs(), u.track(), u.text(), u.startMs(), u.endMs(), rounded,
+                angerLevel);
+        store.appendUtterance(u.callSid(), json(turn), json(event));
     }
 
     /** What the line itself said: known text, so it is recorded rather than transcribed. */
-    public void line(String callSid, long atMs, String text) {
-        store.appendUtterance(callSid, JSON.createObjectNode().put("track", "line").put("startMs", atMs)
-                .put("endMs", atMs).put("text", text).toString(), null);
+    public void line(String callSid, long startMs, long endMs, String text) {
+        store.appendUtterance(callSid, json(new Turn("line", startMs, endMs, text, null, null, null)), null);
     }
 
-    /** Any other event of the call; it must carry {@code type} and {@code atMs}. */
-    public void event(String callSid, ObjectNode event) {
-        if (!event.hasNonNull("type") || !event.hasNonNull("atMs")) {
-            throw new IllegalArgumentException("an event needs type and atMs: " + event);
-        }
-        store.appendEvent(callSid, event.toString());
+    public void record(String callSid, CallEvent event) {
+        store.appendEvent(callSid, json(event));
     }
 
     public void updateCall(String callSid, Map<String, String> fields) {
@@ -60,15 +63,10 @@ public final class Transcripts {
 
     /** The last event of every call: all its audio has been processed. */
     public void end(String callSid, long atMs) {
-        event(callSid, JSON.createObjectNode().put("type", "end").put("atMs", atMs).put("callSid", callSid));
+        record(callSid, new CallEvent.End(atMs, callSid));
     }
 
-    /** A new event of {@code type} at {@code atMs}, to fill in and pass to {@link #event}. */
-    public static ObjectNode newEvent(String type, long atMs) {
-        return JSON.createObjectNode().put("type", type).put("atMs", atMs);
-    }
-
-    private static double round(double v) {
+    public static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
 
@@ -98,12 +96,20 @@ public final class Transcripts {
         ctx.json(parse(events));
     }
 
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
     private static ArrayNode parse(List<String> jsonLines) {
         ArrayNode array = JSON.createArrayNode();
         for (String line : jsonLines) {
             try {
                 array.add(JSON.readTree(line));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vosk.Model;
@@ -25,17 +26,25 @@ final class CallWorker implements Transcriber.Session, Runnable {
     private final Transcriber.Listener listener;
     private final BlockingQueue<Chunk> queue;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile long receivedMs;
 
-    CallWorker(Model model, String callSid, Transcriber.Listener listener, int queueFrames) {
+    CallWorker(Model model, String callSid, Function<Transcriber.AudioClock, Transcriber.Listener> listener,
+               int queueFrames) {
         this.model = model;
         this.callSid = callSid;
-        this.listener = listener;
+        this.listener = listener.apply(this);
         this.queue = new ArrayBlockingQueue<>(queueFrames);
     }
 
     @Override
     public boolean offer(String track, long timestampMs, byte[] mulaw) {
+        receivedMs = Math.max(receivedMs, timestampMs + mulaw.length / 8);
         return !finished.get() && queue.offer(new Chunk(track, timestampMs, mulaw));
+    }
+
+    @Override
+    public long receivedMs() {
+        return receivedMs;
     }
 
     @Override
@@ -55,8 +64,8 @@ final class CallWorker implements Transcriber.Session, Runnable {
         long lastMs = 0;
         try {
             for (Chunk chunk = queue.take(); chunk != END; chunk = queue.take()) {
-                TrackRecognizer track = tracks.computeIfAbsent(chunk.track(),
-                        t -> new TrackRecognizer(model, callSid, t));
+                TrackRecognizer track = tracks.computeIfAbsent(chunk.track(), t -> t.equals(Transcriber.CALLER)
+                        ? TrackRecognizer.transcribing(model, callSid, t) : TrackRecognizer.voiceOnly(callSid, t));
                 lastMs = Math.max(lastMs, chunk.timestampMs() + chunk.mulaw().length / 8);
                 List<Transcriber.Utterance> heard = track.accept(chunk.timestampMs(), MuLaw.decode(chunk.mulaw()));
                 activity(track.activity(chunk.timestampMs() + chunk.mulaw().length / 8));

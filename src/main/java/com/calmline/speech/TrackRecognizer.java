@@ -10,8 +10,9 @@ import org.vosk.Model;
 import org.vosk.Recognizer;
 
 /**
- * One Vosk recognizer for one track of one call. Feeds speech (with pre-roll and a tail) and skips the
- * silences between, which is where most of a phone call's CPU would otherwise go.
+ * One track of one call: voice activity on every frame and, where the track is transcribed, one Vosk
+ * recognizer fed speech (with pre-roll and a tail) but not the silences between, which is where most of
+ * a phone call's CPU would otherwise go.
  */
 final class TrackRecognizer implements AutoCloseable {
     private static final int PREROLL_FRAMES = 15;
@@ -23,7 +24,7 @@ final class TrackRecognizer implements AutoCloseable {
 
     private final String callSid;
     private final String track;
-    private final Recognizer recognizer;
+    private final Optional<Recognizer> recognizer;
     private final HalfBandFilter.Upsampler upsampler = new HalfBandFilter.Upsampler();
     private final VoiceActivity voice = new VoiceActivity();
     private final ArrayDeque<Frame> preroll = new ArrayDeque<>();
@@ -33,10 +34,19 @@ final class TrackRecognizer implements AutoCloseable {
     private boolean feeding;
     private int silentFrames;
 
-    TrackRecognizer(Model model, String callSid, String track) {
+    private TrackRecognizer(Optional<Recognizer> recognizer, String callSid, String track) {
         this.callSid = callSid;
         this.track = track;
-        this.recognizer = newRecognizer(model);
+        this.recognizer = recognizer;
+    }
+
+    static TrackRecognizer transcribing(Model model, String callSid, String track) {
+        return new TrackRecognizer(Optional.of(newRecognizer(model)), callSid, track);
+    }
+
+    /** Voice activity only: what the line plays is known text, but when it is audible is worth knowing. */
+    static TrackRecognizer voiceOnly(String callSid, String track) {
+        return new TrackRecognizer(Optional.empty(), callSid, track);
     }
 
     private static Recognizer newRecognizer(Model model) {
@@ -62,8 +72,11 @@ final class TrackRecognizer implements AutoCloseable {
         if (voice.loud()) {
             lastVoiceEndMs = atMs;
         }
-        prosody.add(pcm8k, speaking);
         List<Transcriber.Utterance> out = new ArrayList<>(1);
+        if (recognizer.isEmpty()) {
+            return out;
+        }
+        prosody.add(pcm8k, speaking);
         if (!feeding && !speaking) {
             preroll.addLast(new Frame(streamMs, pcm8k));
             if (preroll.size() > PREROLL_FRAMES) {
@@ -83,7 +96,7 @@ final class TrackRecognizer implements AutoCloseable {
         if (silentFrames >= TAIL_FRAMES) {
             feeding = false;
             silentFrames = 0;
-            utterance(recognizer.getFinalResult(), atMs).ifPresent(out::add);
+            utterance(recognizer.get().getFinalResult(), atMs).ifPresent(out::add);
         }
         return out;
     }
@@ -93,7 +106,7 @@ final class TrackRecognizer implements AutoCloseable {
             return Optional.empty();
         }
         feeding = false;
-        return utterance(recognizer.getFinalResult(), atMs);
+        return utterance(recognizer.get().getFinalResult(), atMs);
     }
 
     private void feed(long streamMs, short[] pcm8k, long atMs, List<Transcriber.Utterance> out) {
@@ -104,8 +117,8 @@ final class TrackRecognizer implements AutoCloseable {
             bytes[2 * i + 1] = (byte) (pcm16k[i] >> 8);
         }
         timeline.fed(streamMs, pcm16k.length);
-        if (recognizer.acceptWaveForm(bytes, bytes.length)) {
-            utterance(recognizer.getResult(), atMs).ifPresent(out::add);
+        if (recognizer.get().acceptWaveForm(bytes, bytes.length)) {
+            utterance(recognizer.get().getResult(), atMs).ifPresent(out::add);
         }
     }
 
@@ -133,6 +146,6 @@ final class TrackRecognizer implements AutoCloseable {
 
     @Override
     public void close() {
-        recognizer.close();
+        recognizer.ifPresent(Recognizer::close);
     }
 }

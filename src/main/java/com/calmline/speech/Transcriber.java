@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vosk.LibVosk;
@@ -14,9 +15,9 @@ import org.vosk.LogLevel;
 import org.vosk.Model;
 
 /**
- * Live transcription of calls: one Vosk {@link Model} per process, one recognizer per track of a call,
- * each call's audio decoded on its own worker behind a bounded queue so the WebSocket thread never
- * waits on Vosk.
+ * Live transcription of calls: one Vosk {@link Model} per process, one recognizer for the caller's track,
+ * voice activity (no recognizer) on the others, each call's audio decoded on its own worker behind a
+ * bounded queue so the WebSocket thread never waits on Vosk.
  */
 public final class Transcriber implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transcriber.class);
@@ -56,6 +57,15 @@ public final class Transcriber implements AutoCloseable {
 
     /** Voice activity on a track after one 20 ms frame: whether the speaker is talking, and for how long not. */
     public record Activity(String track, long atMs, boolean speaking, long silentMs) {
+    }
+
+    /** The caller's own track: the only one Vosk transcribes; the outbound track (what the caller hears) gets voice activity only. */
+    public static final String CALLER = "inbound";
+
+    /** How far the call's audio has arrived, which may be ahead of what the listener has been given yet. */
+    public interface AudioClock {
+        /** The end of the newest frame received for the call, in stream ms. */
+        long receivedMs();
     }
 
     public interface Listener {
@@ -106,15 +116,15 @@ public final class Transcriber implements AutoCloseable {
         return modelDir;
     }
 
-    /** Starts transcribing one call; the listener is called on the call's worker thread. */
-    public Session open(String callSid, Listener listener) {
+    /** Starts transcribing one call; the listener is made for the call's clock and called on its worker thread. */
+    public Session open(String callSid, Function<AudioClock, Listener> listener) {
         CallWorker worker = new CallWorker(model, callSid, listener, queueFrames);
         workers.execute(worker);
         return worker;
     }
 
     /** The audio side of one call, fed from the WebSocket thread. */
-    public interface Session {
+    public interface Session extends AudioClock {
         /** Queues one frame of μ-law audio; false if the call's backlog is full and the frame was dropped. */
         boolean offer(String track, long timestampMs, byte[] mulaw);
 

@@ -1,5 +1,7 @@
 package com.calmline.telephony;
 
+import com.calmline.review.CallEvent;
+import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
 import io.javalin.websocket.WsConfig;
@@ -8,7 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +33,17 @@ final class MediaStream {
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, Call> byCallSid = new ConcurrentHashMap<>();
     private final Transcriber transcriber;
-    private final Function<String, Transcriber.Listener> listeners;
+    private final BiFunction<String, Transcriber.AudioClock, Transcriber.Listener> listeners;
     private final Store store;
+    private final Transcripts transcripts;
     private final MeterRegistry metrics;
 
-    MediaStream(Transcriber transcriber, Function<String, Transcriber.Listener> listeners, Store store,
-                MeterRegistry metrics) {
+    MediaStream(Transcriber transcriber, BiFunction<String, Transcriber.AudioClock, Transcriber.Listener> listeners,
+                Store store, Transcripts transcripts, MeterRegistry metrics) {
         this.transcriber = transcriber;
         this.listeners = listeners;
         this.store = store;
+        this.transcripts = transcripts;
         this.metrics = metrics;
     }
 
@@ -91,7 +95,7 @@ final class MediaStream {
         }
         call.callSid = start.callSid();
         byCallSid.put(start.callSid(), call);
-        call.audio = transcriber.open(start.callSid(), listeners.apply(start.callSid()));
+        call.audio = transcriber.open(start.callSid(), clock -> listeners.apply(start.callSid(), clock));
         store.updateCall(start.callSid(), Map.of("streamSid", start.streamSid(),
                 "streamStarted", Instant.now().toString()));
         log.info("call {}: media stream {} started", start.callSid(), start.streamSid());
@@ -102,12 +106,9 @@ final class MediaStream {
             count(call.ended ? "after-stop" : "before-start");
             return;
         }
-        if (!media.track().equals("inbound")) {
-            // The outbound track is what the line says, which is known text; it is decoded once agents join.
-            count("outbound-not-decoded");
-            return;
+        if (media.track().equals(Transcriber.CALLER)) {
+            call.lastMediaMs = Math.max(call.lastMediaMs, media.timestampMs() + media.payload().length / 8);
         }
-        call.lastMediaMs = Math.max(call.lastMediaMs, media.timestampMs() + media.payload().length / 8);
         count(call.audio.offer(media.track(), media.timestampMs(), media.payload()) ? "accepted" : "backlog-full");
     }
 
@@ -124,8 +125,7 @@ final class MediaStream {
     void keyPressed(String callSid, String digits) {
         Call call = byCallSid.get(callSid);
         long atMs = call == null ? -1 : call.lastMediaMs;
-        store.appendEvent(callSid, "{\"type\":\"dtmf\",\"atMs\":" + atMs
-                + ",\"digit\":\"" + digits.replaceAll("[^0-9*#A-D]", "") + "\"}");
+        transcripts.record(callSid, new CallEvent.Dtmf(atMs, digits.replaceAll("[^0-9*#A-D]", "")));
     }
 
     private void end(Call call) {

@@ -1,5 +1,6 @@
 package com.calmline.telephony;
 
+import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
 import com.twilio.security.RequestValidator;
@@ -12,7 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +33,15 @@ public final class TwilioRoutes {
     private final MeterRegistry metrics;
 
     public TwilioRoutes(String authToken, Optional<String> publicBaseUrl, int listenSeconds, String greeting,
-                        Store store, Transcriber transcriber, Function<String, Transcriber.Listener> listeners,
+                        Store store, Transcripts transcripts, Transcriber transcriber,
+                        BiFunction<String, Transcriber.AudioClock, Transcriber.Listener> listeners,
                         MeterRegistry metrics) {
         this.validator = new RequestValidator(authToken);
         this.urls = new PublicUrls(publicBaseUrl);
         this.twiml = new TwimlBuilder(listenSeconds);
         this.greeting = greeting;
         this.store = store;
-        this.media = new MediaStream(transcriber, listeners, store, metrics);
+        this.media = new MediaStream(transcriber, listeners, store, transcripts, metrics);
         this.metrics = metrics;
     }
 

@@ -66,7 +66,8 @@ public final class TranscriptionBench {
                     call.stop();
                 }
                 List<JsonNode> decisions = simulator.awaitEnd(call.callSid, Duration.ofMinutes(2)).stream()
-                        .filter(e -> e.path("type").asText().equals("decision") && !e.path("action").asText().equals("wait"))
+                        .filter(e -> e.path("type").asText().equals("decision")
+                                && List.of("acknowledge", "ask", "route").contains(e.path("action").asText()))
                         .toList();
                 List<LoggedRequest> sent = twilio.findAll(WireMock.postRequestedFor(
                         WireMock.urlPathMatching(".*/Calls/" + call.callSid + "\\.json")));
@@ -122,7 +123,7 @@ public final class TranscriptionBench {
             for (int run = 1; run <= 3; run++) {
                 CountDownLatch done = new CountDownLatch(1);
                 long t0 = System.nanoTime();
-                Transcriber.Session session = transcriber.open("CAbench" + run, new Transcriber.Listener() {
+                Transcriber.Session session = transcriber.open("CAbench" + run, clock -> new Transcriber.Listener() {
                     public void onUtterance(Transcriber.Utterance u) {
                     }
 

@@ -1,0 +1,71 @@
+package com.calmline.conversation;
+
+import com.calmline.speech.Transcriber;
+import com.calmline.telephony.CallControl;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Gets what the line decided to the caller: replaces the call's TwiML through Twilio, notes when Twilio
+ * accepted it on the call's own audio clock (the line starts speaking then, not when it decided), keeps a
+ * move Twilio did not take so it can be tried again, and counts decisions for the operator.
+ */
+final class Delivery {
+    /** What became of an update, and the stream time by which Twilio had accepted it. */
+    record Sent(CallControl.Outcome outcome, long acceptedAtMs) {
+        boolean heard() {
+            return outcome.heard();
+        }
+
+        boolean callEnded() {
+            return outcome.delivery() == CallControl.Delivery.CALL_ENDED;
+        }
+    }
+
+    private final String callSid;
+    private final CallControl control;
+    private final Transcriber.AudioClock clock;
+    private final String queue;
+    private final MeterRegistry metrics;
+    private Optional<Move> failed = Optional.empty();
+
+    Delivery(String callSid, CallControl control, Transcriber.AudioClock clock, String queue, MeterRegistry metrics) {
+        this.callSid = callSid;
+        this.control = control;
+        this.clock = clock;
+        this.queue = queue;
+        this.metrics = metrics;
+    }
+
+    /** Says {@code move}'s words, then listens again or, for a route, enqueues the caller. */
+    Sent deliver(Move move) {
+        Sent sent = send(() -> move.action() == Move.Action.ROUTE
+                ? control.route(callSid, move.say(), queue) : control.say(callSid, move.say()));
+        failed = sent.outcome().delivery() == CallControl.Delivery.FAILED ? Optional.of(move) : Optional.empty();
+        return sent;
+    }
+
+    /** Stops whatever the line is saying and listens. */
+    Sent stop() {
+        return send(() -> control.listen(callSid));
+    }
+
+    /** A move Twilio did not take, to try again at the caller's next real pause. */
+    Optional<Move> failed() {
+        return failed;
+    }
+
+    void counted(String action, String delivery) {
+        metrics.counter("calmline.decisions", "action", action, "delivery", delivery).increment();
+    }
+
+    void talkOver() {
+        metrics.counter("calmline.talkovers").increment();
+    }
+
+    private Sent send(Supplier<CallControl.Outcome> update) {
+        CallControl.Outcome outcome = update.get();
+        return new Sent(outcome, clock.receivedMs());
+    }
+}

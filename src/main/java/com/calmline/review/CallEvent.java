@@ -1,0 +1,57 @@
+package com.calmline.review;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * What happened on a call, in the caller's audio time ({@code atMs}: ms into the stream when it happened).
+ * The event stream ({@code call:{sid}:events}) is these records as JSON, one per entry, with a {@code type}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = CallEvent.Utterance.class, name = "utterance"),
+        @JsonSubTypes.Type(value = CallEvent.Decision.class, name = "decision"),
+        @JsonSubTypes.Type(value = CallEvent.Overlap.class, name = "overlap"),
+        @JsonSubTypes.Type(value = CallEvent.Dtmf.class, name = "dtmf"),
+        @JsonSubTypes.Type(value = CallEvent.Summary.class, name = "summary"),
+        @JsonSubTypes.Type(value = CallEvent.End.class, name = "end")})
+public sealed interface CallEvent {
+    long atMs();
+
+    /** Something a speaker said, as recognised, with how angry it sounded. */
+    record Utterance(long atMs, String track, String text, long startMs, long endMs, double anger,
+                     String angerLevel) implements CallEvent {
+    }
+
+    /**
+     * What the line decided at a moment of the call and why; {@code lineUntilMs} is when the line expects to
+     * have finished talking (0 when it is silent).
+     */
+    record Decision(long atMs, String action, String state, String reason, long silenceMs, String say,
+                    String twiml, String delivery, @JsonInclude(JsonInclude.Include.NON_EMPTY) String detail,
+                    double anger, long lineUntilMs) implements CallEvent {
+    }
+
+    /**
+     * The line's speech and the caller's voice overlapped by more than a moment: a {@code talk-over} (the line
+     * started while the caller spoke, or kept talking after they cut in) or a {@code barge-in} (the caller cut
+     * in and the line stopped in time). {@code cutInMs} is -1 when the line started over the caller.
+     */
+    record Overlap(long atMs, String kind, String prompt, long lineStartMs, long lineEndMs, long cutInMs,
+                   long overlapMs, long stoppedAfterMs) implements CallEvent {
+    }
+
+    record Dtmf(long atMs, String digit) implements CallEvent {
+    }
+
+    /** The call as the line heard it, once its audio is fully processed. */
+    record Summary(long atMs, double angerPeak, String angerLevel, String angerTrend, double ventingSeconds,
+                   int talkOvers, int bargeIns, int acknowledgements, int questions, String issue, String feeling,
+                   String request) implements CallEvent {
+    }
+
+    /** Always the last event of a call. */
+    record End(long atMs, String callSid) implements CallEvent {
+    }
+}

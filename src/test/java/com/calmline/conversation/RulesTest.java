@@ -1,0 +1,184 @@
+package com.calmline.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.calmline.emotion.AngerMeter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The rules on scripted turns: what was read in each, and how angry it sounded. */
+class RulesTest {
+    private static final VentingPolicy.Settings SETTINGS = new VentingPolicy.Settings(1000, 1500, 3, 120, "support",
+            0.5, 0.35);
+    private Rules rules;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        rules = new Rules(SETTINGS, PromptBook.load(Path.of("prompts")));
+    }
+
+    private static TurnReader.Reading complaint(String issue) {
+        return new TurnReader.Reading(Optional.of(issue), 3, Optional.empty(), Optional.empty(), Optional.empty(),
+                false, false, false);
+    }
+
+    private static TurnReader.Reading outburst(String issue, String feeling) {
+        return new TurnReader.Reading(Optional.of(issue), 3, Optional.of(feeling), Optional.empty(), Optional.empty(),
+                false, false, false);
+    }
+
+    private static TurnReader.Reading nothingClear() {
+        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
+                false, false, false);
+    }
+
+    private static TurnReader.Reading topicOnly(String topic) {
+        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.of(topic),
+                true, false, false);
+    }
+
+    private static TurnReader.Reading thanks() {
+        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
+                false, true, false);
+    }
+
+    private static TurnReader.Reading asking(Request request) {
+        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), Optional.of(request), Optional.empty(),
+                false, false, false);
+    }
+
+    private static Rules.Anger anger(double turn, AngerMeter.Level smoothed, AngerMeter.Trend trend) {
+        AngerMeter.Level level = turn >= 0.5 ? AngerMeter.Level.ANGRY : turn >= 0.3 ? AngerMeter.Level.ANNOYED
+                : AngerMeter.Level.CALM;
+        return new Rules.Anger(turn, level, smoothed, trend, 10);
+    }
+
+    private static final Rules.Anger CALM = anger(0.1, AngerMeter.Level.CALM, AngerMeter.Trend.STEADY);
+    private static final Rules.Anger ANGRY = anger(0.9, AngerMeter.Level.ANGRY, AngerMeter.Trend.STEADY);
+
+    private Move heard(Move move) {
+        rules.delivered(move);
+        return move;
+    }
+
+    @Test
+    void aCalmCallerWithAClearIssueIsRoutedAtOnceWithoutAnApology() {
+        Move move = rules.decide(complaint("we charged you twice this month"), CALM);
+        assertEquals(Move.Action.ROUTE, move.action());
+        assertTrue(move.say().contains("So we charged you twice this month."), move.say());
+        assertFalse(move.say().toLowerCase().contains("sorry"), move.say());
+    }
+
+    @Test
+    void aVentingCallerIsAcknowledgedWithTheComplaintAndTheFeelingApart() {
+        Move move = rules.decide(outburst("your broadband has been down since Monday",
+                "this is absolutely ridiculous"), ANGRY);
+        assertEquals(Move.Action.ACKNOWLEDGE, move.action());
+        assertTrue(move.say().contains("your broadband has been down since Monday."), move.say());
+        assertTrue(move.say().contains("I can hear how frustrating this has been."), move.say());
+        assertFalse(move.say().contains("ridiculous"), move.say());
+        assertTrue(rules.venting());
+    }
+
+    @Test
+    void afterAnAcknowledgementATurnWithoutAngerWordsIsNotYetEvidenceOfCalming() {
+        heard(rules.decide(complaint("your refund has not arrived"), ANGRY));
+        Move next = rules.decide(nothingClear(), anger(0.2, AngerMeter.Level.ANNOYED, AngerMeter.Trend.CALMING));
+        assertEquals(Move.Action.ACKNOWLEDGE, next.action(), next.reason());
+    }
+
+    @Test
+    void afterAnAcknowledgementThanksRoute() {
+        heard(rules.decide(complaint("your refund has not arrived"), ANGRY));
+        Move thanked = rules.decide(thanks(), anger(0.2, AngerMeter.Level.ANNOYED, AngerMeter.Trend.CALMING));
+        assertEquals(Move.Action.ROUTE, thanked.action());
+        assertTrue(thanked.reason().contains("thanks"), thanked.reason());
+    }
+
+    @Test
+    void afterAnAcknowledgementAngerFallenOverTheCallRoutes() {
+        heard(rules.decide(complaint("your refund has not arrived"), ANGRY));
+        Move fallen = rules.decide(nothingClear(), anger(0.1, AngerMeter.Level.CALM, AngerMeter.Trend.CALMING));
+        assertEquals(Move.Action.ROUTE, fallen.action());
+        assertTrue(fallen.say().contains("your refund has not arrived"), "the agent hand-off names the issue");
+    }
+
+    @Test
+    void anAnnoyedCallerIsNotVenting() {
+        Move annoyed = rules.decide(complaint("your parcel is late"), anger(0.45, AngerMeter.Level.CALM,
+                AngerMeter.Trend.STEADY));
+        assertEquals(Move.Action.ROUTE, annoyed.action());
+    }
+
+    @Test
+    void ventingEndsOnlyBelowTheLowerThreshold() {
+        heard(rules.decide(complaint("your parcel is late"), ANGRY));
+        rules.decide(nothingClear(), anger(0.4, AngerMeter.Level.ANNOYED, AngerMeter.Trend.CALMING));
+        assertTrue(rules.venting(), "0.4 is above the calm threshold: still venting");
+        rules.decide(nothingClear(), anger(0.3, AngerMeter.Level.ANNOYED, AngerMeter.Trend.CALMING));
+        assertFalse(rules.venting());
+    }
+
+    @Test
+    void afterMaxRoundsTheCallerIsHandedOver() {
+        for (int i = 0; i < SETTINGS.maxRounds(); i++) {
+            assertEquals(Move.Action.ACKNOWLEDGE, heard(rules.decide(complaint("your boiler is broken"), ANGRY)).action());
+        }
+        Move last = rules.decide(complaint("your boiler is broken"), ANGRY);
+        assertEquals(Move.Action.ROUTE, last.action());
+        assertTrue(last.reason().startsWith("acknowledged 3 times"), last.reason());
+    }
+
+    @Test
+    void aTopicOnlyFirstTurnGetsOneOpenQuestionThenTheProblemIsRouted() {
+        Move ask = heard(rules.decide(topicOnly("your monthly bill"), CALM));
+        assertEquals(Move.Action.ASK, ask.action());
+        assertEquals("Of course. What's happening with your monthly bill?", ask.say());
+        Move route = rules.decide(complaint("we charged you twice this month"), CALM);
+        assertEquals(Move.Action.ROUTE, route.action());
+        assertTrue(route.say().contains("we charged you twice this month"), route.say());
+        assertEquals("we charged you twice this month", rules.issue());
+        assertEquals(1, rules.questions());
+    }
+
+    @Test
+    void aSecondTopicOnlyTurnIsRoutedRatherThanAskedAgain() {
+        heard(rules.decide(topicOnly("your order"), CALM));
+        assertEquals(Move.Action.ROUTE, rules.decide(topicOnly("your order"), CALM).action());
+    }
+
+    @Test
+    void aCalmRequestIsConfirmedAsARequest() {
+        Move move = rules.decide(asking(new Request(Request.Kind.CANCEL, "your gym membership")),
+                anger(0.35, AngerMeter.Level.CALM, AngerMeter.Trend.STEADY));
+        assertEquals(Move.Action.ROUTE, move.action());
+        assertTrue(move.say().contains("cancel your gym membership"), move.say());
+        assertFalse(move.say().toLowerCase().matches(".*\\b(sorry|frustrating)\\b.*"), move.say());
+        assertEquals("cancel", rules.request());
+    }
+
+    @Test
+    void aRouteTheCallerCutIntoIsMadeAtTheirNextPauseWhateverTheySaid() {
+        Move route = heard(rules.decide(complaint("your internet cuts out every night"), CALM));
+        rules.interrupted(route);
+        assertTrue(rules.holdsRoute());
+        Move again = rules.decide(nothingClear(), CALM);
+        assertEquals(Move.Action.ROUTE, again.action());
+        assertEquals(route.say(), again.say());
+        heard(again);
+        assertFalse(rules.holdsRoute());
+    }
+
+    @Test
+    void askingForAPersonRoutesEvenWhileVenting() {
+        heard(rules.decide(complaint("your internet cuts out"), ANGRY));
+        Move move = rules.decide(asking(new Request(Request.Kind.PERSON, "")), ANGRY);
+        assertEquals(Move.Action.ROUTE, move.action());
+        assertTrue(move.reason().startsWith("caller asked for a person"));
+    }
+}
