@@ -9,6 +9,8 @@
 # Speech comes from flite (offline TTS), everything else from sox; nothing is downloaded.
 #
 # Call script NAME.txt, one sentence per line:   VOICE<TAB>PAUSE_AFTER_MS<TAB>sentence text
+#   - PAUSE_AFTER_MS may end in '!': the next sentence cuts in, starting on time even if the line is
+#     still talking (the manifest marks it "cutsIn": true); otherwise a simulated caller waits for the line
 #   - lines starting with '#' are comments; blank lines are ignored
 #   - a comment line may carry per-file options:  # speed=1.1 gain_db=-6
 #     speed  : tempo factor applied to every sentence (sox tempo -s), default 1.0
@@ -78,7 +80,8 @@ make_one() {
 
   # ---- parse ---------------------------------------------------------------
   local speed=1.0 gain_db=0 lineno=0 line tok voice rest pause text
-  local -a voices=() pauses=() texts=() toks=()
+  local -a voices=() pauses=() texts=() toks=() cuts=()
+  local cut_next=false
   while IFS= read -r line || [[ -n $line ]]; do
     lineno=$((lineno + 1))
     line=${line%$'\r'}
@@ -97,9 +100,11 @@ make_one() {
     voice=${line%%$'\t'*}; rest=${line#*$'\t'}
     pause=${rest%%$'\t'*}; text=${rest#*$'\t'}
     [[ $VOICES == *" $voice "* ]] || die "$script:$lineno: unknown flite voice '$voice' (have:$VOICES)"
-    [[ $pause =~ ^[0-9]+$ ]] || die "$script:$lineno: pause '$pause' is not a whole number of ms"
+    [[ $pause =~ ^[0-9]+!?$ ]] || die "$script:$lineno: pause '$pause' is not a whole number of ms (optionally followed by !)"
     text=$(printf '%s' "$text" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
     [[ -n $text ]] || die "$script:$lineno: empty sentence"
+    cuts+=("$cut_next")
+    if [[ $pause == *! ]]; then cut_next=true; pause=${pause%!}; else cut_next=false; fi
     voices+=("$voice"); pauses+=("$((10#$pause))"); texts+=("$text")
   done < "$script"
   [[ ${#texts[@]} -gt 0 ]] || die "$script: no sentences"
@@ -161,9 +166,9 @@ make_one() {
     printf '{\n  "name": %s,\n  "sampleRate": %d,\n  "durationMs": %d,\n  "sentences": [\n' \
       "$(json_str "$name")" "$RATE" "$((total / SPMS))"
     for i in "${!texts[@]}"; do
-      printf '    {"voice": %s, "text": %s, "startMs": %d, "endMs": %d}%s\n' \
+      printf '    {"voice": %s, "text": %s, "startMs": %d, "endMs": %d%s}%s\n' \
         "$(json_str "${voices[i]}")" "$(json_str "${texts[i]}")" "${starts[i]}" "${ends[i]}" \
-        "$([[ $i -eq $last ]] || printf ',')"
+        "$([[ ${cuts[i]} == true ]] && printf ', "cutsIn": true')" "$([[ $i -eq $last ]] || printf ',')"
     done
     printf '  ]\n}\n'
   } > "$tmp/out.json"

@@ -14,7 +14,8 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar calmline.jar                 run the service (configured by environment variables)
                    java -jar calmline.jar simulate AUDIO [--url http://localhost:8080] [--speed N] [--json]
-                       AUDIO: WAV (16-bit PCM mono, 8 or 16 kHz) or raw 8 kHz μ-law (.ulaw)
+                       AUDIO: WAV (16-bit PCM mono, 8 or 16 kHz) or raw 8 kHz μ-law (.ulaw); with a manifest
+                       beside it (NAME.json, see scripts/README.md) the caller waits for the line between sentences
                    java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger
                    java -jar calmline.jar anger --fit FILE
                        print anger-weights.properties fitted to FILE (LABEL<TAB>line; angry/annoyed/calm or 1/0)""";
@@ -65,7 +66,8 @@ public final class Main {
         Simulator simulator = new Simulator(URI.create(url), config.publicBaseUrl().orElse(url),
                 config.twilioAuthToken(), config.apiToken());
         Duration patience = Duration.ofSeconds(60).plusMillis((long) (mulaw.length / 8 / speed));
-        List<JsonNode> events = simulator.playCall("+15555550100", "+15555550199", mulaw, speed, patience);
+        List<JsonNode> events = simulator.playCall("+15555550100", "+15555550199", mulaw, CallScript.beside(audio),
+                speed, patience);
         for (JsonNode e : events) {
             System.out.println(json ? e.toString() : readable(e));
         }

@@ -36,6 +36,28 @@ final class Simulator {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern STREAM_URL = Pattern.compile("<Stream[^>]*\\surl=\"([^\"]+)\"");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a listening caller takes to answer once the line has finished (stream ms). */
+    static final long REACTION_MS = 600;
+    /**
+     * Wall-clock time the service gets, once it has transcribed what the caller said before a pause, to decide on
+     * the pause (what is left of it is voice activity only, which takes it microseconds a frame).
+     */
+    private static final long DECISION_GRACE_MS = 100;
+    private static final Duration TRANSCRIPTION_PATIENCE = Duration.ofSeconds(10);
+    private static final byte MULAW_SILENCE = (byte) 0xFF;
+
+    /** The caller waited {@code ms} of stream time for the line before the fixture audio at {@code atMs}. */
+    record Wait(long atMs, long ms) {
+    }
+
+    /** How a call was played: where the caller waited for the line, so audio positions map to stream times. */
+    record Playback(List<Wait> waits) {
+        static final Playback AS_RECORDED = new Playback(List.of());
+
+        long streamMs(long audioMs) {
+            return audioMs + waits.stream().filter(w -> w.atMs() <= audioMs).mapToLong(Wait::ms).sum();
+        }
+    }
 
     private final URI base;
     private final String signingBase;
@@ -128,12 +150,34 @@ final class Simulator {
      */
     List<JsonNode> playCall(String from, String to, byte[] mulaw, double speed, Duration patience)
             throws IOException, InterruptedException {
+        return playCall(from, to, mulaw, Optional.empty(), speed, patience);
+    }
+
+    /** The same, with a caller who waits for the line before each sentence of {@code script} that does not cut in. */
+    List<JsonNode> playCall(String from, String to, byte[] mulaw, Optional<CallScript> script, double speed,
+                            Duration patience) throws IOException, InterruptedException {
         Call call = dial(from, to);
         try (call) {
-            call.connect().play(mulaw, speed);
+            call.connect();
+            if (script.isPresent()) {
+                call.playListening(mulaw, script.get(), speed);
+            } else {
+                call.play(mulaw, speed);
+            }
             call.stop();
         }
         return awaitEnd(call.callSid, patience);
+    }
+
+    /** Until when the line expects to be talking, by the last decision the service recorded; 0 if silent. */
+    long lineUntilMs(String callSid) throws IOException, InterruptedException {
+        List<JsonNode> events = events(callSid);
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).path("type").asText().equals("decision")) {
+                return events.get(i).path("lineUntilMs").asLong();
+            }
+        }
+        return 0;
     }
 
     /** One call's media stream, numbered and timed as Twilio numbers and times it. */
@@ -182,15 +226,97 @@ final class Simulator {
 
         /** Sends all of {@code mulaw} as 20 ms inbound frames, paced at {@code speed} × real time. */
         void play(byte[] mulaw, double speed) throws InterruptedException {
-            long t0 = System.nanoTime();
-            long startMs = timestampMs;
+            Pace pace = new Pace(speed);
             for (int off = 0; off < mulaw.length; off += FRAME_BYTES) {
+                pace.send(Arrays.copyOfRange(mulaw, off, Math.min(mulaw.length, off + FRAME_BYTES)));
+            }
+        }
+
+        /**
+         * Plays {@code mulaw} as a caller who listens: before each sentence of {@code script} that does not cut
+         * in, while the line is still talking, the caller stays quiet (the line's background goes on) until the
+         * line has finished and {@link #REACTION_MS} has passed.
+         */
+        Playback playListening(byte[] mulaw, CallScript script, double speed)
+                throws IOException, InterruptedException {
+            Pace pace = new Pace(speed);
+            List<Long> waitsFor = script.sentences().stream().filter(s -> !s.cutsIn())
+                    .map(CallScript.Sentence::startMs).toList();
+            List<Wait> waits = new ArrayList<>();
+            byte[] background = new byte[FRAME_BYTES];
+            Arrays.fill(background, MULAW_SILENCE);
+            List<Long> ends = script.sentences().stream().map(CallScript.Sentence::endMs).toList();
+            int next = 0;
+            for (int off = 0; off < mulaw.length; off += FRAME_BYTES) {
+                long audioMs = off / 8;
+                while (next < waitsFor.size() && waitsFor.get(next) < audioMs + 20) {
+                    if (waitsFor.get(next) >= audioMs) {
+                        long start = waitsFor.get(next);
+                        long before = ends.stream().filter(e -> e < start).mapToLong(Long::longValue).max().orElse(-1);
+                        awaitHeard(before < 0 ? -1 : before + timestampMs - audioMs);
+                        long waited = waitForLine(pace, background);
+                        if (waited > 0) {
+                            waits.add(new Wait(audioMs, waited));
+                        }
+                    }
+                    next++;
+                }
+                byte[] frame = Arrays.copyOfRange(mulaw, off, Math.min(mulaw.length, off + FRAME_BYTES));
+                pace.send(frame);
+                background = frame;
+            }
+            return new Playback(List.copyOf(waits));
+        }
+
+        /**
+         * Until the service has greeted the call and transcribed the caller's speech up to {@code streamMs} (-1:
+         * none yet): it has caught up that far.
+         */
+        private void awaitHeard(long streamMs) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TRANSCRIPTION_PATIENCE.toNanos();
+            while (System.nanoTime() < deadline) {
+                List<JsonNode> events = events(callSid);
+                boolean greeted = events.stream().anyMatch(e -> e.path("type").asText().equals("decision"));
+                boolean transcribed = streamMs < 0 || events.stream().anyMatch(e -> e.path("type").asText()
+                        .equals("utterance") && e.path("endMs").asLong() >= streamMs - 400);
+                if (greeted && transcribed) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            Thread.sleep(DECISION_GRACE_MS);
+        }
+
+        private long waitForLine(Pace pace, byte[] background) throws IOException, InterruptedException {
+            long until = lineUntilMs(callSid) + REACTION_MS;
+            long waited = 0;
+            while (timestampMs < until) {
+                pace.send(background);
+                waited += 20;
+                if (waited % 500 == 0) {
+                    until = lineUntilMs(callSid) + REACTION_MS;
+                }
+            }
+            return waited;
+        }
+
+        /** Sends frames at {@code speed} × real time, by their stream timestamps. */
+        private final class Pace {
+            private final long t0 = System.nanoTime();
+            private final long startMs = timestampMs;
+            private final double speed;
+
+            Pace(double speed) {
+                this.speed = speed;
+            }
+
+            void send(byte[] frame) throws InterruptedException {
                 long dueNanos = t0 + (long) ((timestampMs - startMs) * 1_000_000 / speed);
                 long wait = dueNanos - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                media(Arrays.copyOfRange(mulaw, off, Math.min(mulaw.length, off + FRAME_BYTES)));
+                media(frame);
             }
         }
 
@@ -200,11 +326,23 @@ final class Simulator {
         }
 
         ObjectNode mediaMessage(byte[] payload) {
+            ObjectNode m = trackMessage("inbound", payload);
+            timestampMs += payload.length / 8;
+            return m;
+        }
+
+        /** One 20 ms frame of each track, as Twilio sends a {@code both_tracks} stream: same timestamp, caller first. */
+        void mediaBothTracks(byte[] caller, byte[] line) {
+            send(trackMessage("inbound", caller));
+            send(trackMessage("outbound", line));
+            timestampMs += caller.length / 8;
+        }
+
+        private ObjectNode trackMessage(String track, byte[] payload) {
             ObjectNode m = message("media");
-            m.putObject("media").put("track", "inbound").put("chunk", Long.toString(chunk++))
+            m.putObject("media").put("track", track).put("chunk", Long.toString(chunk++))
                     .put("timestamp", Long.toString(timestampMs))
                     .put("payload", Base64.getEncoder().encodeToString(payload));
-            timestampMs += payload.length / 8;
             return m;
         }
 

@@ -1,48 +1,49 @@
 package com.calmline.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** A synthesized call from src/test/resources/calls: its μ-law audio and the manifest of what is said when. */
-record Fixture(String name, byte[] mulaw, List<Sentence> sentences, long durationMs) {
-    record Sentence(String text, long startMs, long endMs) {
-    }
+record Fixture(String name, byte[] mulaw, CallScript script) {
 
     static Fixture load(String name) throws IOException {
-        JsonNode manifest;
-        try (InputStream in = resource(name + ".json")) {
-            manifest = new ObjectMapper().readTree(in);
+        Path audio = path(name + ".ulaw");
+        if (!Files.exists(audio)) {
+            throw new IOException("missing fixture " + audio + " (see scripts/README.md)");
         }
-        List<Sentence> sentences = new ArrayList<>();
-        manifest.path("sentences").forEach(s -> sentences.add(
-                new Sentence(s.path("text").asText(), s.path("startMs").asLong(), s.path("endMs").asLong())));
-        byte[] audio;
-        try (InputStream in = resource(name + ".ulaw")) {
-            audio = in.readAllBytes();
+        byte[] mulaw;
+        try (InputStream in = Files.newInputStream(audio)) {
+            mulaw = in.readAllBytes();
         }
-        return new Fixture(name, audio, List.copyOf(sentences), manifest.path("durationMs").asLong());
+        return new Fixture(name, mulaw, CallScript.beside(audio).orElseThrow(
+                () -> new IOException("missing manifest " + name + ".json")));
     }
 
     static Path path(String file) {
         return Path.of("src/test/resources/calls", file);
     }
 
-    String script() {
-        return sentences.stream().map(Sentence::text).collect(Collectors.joining(" "));
+    List<CallScript.Sentence> sentences() {
+        return script.sentences();
     }
 
-    private static InputStream resource(String file) throws IOException {
-        Path p = path(file);
-        if (!Files.exists(p)) {
-            throw new IOException("missing fixture " + p + " (see scripts/README.md)");
-        }
-        return Files.newInputStream(p);
+    long durationMs() {
+        return script.durationMs();
+    }
+
+    /** What the caller says, as one text. */
+    String words() {
+        return sentences().stream().map(CallScript.Sentence::text).collect(Collectors.joining(" "));
+    }
+
+    /** The same call as it was played: every sentence where it was heard once the caller waited for the line. */
+    Fixture asPlayed(Simulator.Playback playback) {
+        List<CallScript.Sentence> shifted = sentences().stream().map(s -> new CallScript.Sentence(s.text(),
+                playback.streamMs(s.startMs()), playback.streamMs(s.endMs()), s.cutsIn())).toList();
+        return new Fixture(name, mulaw, new CallScript(shifted, playback.streamMs(durationMs())));
     }
 }

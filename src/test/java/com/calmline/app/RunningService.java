@@ -2,10 +2,15 @@ package com.calmline.app;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The real service on a free port: embedded real Redis in a temp dir, the real Vosk model. */
 final class RunningService implements AutoCloseable {
@@ -28,6 +33,17 @@ final class RunningService implements AutoCloseable {
 
     URI url() {
         return URI.create("http://localhost:" + app.port());
+    }
+
+    /** The value of a metric without labels, as /metrics shows it now. */
+    double metric(String name) throws IOException, InterruptedException {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url().resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.]+)$").matcher(metrics);
+        if (!m.find()) {
+            throw new AssertionError(name + " is not in /metrics: " + metrics);
+        }
+        return Double.parseDouble(m.group(1));
     }
 
     Simulator simulator() {

@@ -67,13 +67,13 @@ public final class TranscriptionBench {
                 }
                 List<JsonNode> decisions = simulator.awaitEnd(call.callSid, Duration.ofMinutes(2)).stream()
                         .filter(e -> e.path("type").asText().equals("decision")
-                                && List.of("acknowledge", "ask", "route").contains(e.path("action").asText()))
+                                && CallEvents.SPEAKING.contains(e.path("action").asText()))
                         .toList();
                 List<LoggedRequest> sent = twilio.findAll(WireMock.postRequestedFor(
                         WireMock.urlPathMatching(".*/Calls/" + call.callSid + "\\.json")));
                 for (JsonNode d : decisions) {
                     long at = d.path("atMs").asLong();
-                    long silentSince = fixture.sentences().stream().mapToLong(Fixture.Sentence::endMs)
+                    long silentSince = fixture.sentences().stream().mapToLong(CallScript.Sentence::endMs)
                             .filter(e -> e < at).max().orElse(0);
                     silenceToDecision.add(at - silentSince);
                     String twiml = d.path("twiml").asText();
@@ -104,7 +104,7 @@ public final class TranscriptionBench {
                 Fixture fixture = Fixture.load(name);
                 String heard = CallIT.transcript(service.simulator().playCall("+15555550100", "+15555550199",
                         fixture.mulaw(), 4, Duration.ofMinutes(2)));
-                System.out.printf("WER %-14s %5.1f%%  heard: %s%n", name, 100 * WordErrorRate.of(fixture.script(), heard),
+                System.out.printf("WER %-14s %5.1f%%  heard: %s%n", name, 100 * WordErrorRate.of(fixture.words(), heard),
                         heard);
             }
         }

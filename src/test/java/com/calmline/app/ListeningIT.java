@@ -1,0 +1,252 @@
+package com.calmline.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.calmline.emotion.AngerMeter;
+import com.calmline.speech.Transcriber;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the line says, and when, on every fixture call: played through the real service (real Vosk, Redis,
+ * the Twilio SDK against WireMock) by a caller who waits for the line to finish before going on, except where
+ * the script has them cut in.
+ */
+class ListeningIT {
+    private static final double SPEED = 4;
+    private static final Pattern APOLOGY = Pattern.compile("\\b(sorry|apologise|frustrating|upsetting|upset)\\b");
+    private static final Map<String, Played> PLAYED = new ConcurrentHashMap<>();
+    private static TwilioStandIn twilio;
+    private static RunningService service;
+    private static Set<String> promptWords;
+
+    /** A fixture call as it was played, its events, and the words the recogniser was unsure of. */
+    record Played(Fixture recorded, Fixture played, List<JsonNode> events, Set<String> unsureWords) {
+        List<JsonNode> prompts() {
+            return CallEvents.prompts(events);
+        }
+
+        JsonNode summary() {
+            return CallEvents.only(events, "summary");
+        }
+
+        List<String> actions() {
+            return prompts().stream().map(d -> d.path("action").asText()).toList();
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        twilio = new TwilioStandIn();
+        service = RunningService.start(twilio.liveEnv("listening-it-token"));
+        promptWords = new HashSet<>();
+        try (Stream<Path> files = Files.list(Path.of("prompts"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".txt")).toList()) {
+                promptWords.addAll(words(Files.readString(f)));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+        twilio.close();
+    }
+
+    static Stream<String> fixtures() throws IOException {
+        try (Stream<Path> files = Files.list(Fixture.path(""))) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json"))
+                    .map(f -> f.substring(0, f.length() - 5)).sorted().toList().stream();
+        }
+    }
+
+    private static Played play(String name) {
+        return PLAYED.computeIfAbsent(name, n -> {
+            try {
+                Fixture fixture = Fixture.load(n);
+                Simulator simulator = service.simulator();
+                Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
+                twilio.accepts(call.callSid);
+                Simulator.Playback playback;
+                try (call) {
+                    playback = call.connect().playListening(fixture.mulaw(), fixture.script(), SPEED);
+                    call.stop();
+                }
+                List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofSeconds(120));
+                return new Played(fixture, fixture.asPlayed(playback), events, unsureWords(call.callSid));
+            } catch (Exception e) {
+                throw new IllegalStateException("playing " + n, e);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void theLineNeverTalksOverTheCallerAndStopsAtOnceWhenTheyCutIn(String name) {
+        Played call = play(name);
+        assertEquals(0, call.summary().path("talkOvers").asInt(), call.events().toString());
+        for (JsonNode overlap : CallEvents.of(call.events(), "overlap")) {
+            assertEquals("barge-in", overlap.path("kind").asText(), overlap.toString());
+            assertTrue(overlap.path("stoppedAfterMs").asLong() <= 500, "stopped within 500 ms: " + overlap);
+        }
+        for (JsonNode prompt : call.prompts()) {
+            long at = prompt.path("atMs").asLong();
+            assertTrue(CallEvents.inGap(call.played(), at), "a prompt only in the caller's silence: " + prompt);
+            assertTrue(CallEvents.recordedPause(call.played(), call.recorded(), at) >= 1000,
+                    "never in a mid-rant gap: " + prompt);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void everythingTheLineSaysReadsAsNaturalEnglish(String name) {
+        Played call = play(name);
+        AngerMeter anger = AngerMeter.load();
+        for (JsonNode prompt : call.prompts()) {
+            String say = prompt.path("say").asText();
+            assertTrue(Character.isUpperCase(say.charAt(0)) && say.matches(".*[.?]$"), say);
+            assertFalse(say.contains("{") || say.contains("  ") || say.matches(".*\\s[.,?].*"), say);
+            List<String> words = words(say);
+            for (int i = 1; i < words.size(); i++) {
+                assertFalse(words.get(i).equals(words.get(i - 1)), "'" + words.get(i) + "' twice in: " + say);
+            }
+            for (String w : words) {
+                assertFalse(anger.offensive(w), "'" + w + "' said back: " + say);
+                assertFalse(call.unsureWords().contains(w) && !promptWords.contains(w),
+                        "'" + w + "', which the recogniser was unsure of, said back: " + say);
+            }
+            assertFalse(say.matches("(?i).*\\b(you \\w+ed you|we \\w+ed (we|us))\\b.*"),
+                    "pronouns flipped both ways, not one: " + say);
+        }
+        String issue = call.summary().path("issue").asText();
+        assertFalse(words(issue).stream().anyMatch(Set.of("i", "me", "my", "mine", "myself", "i'm", "i've")::contains),
+                "the issue is told back in the second person: " + issue);
+        for (String feeling : call.summary().path("feeling").asText().split("; |, ")) {
+            if (!feeling.isBlank()) {
+                assertFalse(issue.contains(feeling), "the outburst '" + feeling + "' is not the issue: " + issue);
+                call.prompts().forEach(p -> assertFalse(p.path("say").asText().toLowerCase(Locale.ROOT)
+                        .contains(feeling), "the outburst is not repeated back: " + p));
+            }
+        }
+    }
+
+    @Test
+    void anOutburstIsAcknowledgedAsAFeelingAndTheComplaintIsRepeatedBack() {
+        Played call = play("outburst-broadband");
+        JsonNode ack = CallEvents.action(call.events(), "acknowledge").get(0);
+        String say = ack.path("say").asText();
+        assertTrue(say.contains("broadband"), "the complaint in the caller's key words: " + say);
+        assertTrue(say.contains("I can hear how frustrating this has been."), "the feeling, on its own: " + say);
+        assertFalse(say.toLowerCase(Locale.ROOT).contains("ridiculous"), say);
+        assertTrue(call.summary().path("feeling").asText().contains("ridiculous"), call.summary().toString());
+        assertTrue(call.summary().path("issue").asText().contains("broadband"), call.summary().toString());
+        assertEquals(List.of("acknowledge", "route"), call.actions());
+    }
+
+    @Test
+    void angerWithoutSwearWordsIsHeardOut() {
+        Played call = play("contempt-angry");
+        assertTrue(call.summary().path("angerPeak").asDouble() >= 0.5, call.summary().toString());
+        assertEquals("acknowledge", call.actions().get(0), call.prompts().toString());
+        assertTrue(call.summary().path("issue").asText().contains("engineers"), call.summary().toString());
+    }
+
+    @Test
+    void aTopicOnlyFirstTurnGetsOneOpenQuestionAndTheProblemReachesTheAgent() {
+        for (String name : List.of("billing-calm", "topic-order")) {
+            Played call = play(name);
+            assertEquals(List.of("ask", "route"), call.actions(), name + ": " + call.prompts());
+            String ask = call.prompts().get(0).path("say").asText();
+            assertTrue(ask.startsWith("Of course. What's happening with your "), ask);
+            assertFalse(APOLOGY.matcher(ask.toLowerCase(Locale.ROOT)).find(), ask);
+            assertEquals(1, call.summary().path("questions").asInt());
+            assertEquals(0, call.summary().path("acknowledgements").asInt());
+        }
+        assertTrue(play("billing-calm").summary().path("issue").asText().matches(".*\\b(charged|twice)\\b.*"),
+                "the issue is the double charge, not 'a question about your bill': " + play("billing-calm").summary());
+        assertTrue(play("topic-order").summary().path("issue").asText().matches(".*\\b(nothing|empty)\\b.*"),
+                play("topic-order").summary().toString());
+    }
+
+    @Test
+    void aCalmRequestIsConfirmedWithoutAnApology() {
+        Played cancel = play("cancel-calm");
+        assertEquals(List.of("route"), cancel.actions());
+        String say = cancel.prompts().get(0).path("say").asText();
+        assertTrue(say.contains("cancel your gym membership"), say);
+        assertFalse(APOLOGY.matcher(say.toLowerCase(Locale.ROOT)).find(), say);
+        assertEquals("cancel", cancel.summary().path("request").asText());
+
+        Played callback = play("callback-calm");
+        assertEquals(List.of("route"), callback.actions());
+        assertFalse(APOLOGY.matcher(callback.prompts().get(0).path("say").asText().toLowerCase(Locale.ROOT)).find());
+        assertEquals("callback", callback.summary().path("request").asText());
+    }
+
+    @Test
+    void aCallerWhoTalksIntoTheRouteMessageStopsItAndIsRoutedAtTheirNextPause() {
+        Played call = play("keeps-talking");
+        List<JsonNode> decisions = CallEvents.decisions(call.events());
+        List<String> actions = decisions.stream().map(d -> d.path("action").asText()).toList();
+        assertEquals(List.of("greet", "route", "stop", "route"), actions, decisions.toString());
+        JsonNode overlap = CallEvents.only(call.events(), "overlap");
+        assertEquals("barge-in", overlap.path("kind").asText());
+        assertEquals("route", overlap.path("prompt").asText());
+        CallScript.Sentence cutIn = call.played().sentences().get(1);
+        assertTrue(Math.abs(overlap.path("cutInMs").asLong() - cutIn.startMs()) <= 200, "cut in where the caller spoke: "
+                + overlap + " vs " + cutIn);
+        JsonNode again = decisions.get(3);
+        assertTrue(again.path("reason").asText().startsWith("routing as decided before the caller cut in"), again.toString());
+        assertTrue(again.path("atMs").asLong() > call.played().sentences().get(2).endMs(), "at the next real pause");
+        assertEquals("sent", decisions.get(2).path("delivery").asText(), "the stop reached Twilio");
+    }
+
+    /** Words of the caller's turns that Vosk was unsure of (and not sure of elsewhere in the call). */
+    private static Set<String> unsureWords(String callSid) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                service.url().resolve("/api/calls/" + callSid)).build(), HttpResponse.BodyHandlers.ofString());
+        Set<String> unsure = new HashSet<>();
+        Set<String> sure = new HashSet<>();
+        for (JsonNode u : new ObjectMapper().readTree(r.body()).path("utterances")) {
+            for (JsonNode w : u.path("words")) {
+                (w.path("confidence").asDouble() >= Transcriber.Word.SURE ? sure : unsure).add(w.path("word").asText());
+            }
+        }
+        unsure.removeAll(sure);
+        unsure.removeIf(w -> w.length() < 4);
+        return unsure;
+    }
+
+    private static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z']+")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+}
