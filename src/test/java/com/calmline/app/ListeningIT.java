@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -86,17 +85,8 @@ class ListeningIT {
     private static Played play(String name) {
         return PLAYED.computeIfAbsent(name, n -> {
             try {
-                Fixture fixture = Fixture.load(n);
-                Simulator simulator = service.simulator();
-                Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
-                twilio.accepts(call.callSid);
-                Simulator.Playback playback;
-                try (call) {
-                    playback = call.connect().playListening(fixture.mulaw(), fixture.script(), SPEED);
-                    call.stop();
-                }
-                List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofSeconds(120));
-                return new Played(fixture, fixture.asPlayed(playback), events, unsureWords(call.callSid));
+                RunningService.Listened call = service.listen(n, twilio::accepts, SPEED);
+                return new Played(call.recorded(), call.played(), call.events(), unsureWords(call.callSid()));
             } catch (Exception e) {
                 throw new IllegalStateException("playing " + n, e);
             }

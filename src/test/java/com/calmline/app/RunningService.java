@@ -1,5 +1,6 @@
 package com.calmline.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,7 +9,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +48,28 @@ final class RunningService implements AutoCloseable {
             throw new AssertionError(name + " is not in /metrics: " + metrics);
         }
         return Double.parseDouble(m.group(1));
+    }
+
+    /** A fixture call played by a caller who listens, as the service recorded it. */
+    record Listened(String callSid, Fixture recorded, Fixture played, List<JsonNode> events) {
+    }
+
+    /**
+     * Plays fixture {@code name} with a caller who waits for the line (see {@link Simulator.Call#playListening});
+     * {@code twilio} is told the call's sid before any audio is sent, to set up how Twilio answers it.
+     */
+    Listened listen(String name, Consumer<String> twilio, double speed) throws Exception {
+        Fixture fixture = Fixture.load(name);
+        Simulator simulator = simulator();
+        Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
+        twilio.accept(call.callSid);
+        Simulator.Playback playback;
+        try (call) {
+            playback = call.connect().playListening(fixture.mulaw(), fixture.script(), speed);
+            call.stop();
+        }
+        return new Listened(call.callSid, fixture, fixture.asPlayed(playback),
+                simulator.awaitEnd(call.callSid, Duration.ofSeconds(120)));
     }
 
     Simulator simulator() {

@@ -48,17 +48,11 @@ class VentingIT {
 
     @Test
     void anAngryCallerIsHeardOutAcknowledgedInTheirWordsAndRoutedOnceCalmer() throws Exception {
-        Fixture recorded = Fixture.load("refund-angry");
         double talkOversBefore = service.metric("calmline_talkovers_total");
-        Simulator.Call call = dial();
-        twilio.accepts(call.callSid);
-        Simulator.Playback playback;
-        try (call) {
-            playback = call.connect().playListening(recorded.mulaw(), recorded.script(), SPEED);
-            call.stop();
-        }
-        Fixture fixture = recorded.asPlayed(playback);
-        List<JsonNode> events = service.simulator().awaitEnd(call.callSid, Duration.ofSeconds(120));
+        RunningService.Listened call = service.listen("refund-angry", twilio::accepts, SPEED);
+        Fixture recorded = call.recorded();
+        Fixture fixture = call.played();
+        List<JsonNode> events = call.events();
         List<JsonNode> prompts = CallEvents.prompts(events);
         JsonNode summary = CallEvents.only(events, "summary");
         printDelays(fixture, prompts);
@@ -99,7 +93,7 @@ class VentingIT {
         assertTrue(route.path("twiml").asText().contains("<Enqueue>support</Enqueue>"), route.toString());
         assertFalse(summary.path("issue").asText().isBlank(), summary.toString());
 
-        List<LoggedRequest> sent = twilio.updates(call.callSid);
+        List<LoggedRequest> sent = twilio.updates(call.callSid());
         List<JsonNode> spoken = CallEvents.decisions(events).stream()
                 .filter(d -> d.path("delivery").asText().equals("sent")).toList();
         assertEquals(spoken.size(), sent.size(), "one POST .../Calls/{CallSid}.json per decision sent");
@@ -119,16 +113,9 @@ class VentingIT {
 
     @Test
     void aVentingCallerWhoAsksForAPersonIsRoutedAtTheNextRealPause() throws Exception {
-        Fixture recorded = Fixture.load("person-angry");
-        Simulator.Call call = dial();
-        twilio.accepts(call.callSid);
-        Simulator.Playback playback;
-        try (call) {
-            playback = call.connect().playListening(recorded.mulaw(), recorded.script(), SPEED);
-            call.stop();
-        }
-        Fixture fixture = recorded.asPlayed(playback);
-        List<JsonNode> events = service.simulator().awaitEnd(call.callSid, Duration.ofSeconds(120));
+        RunningService.Listened call = service.listen("person-angry", twilio::accepts, SPEED);
+        Fixture fixture = call.played();
+        List<JsonNode> events = call.events();
         printDelays(fixture, CallEvents.prompts(events));
 
         assertEquals(1, CallEvents.action(events, "acknowledge").size(), "heard out once first: " + events);
@@ -139,7 +126,7 @@ class VentingIT {
         assertTrue(route.path("reason").asText().startsWith("caller asked for a person"), route.toString());
         assertTrue(route.path("atMs").asLong() > ask.endMs(), "routed after the request, not during it: " + route);
         assertTrue(route.path("twiml").asText().contains("<Enqueue>support</Enqueue>"), route.toString());
-        List<LoggedRequest> sent = twilio.updates(call.callSid);
+        List<LoggedRequest> sent = twilio.updates(call.callSid());
         assertEquals(route.path("twiml").asText(), TwilioStandIn.twimlOf(sent.get(sent.size() - 1)));
         assertEquals(0, CallEvents.only(events, "summary").path("talkOvers").asInt());
         assertEquals("person", CallEvents.only(events, "summary").path("request").asText());
