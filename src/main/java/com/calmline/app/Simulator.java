@@ -52,8 +52,6 @@ final class Simulator {
 
     /** How a call was played: where the caller waited for the line, so audio positions map to stream times. */
     record Playback(List<Wait> waits) {
-        static final Playback AS_RECORDED = new Playback(List.of());
-
         long streamMs(long audioMs) {
             return audioMs + waits.stream().filter(w -> w.atMs() <= audioMs).mapToLong(Wait::ms).sum();
         }

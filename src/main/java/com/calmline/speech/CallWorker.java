@@ -32,8 +32,8 @@ final class CallWorker implements Transcriber.Session, Runnable {
                int queueFrames) {
         this.model = model;
         this.callSid = callSid;
-        this.listener = listener.apply(this);
         this.queue = new ArrayBlockingQueue<>(queueFrames);
+        this.listener = listener.apply(this);
     }
 
     @Override
