@@ -85,15 +85,16 @@ record Config(
         if (value == null) {
             return fallback;
         }
+        double d;
         try {
-            double d = Double.parseDouble(value);
-            if (d >= 0 && d <= 1) {
-                return d;
-            }
+            d = Double.parseDouble(value);
         } catch (NumberFormatException e) {
-            // reported below, with the variable's name
+            d = Double.NaN;
         }
-        throw new IllegalArgumentException(name + " must be a number from 0 to 1, not '" + value + "'");
+        if (!(d >= 0 && d <= 1)) {
+            throw new IllegalArgumentException(name + " must be a number from 0 to 1, not '" + value + "'");
+        }
+        return d;
     }
 
     private static int integer(Map<String, String> env, String name, int fallback) {

@@ -61,7 +61,7 @@ final class Rules {
         if (rounds > 0) {
             Optional<String> calming = calming(turn, anger);
             if (calming.isPresent()) {
-                return route(prompts.route(issueSaid()), "caller is calming after " + rounds
+                return route(prompts.route(issue()), "caller is calming after " + rounds
                         + " acknowledgement(s): " + calming.get() + "; " + mood);
             }
             return handOverOr(anger, mood).orElseGet(() -> acknowledge(turn,
@@ -72,17 +72,17 @@ final class Rules {
                     + "; " + mood);
         }
         if (turn.issue().isPresent()) {
-            return route(prompts.confirm(issueSaid()), "calm caller with a clear issue; " + mood);
+            return route(prompts.confirm(issue()), "calm caller with a clear issue; " + mood);
         }
         if (turn.topicOnly() && turn.topic().isPresent()) {
             if (questions == 0) {
                 return new Move(Move.Action.ASK, prompts.ask(turn.topic().get()),
                         "calm caller named only the topic; asking what is happening");
             }
-            return route(prompts.route(issueSaid()), "named only the topic again; a person will ask");
+            return route(prompts.route(issue()), "named only the topic again; a person will ask");
         }
         if (++unclearTurns >= MAX_UNCLEAR_TURNS) {
-            return route(prompts.route(issueSaid()), unclearTurns + " calm turns without a clear issue; a person will ask");
+            return route(prompts.route(issue()), unclearTurns + " calm turns without a clear issue; a person will ask");
         }
         return Move.waiting("calm, issue not clear yet; listening for more");
     }
@@ -148,24 +148,20 @@ final class Rules {
         topic = topic.or(turn::topic);
     }
 
-    private String issueSaid() {
-        return issue.orElse("");
-    }
-
     private Move acknowledge(TurnReader.Reading turn, String reason) {
         int round = rounds + 1;
-        String said = turn.issue().orElse(issueSaid());
+        String said = turn.issue().orElse(issue());
         return new Move(Move.Action.ACKNOWLEDGE, prompts.acknowledge(round, said, turn.feeling().isPresent()),
                 reason + " (round " + round + ")");
     }
 
     private Optional<Move> handOverOr(Anger anger, String mood) {
         if (rounds >= settings.maxRounds()) {
-            return Optional.of(route(prompts.route(issueSaid()), "acknowledged " + rounds + " times; handing over; "
+            return Optional.of(route(prompts.route(issue()), "acknowledged " + rounds + " times; handing over; "
                     + mood));
         }
         if (anger.ventingSeconds() >= settings.maxVentingSeconds()) {
-            return Optional.of(route(prompts.route(issueSaid()), String.format(Locale.ROOT,
+            return Optional.of(route(prompts.route(issue()), String.format(Locale.ROOT,
                     "vented %.0f s; handing over; %s", anger.ventingSeconds(), mood)));
         }
         return Optional.empty();

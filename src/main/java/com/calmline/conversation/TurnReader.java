@@ -139,7 +139,6 @@ final class TurnReader {
         for (Clause clause : clauses) {
             Optional<Request> asked = Request.in(clause.text());
             Kind kind = asked.isPresent() ? Kind.REQUEST : kind(clause);
-            Optional<List<String>> phrase = topicPhrase(clause.words());
             switch (kind) {
                 case REQUEST -> request = request.or(() -> asked.map(this::withObject));
                 case THREAT, OUTBURST -> feelings.add(spoken(clause.words()));
@@ -159,8 +158,8 @@ final class TurnReader {
                 }
                 default -> { }
             }
-            if (topic.isEmpty() && phrase.isPresent()) {
-                topic = Optional.of(Phrasing.secondPerson(phrase.get()));
+            if (topic.isEmpty()) {
+                topic = topicPhrase(clause.words()).map(Phrasing::secondPerson);
             }
         }
         feelings.removeIf(String::isBlank);

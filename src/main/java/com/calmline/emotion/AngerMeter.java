@@ -50,7 +50,7 @@ public final class AngerMeter {
     private final Weights weights;
     private final double[] coefficients;
 
-    AngerMeter(Lexicon lexicon, Weights weights) {
+    private AngerMeter(Lexicon lexicon, Weights weights) {
         this.lexicon = lexicon;
         this.weights = weights;
         this.coefficients = weights.coefficients();
