@@ -1,0 +1,35 @@
+package com.calmline.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The anger thresholds of the venting policy, as an operator sets them. */
+class ConfigTest {
+    @Test
+    void theVentingThresholdsDefaultToHalfAndALittleLess() {
+        Config config = Config.fromEnv(Map.of());
+        assertEquals(0.5, config.venting().ventingAnger());
+        assertEquals(0.35, config.venting().calmAnger());
+        assertEquals(0.6, Config.fromEnv(Map.of("VENTING_ANGER", "0.6")).venting().ventingAnger());
+    }
+
+    @Test
+    void aThresholdThatIsNotAFractionIsAClearError() {
+        for (String bad : new String[] {"high", "1.5", "-0.1", "NaN"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Config.fromEnv(Map.of("VENTING_ANGER", bad)), bad);
+            assertTrue(e.getMessage().startsWith("VENTING_ANGER must be a number from 0 to 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void calmCannotBeAngrierThanVenting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("VENTING_ANGER", "0.4", "CALM_ANGER", "0.45")));
+        assertTrue(e.getMessage().contains("CALM_ANGER"), e.getMessage());
+    }
+}
