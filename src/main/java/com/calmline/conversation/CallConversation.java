@@ -32,6 +32,7 @@ final class CallConversation implements Transcriber.Listener {
     private final TurnTaking turns;
     private final Delivery delivery;
     private final Transcripts transcripts;
+    private final Handover handover;
 
     private State state = State.GREETING;
     private final List<Transcriber.Utterance> turn = new ArrayList<>();
@@ -39,9 +40,12 @@ final class CallConversation implements Transcriber.Listener {
     private Optional<Move> playing = Optional.empty();
     private int talkOvers;
     private int bargeIns;
+    private final List<Handover.Line> conversation = new ArrayList<>();
+    private final List<String> alreadySaid = new ArrayList<>();
+    private boolean routed;
 
     CallConversation(String callSid, VentingPolicy.Settings settings, PromptBook prompts, TurnReader reader,
-                     AngerMeter.Caller caller, Delivery delivery, Transcripts transcripts) {
+                     AngerMeter.Caller caller, Delivery delivery, Transcripts transcripts, Handover handover) {
         this.callSid = callSid;
         this.settings = settings;
         this.greeting = prompts.greeting;
@@ -51,6 +55,7 @@ final class CallConversation implements Transcriber.Listener {
         this.turns = new TurnTaking(settings.pauseMs(), settings.angryPauseMs());
         this.delivery = delivery;
         this.transcripts = transcripts;
+        this.handover = handover;
         greet();
     }
 
@@ -61,6 +66,7 @@ final class CallConversation implements Transcriber.Listener {
         }
         AngerMeter.Score score = caller.hear(u);
         transcripts.utterance(u, score.value(), score.level().label());
+        conversation.add(new Handover.Line("caller", u.startMs(), u.text(), Transcripts.round(score.value())));
         turn.add(u);
         turnScore = caller.turn();
         if (state == State.LISTENING && turnScore.value() >= settings.ventingAnger()) {
@@ -100,6 +106,20 @@ final class CallConversation implements Transcriber.Listener {
         }
     }
 
+    /** A key on the listening Gather: 0 asks for a person, at once, unless the caller is talking right now. */
+    @Override
+    public void onKey(String digits, long atMs) {
+        if (!digits.equals("0") || state == State.ENDED || routed) {
+            return;
+        }
+        Move move = rules.pressedZero();
+        if (turns.callerSpeaking()) {
+            rules.interrupted(move);
+            return;
+        }
+        deliver(new Transcriber.Activity(Transcriber.CALLER, atMs, false, 0), move);
+    }
+
     @Override
     public void onEnd(long atMs) {
         turns.finish(atMs);
@@ -113,6 +133,9 @@ final class CallConversation implements Transcriber.Listener {
         transcripts.updateCall(callSid, Map.of("state", state.name(), "angerPeak", format(caller.peak()),
                 "talkOvers", Integer.toString(talkOvers), "bargeIns", Integer.toString(bargeIns),
                 "issue", summary.issue(), "request", summary.request()));
+        if (routed) {
+            handover.ended(callSid);
+        }
         transcripts.end(callSid, atMs);
     }
 
@@ -121,6 +144,7 @@ final class CallConversation implements Transcriber.Listener {
         long until = speakingTimeMs(greeting);
         turns.lineStarts("greeting", 0, until);
         transcripts.line(callSid, 0, until, greeting);
+        conversation.add(new Handover.Line("line", 0, greeting, 0));
         transcripts.record(callSid, new CallEvent.Decision(0, "greet", state.name(), "call answered", 0, greeting,
                 "", "webhook", "", 0, until));
     }
@@ -152,25 +176,46 @@ final class CallConversation implements Transcriber.Listener {
             decision(a, move.action().label(), move.reason(), "", Optional.empty());
             return;
         }
-        Delivery.Sent sent = delivery.deliver(move);
+        Optional<Handover.Facts> facts = move.action() == Move.Action.ROUTE ? Optional.of(facts(move))
+                : Optional.empty();
+        Optional<Handover.Plan> plan = facts.map(handover::plan);
+        Delivery.Sent sent = plan.isPresent() ? delivery.route(move, plan.get()) : delivery.deliver(move);
         if (sent.heard()) {
             rules.delivered(move);
+            alreadySaid.add(move.say());
             playing = Optional.of(move);
             long until = sent.acceptedAtMs() + speakingTimeMs(move.say());
             turns.lineStarts(move.action().label(), sent.acceptedAtMs(), until);
             transcripts.line(callSid, sent.acceptedAtMs(), until, move.say());
+            if (!plan.isPresent()) {
+                conversation.add(new Handover.Line("line", sent.acceptedAtMs(), move.say(), 0));
+            }
             state = switch (move.action()) {
                 case ROUTE -> State.ROUTING;
                 case ASK -> State.ASKING;
                 default -> State.ACKNOWLEDGING;
             };
-            if (move.action() == Move.Action.ROUTE) {
-                transcripts.updateCall(callSid, Map.of("queue", settings.queue()));
+            if (plan.isPresent()) {
+                routed = true;
+                handover.routed(facts.get(), plan.get(), sent.acceptedAtMs());
             }
         } else {
             state = sent.callEnded() ? State.ENDED : rules.venting() ? State.VENTING : State.LISTENING;
         }
         decision(a, move.action().label(), move.reason(), move.say(), Optional.of(sent));
+    }
+
+    /** What the agent should know if {@code route} reaches the caller, its own words included. */
+    private Handover.Facts facts(Move route) {
+        List<String> said = new ArrayList<>(alreadySaid);
+        said.add(route.say());
+        String words = String.join(" ", conversation.stream().filter(Handover.Line::caller)
+                .map(Handover.Line::text).toList());
+        List<Handover.Line> transcript = new ArrayList<>(conversation);
+        transcript.add(new Handover.Line("line", delivery.receivedMs(), route.say(), 0));
+        return new Handover.Facts(callSid, words, List.copyOf(transcript), rules.issue(), rules.feeling(),
+                rules.request(), Transcripts.round(caller.level()), Transcripts.round(caller.peak()),
+                caller.trend().label(), Transcripts.round(caller.ventingSeconds()), List.copyOf(said), route.reason());
     }
 
     /** The caller started talking while the line was: the line stops and listens; a route waits for a pause. */

@@ -26,22 +26,27 @@ final class Delivery {
     private final String callSid;
     private final CallControl control;
     private final Transcriber.AudioClock clock;
-    private final String queue;
     private final MeterRegistry metrics;
     private Optional<Move> failed = Optional.empty();
 
-    Delivery(String callSid, CallControl control, Transcriber.AudioClock clock, String queue, MeterRegistry metrics) {
+    Delivery(String callSid, CallControl control, Transcriber.AudioClock clock, MeterRegistry metrics) {
         this.callSid = callSid;
         this.control = control;
         this.clock = clock;
-        this.queue = queue;
         this.metrics = metrics;
     }
 
-    /** Says {@code move}'s words, then listens again or, for a route, enqueues the caller. */
+    /** Says {@code move}'s words, then listens again. */
     Sent deliver(Move move) {
-        Sent sent = send(() -> move.action() == Move.Action.ROUTE
-                ? control.route(callSid, move.say(), queue) : control.say(callSid, move.say()));
+        return kept(move, send(() -> control.say(callSid, move.say())));
+    }
+
+    /** Says {@code move}'s words, then puts the caller in the planned queue with the plan's task attributes. */
+    Sent route(Move move, Handover.Plan plan) {
+        return kept(move, send(() -> control.route(callSid, move.say(), plan.queue(), plan.taskAttributes())));
+    }
+
+    private Sent kept(Move move, Sent sent) {
         failed = sent.outcome().delivery() == CallControl.Delivery.FAILED ? Optional.of(move) : Optional.empty();
         return sent;
     }
@@ -49,6 +54,11 @@ final class Delivery {
     /** Stops whatever the line is saying and listens. */
     Sent stop() {
         return send(() -> control.listen(callSid));
+    }
+
+    /** How far the call's audio has arrived. */
+    long receivedMs() {
+        return clock.receivedMs();
     }
 
     /** A move Twilio did not take, to try again at the caller's next real pause. */

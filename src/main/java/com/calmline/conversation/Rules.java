@@ -87,6 +87,12 @@ final class Rules {
         return Move.waiting("calm, issue not clear yet; listening for more");
     }
 
+    /** The caller pressed 0 on the keypad: they want a person, now. */
+    Move pressedZero() {
+        request = Optional.of(new Request(Request.Kind.PERSON, ""));
+        return route(prompts.request(request.get()), "caller pressed 0 to speak to a person");
+    }
+
     /** The caller heard {@code move} (or its beginning). */
     void delivered(Move move) {
         switch (move.action()) {

@@ -162,6 +162,11 @@ final class TurnReader {
                 topic = topicPhrase(clause.words()).map(Phrasing::secondPerson);
             }
         }
+        if (request.isEmpty() && turn.stream().anyMatch(u -> Request.asksForPerson(u.text().toLowerCase(Locale.ROOT)))) {
+            // Asking for a person is heard from the phrase's shape, unsure words and all: a missed request
+            // keeps a caller who wants a human talking to a machine, a false one only routes a little early.
+            request = Optional.of(new Request(Request.Kind.PERSON, ""));
+        }
         feelings.removeIf(String::isBlank);
         String text = String.join(" ", clauses.stream().map(Clause::text).toList());
         return new Reading(issue, issueWeight, feelings.isEmpty() ? Optional.empty()
@@ -284,6 +289,9 @@ final class TurnReader {
                     gapped = false;
                 }
                 heard++;
+                if (!current.isEmpty() && current.get(current.size() - 1).equals(w)) {
+                    continue; // a stammer, or the recogniser hearing one word twice: "i i cannot log in"
+                }
                 if (!word.sure() && !FUNCTION_WORDS.contains(w)) {
                     dropped = true;
                 } else if (!JOINERS.contains(w) || !current.isEmpty()) {

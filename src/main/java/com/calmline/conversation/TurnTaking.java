@@ -82,6 +82,11 @@ final class TurnTaking {
         return Cue.NONE;
     }
 
+    /** The caller's voice was active in the last frame heard. */
+    boolean callerSpeaking() {
+        return callerSpeaking;
+    }
+
     /** One frame of the outbound track: what the caller hears, so when the line is really audible. */
     void line(Transcriber.Activity a) {
         outbound = true;

@@ -20,11 +20,10 @@ public final class VentingPolicy {
      * @param angryPauseMs  the same while the caller is angry: angry people pause mid-rant
      * @param maxRounds     acknowledgements before routing regardless
      * @param maxVentingSeconds venting time before routing regardless
-     * @param queue         the queue routed callers wait in
      * @param ventingAnger  a turn this angry (0-1) makes the caller venting: they are heard out and acknowledged
      * @param calmAnger     a venting caller's turn must fall below this to count as no longer venting
      */
-    public record Settings(long pauseMs, long angryPauseMs, int maxRounds, double maxVentingSeconds, String queue,
+    public record Settings(long pauseMs, long angryPauseMs, int maxRounds, double maxVentingSeconds,
                            double ventingAnger, double calmAnger) {
     }
 
@@ -34,16 +33,18 @@ public final class VentingPolicy {
     private final AngerMeter meter;
     private final CallControl control;
     private final Transcripts transcripts;
+    private final Handover handover;
     private final MeterRegistry metrics;
 
     public VentingPolicy(Settings settings, Path promptsDir, AngerMeter meter, CallControl control,
-                         Transcripts transcripts, MeterRegistry metrics) throws IOException {
+                         Transcripts transcripts, Handover handover, MeterRegistry metrics) throws IOException {
         this.settings = settings;
         this.prompts = PromptBook.load(promptsDir);
         this.reader = TurnReader.load(meter);
         this.meter = meter;
         this.control = control;
         this.transcripts = transcripts;
+        this.handover = handover;
         this.metrics = metrics;
         // Registered at zero so an operator can alert on it before the first one ever happens.
         metrics.counter("calmline.talkovers");
@@ -53,9 +54,14 @@ public final class VentingPolicy {
         return prompts.greeting;
     }
 
+    /** What a caller who asks for a person hears as they are put through. */
+    public String personPrompt() {
+        return prompts.request(new Request(Request.Kind.PERSON, ""));
+    }
+
     /** The conversation for one call, fed by that call's transcriber, on the call's audio clock. */
     public Transcriber.Listener forCall(String callSid, Transcriber.AudioClock clock) {
         return new CallConversation(callSid, settings, prompts, reader, meter.caller(),
-                new Delivery(callSid, control, clock, settings.queue(), metrics), transcripts);
+                new Delivery(callSid, control, clock, metrics), transcripts, handover);
     }
 }

@@ -16,15 +16,25 @@ import org.vosk.Model;
 final class CallWorker implements Transcriber.Session, Runnable {
     private static final Logger log = LoggerFactory.getLogger(CallWorker.class);
 
-    private record Chunk(String track, long timestampMs, byte[] mulaw) {
+    /** What the call's worker takes, in arrival order: audio, a key the caller pressed, or the end. */
+    private sealed interface Item {
     }
 
-    private static final Chunk END = new Chunk("", 0, new byte[0]);
+    private record Chunk(String track, long timestampMs, byte[] mulaw) implements Item {
+    }
+
+    private record Key(String digits, long atMs) implements Item {
+    }
+
+    private record End() implements Item {
+    }
+
+    private static final Item END = new End();
 
     private final Model model;
     private final String callSid;
     private final Transcriber.Listener listener;
-    private final BlockingQueue<Chunk> queue;
+    private final BlockingQueue<Item> queue;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile long receivedMs;
 
@@ -40,6 +50,11 @@ final class CallWorker implements Transcriber.Session, Runnable {
     public boolean offer(String track, long timestampMs, byte[] mulaw) {
         receivedMs = Math.max(receivedMs, timestampMs + mulaw.length / 8);
         return !finished.get() && queue.offer(new Chunk(track, timestampMs, mulaw));
+    }
+
+    @Override
+    public boolean press(String digits) {
+        return !finished.get() && queue.offer(new Key(digits, receivedMs));
     }
 
     @Override
@@ -63,7 +78,12 @@ final class CallWorker implements Transcriber.Session, Runnable {
         Map<String, TrackRecognizer> tracks = new LinkedHashMap<>();
         long lastMs = 0;
         try {
-            for (Chunk chunk = queue.take(); chunk != END; chunk = queue.take()) {
+            for (Item item = queue.take(); item != END; item = queue.take()) {
+                if (item instanceof Key key) {
+                    pressed(key);
+                    continue;
+                }
+                Chunk chunk = (Chunk) item;
                 TrackRecognizer track = tracks.computeIfAbsent(chunk.track(), t -> t.equals(Transcriber.CALLER)
                         ? TrackRecognizer.transcribing(model, callSid, t) : TrackRecognizer.voiceOnly(callSid, t));
                 lastMs = Math.max(lastMs, chunk.timestampMs() + chunk.mulaw().length / 8);
@@ -95,6 +115,14 @@ final class CallWorker implements Transcriber.Session, Runnable {
             } catch (RuntimeException e) {
                 log.error("call {}: listener failed on an utterance", callSid, e);
             }
+        }
+    }
+
+    private void pressed(Key key) {
+        try {
+            listener.onKey(key.digits(), key.atMs());
+        } catch (RuntimeException e) {
+            log.error("call {}: listener failed on a key press", callSid, e);
         }
     }
 

@@ -75,6 +75,10 @@ public final class Transcriber implements AutoCloseable {
         default void onActivity(Activity activity) {
         }
 
+        /** The caller pressed {@code digits}; {@code atMs} is how far the call's audio had arrived then. */
+        default void onKey(String digits, long atMs) {
+        }
+
         /** The call's audio is fully processed; {@code atMs} is the end of the last frame received. */
         void onEnd(long atMs);
     }
@@ -127,6 +131,9 @@ public final class Transcriber implements AutoCloseable {
     public interface Session extends AudioClock {
         /** Queues one frame of μ-law audio; false if the call's backlog is full and the frame was dropped. */
         boolean offer(String track, long timestampMs, byte[] mulaw);
+
+        /** Hands a key press to the listener, in order with the audio; false once the call has ended. */
+        boolean press(String digits);
 
         /** No more audio: flush, free the recognizers, then tell the listener. Idempotent. */
         void finish();

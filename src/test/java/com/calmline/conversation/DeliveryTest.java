@@ -18,11 +18,11 @@ class DeliveryTest {
     private final AtomicLong received = new AtomicLong();
 
     private Delivery delivery(CallControl control) {
-        return new Delivery(CALL, control, received::get, "support", metrics);
+        return new Delivery(CALL, control, received::get, metrics);
     }
 
     private static CallControl demo() {
-        return new CallControl(Optional.empty(), () -> "http://localhost:8080", 30);
+        return new CallControl(Optional.empty(), () -> "http://localhost:8080", 30, Optional.empty());
     }
 
     @Test
@@ -40,7 +40,7 @@ class DeliveryTest {
             closedPort = s.getLocalPort();
         }
         CallControl unreachable = new CallControl(Optional.of(CallControl.restClient("AC" + "1".repeat(32), "token",
-                Optional.of("http://127.0.0.1:" + closedPort))), () -> "https://calmline.example.com", 30);
+                Optional.of("http://127.0.0.1:" + closedPort))), () -> "https://calmline.example.com", 30, Optional.empty());
         Delivery failing = delivery(unreachable);
         Delivery.Sent sent = failing.deliver(ACK);
         assertEquals(CallControl.Delivery.FAILED, sent.outcome().delivery());

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The rules on scripted turns: what was read in each, and how angry it sounded. */
 class RulesTest {
-    private static final VentingPolicy.Settings SETTINGS = new VentingPolicy.Settings(1000, 1500, 3, 120, "support",
-            0.5, 0.35);
+    private static final VentingPolicy.Settings SETTINGS = new VentingPolicy.Settings(1000, 1500, 3, 120, 0.5, 0.35);
     private Rules rules;
 
     @BeforeEach

@@ -135,6 +135,19 @@ class TurnReaderTest {
     }
 
     @Test
+    void aPersonRequestIsHeardEvenWhenTheRecogniserWasUnsureOfItsWords() {
+        TurnReader.Reading r = read("i want to ?speak to an ?m ?b ?l ?r ?g ?h more ?simple");
+        assertEquals(Optional.of(new Request(Request.Kind.PERSON, "")), r.request());
+        assertTrue(read("i ?spoke to an ?m ?b ?l more ?simple").request().isEmpty(), "past tense is not a request");
+    }
+
+    @Test
+    void aWordHeardTwiceInARowIsSaidBackOnce() {
+        assertEquals(Optional.of("you cannot log into your online account"),
+                read("i i cannot log into my online account").issue());
+    }
+
+    @Test
     void thanksAndAskingForHelpAreHeard() {
         assertTrue(read("okay thank you").thanks());
         assertFalse(read("thanks for nothing").thanks());

@@ -1,0 +1,39 @@
+package com.calmline.conversation;
+
+import java.util.List;
+
+/**
+ * Where a routed caller goes and what goes with them to the agent. The line decides when to route; the
+ * handover chooses the queue and builds what the agent sees, from what the line heard and said.
+ */
+public interface Handover {
+    /** A turn of the conversation as the agent should read it: who ({@code caller|line}), when, what, how angry. */
+    record Line(String speaker, long startMs, String text, double anger) {
+        public boolean caller() {
+            return speaker.equals("caller");
+        }
+    }
+
+    /**
+     * The call as the line knows it at the moment of routing. {@code callerWords}: all the caller said, as
+     * recognised; {@code transcript}: both sides in order; {@code alreadySaid}: what the caller has heard from
+     * the line, greeting aside, the route's own words last.
+     */
+    record Facts(String callSid, String callerWords, List<Line> transcript, String issue, String feeling,
+                 String request, double angerNow, double angerPeak, String angerTrend, double ventingSeconds,
+                 List<String> alreadySaid, String reason) {
+    }
+
+    /** The queue and why, and the task attributes (JSON) that travel with the caller. */
+    record Plan(String queue, String topic, double confidence, String reason, String taskAttributes) {
+    }
+
+    /** Chooses the queue for the caller about to be routed; asked again if a route has to be retried. */
+    Plan plan(Facts facts);
+
+    /** Twilio took the route at {@code atMs}: the caller is waiting for an agent now. */
+    void routed(Facts facts, Plan plan, long atMs);
+
+    /** The call's audio has ended (hung up, or the stream stopped). */
+    void ended(String callSid);
+}
