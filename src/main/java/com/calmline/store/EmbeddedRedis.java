@@ -12,12 +12,17 @@ import redis.embedded.RedisServer;
 final class EmbeddedRedis implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
 
+    /** Where the running server's port is written, so a command run beside the service finds it. */
+    static final String PORT_FILE = "redis.port";
+
     private final RedisServer server;
     private final int port;
+    private final Path portFile;
 
-    private EmbeddedRedis(RedisServer server, int port) {
+    private EmbeddedRedis(RedisServer server, int port, Path portFile) {
         this.server = server;
         this.port = port;
+        this.portFile = portFile;
     }
 
     static EmbeddedRedis start(Path dataDir) throws IOException {
@@ -32,8 +37,10 @@ final class EmbeddedRedis implements AutoCloseable {
                 .onShutdownForceStop(true)
                 .build();
         server.start();
+        Path portFile = dataDir.resolve(PORT_FILE);
+        Files.writeString(portFile, Integer.toString(port));
         log.info("Embedded Redis on 127.0.0.1:{}, data in {}", port, dataDir.toAbsolutePath());
-        return new EmbeddedRedis(server, port);
+        return new EmbeddedRedis(server, port, portFile);
     }
 
     int port() {
@@ -48,6 +55,7 @@ final class EmbeddedRedis implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        Files.deleteIfExists(portFile);
         server.stop();
     }
 }

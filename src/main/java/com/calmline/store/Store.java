@@ -2,18 +2,25 @@ package com.calmline.store;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Everything durable about calls, in Redis. Writes survive an outage: they wait in an in-memory outbox
@@ -21,7 +28,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@link JedisException}, which the HTTP layer turns into 503.
  */
 public final class Store implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Store.class);
     private static final int OUTBOX_BATCHES = 200_000;
+    /** The channel on which every change to a call is announced (the call's sid), for live pages. */
+    private static final String LIVE = "live";
 
     private final RedisClient redis;
     private final Optional<EmbeddedRedis> embedded;
@@ -43,24 +53,192 @@ public final class Store implements AutoCloseable {
         retrier.scheduleWithFixedDelay(() -> outbox.flush(this::send), 500, 500, TimeUnit.MILLISECONDS);
     }
 
-    /** Connects to {@code redisUrl}, or starts an embedded Redis persisting under {@code dataDir}. */
+    /**
+     * Connects to {@code redisUrl}, or to the embedded Redis already serving {@code dataDir} (a command run
+     * beside the service), or starts an embedded Redis persisting under {@code dataDir}.
+     */
     public static Store open(Optional<URI> redisUrl, Path dataDir, String prefix, Duration retention)
             throws IOException {
         if (redisUrl.isPresent()) {
             return new Store(RedisClient.create(redisUrl.get()), Optional.empty(), prefix, retention);
         }
+        Optional<RedisClient> running = running(dataDir);
+        if (running.isPresent()) {
+            return new Store(running.get(), Optional.empty(), prefix, retention);
+        }
         EmbeddedRedis server = EmbeddedRedis.start(dataDir);
         return new Store(RedisClient.create("127.0.0.1", server.port()), Optional.of(server), prefix, retention);
     }
 
+    private static Optional<RedisClient> running(Path dataDir) {
+        Path portFile = dataDir.resolve(EmbeddedRedis.PORT_FILE);
+        if (!Files.isRegularFile(portFile)) {
+            return Optional.empty();
+        }
+        RedisClient client = null;
+        try {
+            client = RedisClient.create("127.0.0.1", Integer.parseInt(Files.readString(portFile).strip()));
+            if ("PONG".equals(client.ping())) {
+                return Optional.of(client);
+            }
+        } catch (IOException | NumberFormatException | JedisException e) {
+            log.debug("no embedded Redis running for {}: {}", dataDir, e.toString());
+        }
+        if (client != null) {
+            client.close();
+        }
+        return Optional.empty();
+    }
+
     public void createCall(String callSid, long startedMs, Map<String, String> fields) {
         String key = callKey(callSid);
-        submit(List.of(new Write.Hash(key, fields), new Write.Expire(key, retentionSeconds),
+        List<Write> batch = new ArrayList<>(List.of(new Write.Hash(key, fields), new Write.Expire(key, retentionSeconds),
                 new Write.Index(prefix + "calls:by-start", startedMs, callSid)));
+        String from = fields.getOrDefault("from", "");
+        if (!from.isEmpty()) {
+            batch.add(new Write.Index(callerKey(from), startedMs, callSid));
+            batch.add(new Write.Expire(callerKey(from), retentionSeconds));
+        }
+        submit(batch);
     }
 
     public void updateCall(String callSid, Map<String, String> fields) {
-        submit(List.of(new Write.Hash(callKey(callSid), fields)));
+        submit(List.of(new Write.Hash(callKey(callSid), fields), live(callSid)));
+    }
+
+    /** The caller's calls, newest first, at most {@code max}. */
+    public List<String> callsFrom(String from, int max) {
+        return redis.zrevrange(callerKey(from), 0, max - 1);
+    }
+
+    /** Stores {@code value} under the call's {@code part} (e.g. its screen-pop), kept as long as its transcript. */
+    public void saveCallPart(String callSid, String part, String value) {
+        String key = callKey(callSid) + ":" + part;
+        submit(List.of(new Write.Set(key, value), new Write.Expire(key, retentionSeconds), live(callSid)));
+    }
+
+    public Optional<String> callPart(String callSid, String part) {
+        return Optional.ofNullable(redis.get(callKey(callSid) + ":" + part));
+    }
+
+    /** Adds the call to a named set of calls ordered by {@code score} (e.g. calls waiting for an agent). */
+    public void listCall(String list, double score, String callSid) {
+        submit(List.of(new Write.Index(prefix + "calls:" + list, score, callSid), live(callSid)));
+    }
+
+    public void unlistCall(String list, String callSid) {
+        submit(List.of(new Write.Unindex(prefix + "calls:" + list, callSid), live(callSid)));
+    }
+
+    /** The newest {@code max} calls of a named set. */
+    public List<String> listed(String list, int max) {
+        return redis.zrevrange(prefix + "calls:" + list, 0, max - 1);
+    }
+
+    /**
+     * Sets the call's {@code field} to {@code value} only if it has none: one atomic HSETNX, so of two
+     * people claiming at once exactly one wins. Returns who holds it now.
+     */
+    public String claimCall(String callSid, String field, String value) {
+        String key = callKey(callSid);
+        if (redis.hsetnx(key, field, value) == 1) {
+            redis.publish(prefix + LIVE, callSid);
+            return value;
+        }
+        return Objects.requireNonNullElse(redis.hget(key, field), "");
+    }
+
+    /** A record outside any call (a user, a session), read now. */
+    public Map<String, String> record(String key) {
+        return redis.hgetAll(prefix + key);
+    }
+
+    /** Writes a record now, failing if Redis is away: these are answers to a person waiting on a page. */
+    public void putRecord(String key, Map<String, String> fields, Optional<Duration> ttl) {
+        redis.hset(prefix + key, fields);
+        ttl.ifPresent(t -> redis.expire(prefix + key, t.toSeconds()));
+    }
+
+    /** Creates the record only if no record has the key (one HSETNX on its first field, then the rest). */
+    public boolean createRecord(String key, Map<String, String> fields) {
+        Map.Entry<String, String> first = fields.entrySet().iterator().next();
+        if (redis.hsetnx(prefix + key, first.getKey(), first.getValue()) == 0) {
+            return false;
+        }
+        redis.hset(prefix + key, fields);
+        return true;
+    }
+
+    public void deleteRecord(String key) {
+        redis.del(prefix + key);
+    }
+
+    public void addMember(String setKey, String member) {
+        redis.sadd(prefix + setKey, member);
+    }
+
+    public List<String> members(String setKey) {
+        return redis.smembers(prefix + setKey).stream().sorted().toList();
+    }
+
+    /** Counts one more hit in a window that starts at the first hit; returns the count so far. */
+    public long countHit(String key, Duration window) {
+        long n = redis.incr(prefix + key);
+        if (n == 1) {
+            redis.expire(prefix + key, window.toSeconds());
+        }
+        return n;
+    }
+
+    /** The hits counted so far in the key's window. */
+    public long hits(String key) {
+        String n = redis.get(prefix + key);
+        return n == null ? 0 : Long.parseLong(n);
+    }
+
+    /** A value that lives for {@code ttl}, set only if absent; false if the key already existed. */
+    public boolean putIfAbsent(String key, String value, Duration ttl) {
+        return "OK".equals(redis.set(prefix + key, value, new SetParams().nx().ex(ttl.toSeconds())));
+    }
+
+    /**
+     * Calls {@code onChange} with the sid of every call that changes, on any instance, until closed. Runs on
+     * its own thread and resubscribes after Redis comes back.
+     */
+    public AutoCloseable followCalls(Consumer<String> onChange) {
+        JedisPubSub subscription = new JedisPubSub() {
+            @Override
+            public void onMessage(String channel, String message) {
+                onChange.accept(message);
+            }
+        };
+        Thread thread = new Thread(() -> {
+            boolean warned = false;
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    redis.subscribe(subscription, prefix + LIVE);
+                    return;
+                } catch (JedisException e) {
+                    if (!warned) {
+                        log.warn("live call updates paused until Redis answers again: {}", e.getMessage());
+                        warned = true;
+                    }
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }, "store-live");
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            if (subscription.isSubscribed()) {
+                subscription.unsubscribe();
+            }
+            thread.interrupt();
+        };
     }
 
     /** Appends an utterance to the call's transcript and, unless null, the matching event to its event stream. */
@@ -68,7 +246,7 @@ public final class Store implements AutoCloseable {
         String utterances = callKey(callSid) + ":utterances";
         String events = callKey(callSid) + ":events";
         List<Write> batch = new ArrayList<>(List.of(new Write.Append(utterances, utteranceJson),
-                new Write.Expire(utterances, retentionSeconds)));
+                new Write.Expire(utterances, retentionSeconds), live(callSid)));
         if (eventJson != null) {
             batch.add(new Write.Append(events, eventJson));
             batch.add(new Write.Expire(events, retentionSeconds));
@@ -109,6 +287,14 @@ public final class Store implements AutoCloseable {
 
     private String callKey(String callSid) {
         return prefix + "call:" + callSid;
+    }
+
+    private String callerKey(String from) {
+        return prefix + "calls:by-caller:" + from;
+    }
+
+    private Write live(String callSid) {
+        return new Write.Publish(prefix + LIVE, callSid);
     }
 
     private void submit(List<Write> batch) {

@@ -30,4 +30,23 @@ sealed interface Write {
             tx.expire(key, seconds);
         }
     }
+
+    record Set(String key, String value) implements Write {
+        public void addTo(AbstractTransaction tx) {
+            tx.set(key, value);
+        }
+    }
+
+    record Unindex(String key, String member) implements Write {
+        public void addTo(AbstractTransaction tx) {
+            tx.zrem(key, member);
+        }
+    }
+
+    /** Tells other instances something changed; held and replayed like any write, so a page never misses it. */
+    record Publish(String channel, String message) implements Write {
+        public void addTo(AbstractTransaction tx) {
+            tx.publish(channel, message);
+        }
+    }
 }

@@ -3,8 +3,13 @@ package com.calmline.telephony;
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.http.HttpMethod;
 import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.rest.api.v2010.account.queue.Member;
 import com.twilio.type.Twiml;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,12 +41,18 @@ public final class CallControl {
     private final Optional<TwilioRestClient> twilio;
     private final Supplier<String> publicBaseUrl;
     private final TwimlBuilder twiml;
+    private final Optional<String> workflowSid;
 
-    /** {@code publicBaseUrl} is asked at each update: in demo mode it is known only once the server is bound. */
-    public CallControl(Optional<TwilioRestClient> twilio, Supplier<String> publicBaseUrl, int listenSeconds) {
+    /**
+     * {@code publicBaseUrl} is asked at each update: in demo mode it is known only once the server is bound.
+     * With {@code workflowSid}, routed callers go to TaskRouter instead of a named queue.
+     */
+    public CallControl(Optional<TwilioRestClient> twilio, Supplier<String> publicBaseUrl, int listenSeconds,
+                       Optional<String> workflowSid) {
         this.twilio = twilio;
         this.publicBaseUrl = publicBaseUrl;
         this.twiml = new TwimlBuilder(listenSeconds);
+        this.workflowSid = workflowSid;
     }
 
     /** A REST client for the account; with {@code apiBaseUrl}, its requests go there instead of api.twilio.com. */
@@ -56,9 +67,38 @@ public final class CallControl {
         return update(callSid, twiml.sayThenListen(text, listenUrl()));
     }
 
-    /** Says {@code text}, then puts the caller in {@code queue} for the next agent. */
-    public Outcome route(String callSid, String text, String queue) {
-        return update(callSid, twiml.sayThenEnqueue(text, queue));
+    /**
+     * Says {@code text}, then puts the caller in {@code queue} for the next agent; with TaskRouter, as a task
+     * carrying {@code taskAttributes} (JSON).
+     */
+    public Outcome route(String callSid, String text, String queue, String taskAttributes) {
+        return update(callSid, routing(text, queue, taskAttributes));
+    }
+
+    /** The TwiML {@link #route} sends, for answering a webhook with it directly. */
+    String routing(String text, String queue, String taskAttributes) {
+        return twiml.sayThenEnqueue(text, queue, workflowSid, taskAttributes, base() + TwilioRoutes.WAIT);
+    }
+
+    /**
+     * Takes a waiting caller out of the queue to the agent who took the call: the queue member is sent to
+     * the signed {@code /twilio/connect}, which dials {@code target} ({@code client:IDENTITY} or a number).
+     * Without the queue's sid (TaskRouter, or the wait URL never fetched) the call itself is redirected.
+     */
+    public Outcome connect(String callSid, Optional<String> queueSid, String agent, String target) {
+        String url = base() + TwilioRoutes.CONNECT + "?agent=" + encode(agent) + "&to=" + encode(target);
+        if (twilio.isEmpty()) {
+            log.info("DEMO: would send call {} to {}", callSid, url);
+            return new Outcome(url, Delivery.DEMO, "demo mode: not sent");
+        }
+        return sent(callSid, url, () -> {
+            if (queueSid.isPresent()) {
+                Member.updater(queueSid.get(), callSid, URI.create(url)).setMethod(HttpMethod.POST)
+                        .update(twilio.get());
+            } else {
+                Call.updater(callSid).setUrl(URI.create(url)).setMethod(HttpMethod.POST).update(twilio.get());
+            }
+        });
     }
 
     /** Stops whatever the line is saying and listens. */
@@ -67,7 +107,15 @@ public final class CallControl {
     }
 
     private String listenUrl() {
-        return publicBaseUrl.get().replaceAll("/+$", "") + TwilioRoutes.LISTEN;
+        return base() + TwilioRoutes.LISTEN;
+    }
+
+    private String base() {
+        return publicBaseUrl.get().replaceAll("/+$", "");
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private Outcome update(String callSid, String xml) {
@@ -75,20 +123,24 @@ public final class CallControl {
             log.info("DEMO: would update call {} with TwiML {}", callSid, xml);
             return new Outcome(xml, Delivery.DEMO, "demo mode: not sent");
         }
+        return sent(callSid, xml, () -> Call.updater(callSid).setTwiml(new Twiml(xml)).update(twilio.get()));
+    }
+
+    private Outcome sent(String callSid, String xml, Runnable request) {
         try {
-            Call.updater(callSid).setTwiml(new Twiml(xml)).update(twilio.get());
+            request.run();
             return new Outcome(xml, Delivery.SENT, "");
         } catch (ApiException e) {
             boolean gone = Integer.valueOf(404).equals(e.getStatusCode()) || Integer.valueOf(21220).equals(e.getCode());
-            log.warn("call {}: Twilio refused the TwiML update (HTTP {}, code {}): {}", callSid, e.getStatusCode(),
+            log.warn("call {}: Twilio refused the update (HTTP {}, code {}): {}", callSid, e.getStatusCode(),
                     e.getCode(), e.getMessage());
             return new Outcome(xml, gone ? Delivery.CALL_ENDED : Delivery.FAILED,
                     "HTTP " + e.getStatusCode() + " code " + e.getCode() + ": " + e.getMessage());
         } catch (ApiConnectionException e) {
-            log.warn("call {}: Twilio unreachable for the TwiML update: {}", callSid, e.getMessage());
+            log.warn("call {}: Twilio unreachable for the update: {}", callSid, e.getMessage());
             return new Outcome(xml, Delivery.FAILED, "unreachable: " + e.getMessage());
         } catch (RuntimeException e) {
-            log.error("call {}: the TwiML update failed unexpectedly", callSid, e);
+            log.error("call {}: the update failed unexpectedly", callSid, e);
             return new Outcome(xml, Delivery.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }

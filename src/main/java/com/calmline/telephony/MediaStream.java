@@ -120,12 +120,15 @@ final class MediaStream {
 
     /**
      * Records a key press, from the stream or from the Gather webhook, at the caller's audio position;
-     * -1 when the call's stream is on another instance and the position is unknown here.
+     * -1 when the call's stream is on another instance and the position is unknown here. True when the
+     * call's conversation runs here and was given the key.
      */
-    void keyPressed(String callSid, String digits) {
+    boolean keyPressed(String callSid, String digits) {
         Call call = byCallSid.get(callSid);
         long atMs = call == null ? -1 : call.lastMediaMs;
-        transcripts.record(callSid, new CallEvent.Dtmf(atMs, digits.replaceAll("[^0-9*#A-D]", "")));
+        String keys = digits.replaceAll("[^0-9*#A-D]", "");
+        transcripts.record(callSid, new CallEvent.Dtmf(atMs, keys));
+        return call != null && call.audio != null && call.audio.press(keys);
     }
 
     private void end(Call call) {

@@ -23,6 +23,9 @@ public final class TwilioRoutes {
     static final String VOICE = "/twilio/voice";
     static final String LISTEN = "/twilio/listen";
     static final String MEDIA = "/twilio/media";
+    static final String WAIT = "/twilio/wait";
+    static final String CONNECT = "/twilio/connect";
+    private static final String DIAL_TARGET = "client:[A-Za-z0-9_.@-]{1,100}|\\+[1-9][0-9]{6,14}";
 
     private final RequestValidator validator;
     private final PublicUrls urls;
@@ -31,11 +34,17 @@ public final class TwilioRoutes {
     private final Store store;
     private final MediaStream media;
     private final MeterRegistry metrics;
+    private final CallControl control;
+    private final PersonAtOnce personAtOnce;
+
+    /** What a caller who pressed 0 hears and where they go when their conversation runs on another instance. */
+    public record PersonAtOnce(String say, String queue) {
+    }
 
     public TwilioRoutes(String authToken, Optional<String> publicBaseUrl, int listenSeconds, String greeting,
                         Store store, Transcripts transcripts, Transcriber transcriber,
                         BiFunction<String, Transcriber.AudioClock, Transcriber.Listener> listeners,
-                        MeterRegistry metrics) {
+                        CallControl control, PersonAtOnce personAtOnce, MeterRegistry metrics) {
         this.validator = new RequestValidator(authToken);
         this.urls = new PublicUrls(publicBaseUrl);
         this.twiml = new TwimlBuilder(listenSeconds);
@@ -43,11 +52,15 @@ public final class TwilioRoutes {
         this.store = store;
         this.media = new MediaStream(transcriber, listeners, store, transcripts, metrics);
         this.metrics = metrics;
+        this.control = control;
+        this.personAtOnce = personAtOnce;
     }
 
     public void register(RoutesConfig routes) {
         routes.post(VOICE, this::answer);
         routes.post(LISTEN, this::listen);
+        routes.post(WAIT, this::waiting);
+        routes.post(CONNECT, this::connect);
         routes.wsBeforeUpgrade(MEDIA, ctx -> requireSignature(ctx, urls.websocket(ctx, MEDIA), Map.of()));
         routes.ws(MEDIA, media::configure);
     }
@@ -73,15 +86,56 @@ public final class TwilioRoutes {
 
     private void listen(Context ctx) {
         Map<String, String> form = signedForm(ctx);
-        String callSid = form.get("CallSid");
+        String callSid = required(form, "CallSid");
         String digits = form.getOrDefault("Digits", "");
-        if (callSid == null) {
-            throw new BadRequestResponse("CallSid is required");
-        }
-        if (!digits.isEmpty()) {
-            media.keyPressed(callSid, digits);
+        if (!digits.isEmpty() && !media.keyPressed(callSid, digits) && digits.equals("0")) {
+            // The call's conversation runs elsewhere (or its stream is gone): a caller who asked for a person
+            // must not be left listening, so route them from here.
+            log.info("call {}: pressed 0 with no conversation here; routing to {}", callSid, personAtOnce.queue());
+            store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue()));
+            ctx.contentType("application/xml").result(control.routing(personAtOnce.say(), personAtOnce.queue(), "{}"));
+            return;
         }
         ctx.contentType("application/xml").result(twiml.listen(urls.http(ctx, LISTEN)));
+    }
+
+    /** Twilio's wait URL while the caller is queued: remember the queue's sid, tell them where they are. */
+    private void waiting(Context ctx) {
+        Map<String, String> form = signedForm(ctx);
+        String callSid = required(form, "CallSid");
+        String queueSid = form.getOrDefault("QueueSid", "");
+        if (queueSid.matches("QU[0-9a-fA-F]{32}")) {
+            store.updateCall(callSid, Map.of("queueSid", queueSid));
+        }
+        int position;
+        try {
+            position = Math.max(1, Integer.parseInt(form.getOrDefault("QueuePosition", "1")));
+        } catch (NumberFormatException e) {
+            position = 1;
+        }
+        ctx.contentType("application/xml").result(twiml.waiting(position));
+    }
+
+    /** Fetched by the caller's call when an agent takes it: dial that agent. */
+    private void connect(Context ctx) {
+        Map<String, String> form = signedForm(ctx);
+        String callSid = required(form, "CallSid");
+        String agent = ctx.queryParamAsClass("agent", String.class).check(a -> a.matches("[A-Za-z0-9_.@-]{1,64}"),
+                "agent must be a user name").get();
+        String to = ctx.queryParamAsClass("to", String.class).check(t -> t.matches(DIAL_TARGET),
+                "to must be client:IDENTITY or an E.164 number").get();
+        store.updateCall(callSid, Map.of("state", "WITH_AGENT", "connected", Instant.now().toString(),
+                "agent", agent));
+        log.info("call {}: connecting to agent {}", callSid, agent);
+        ctx.contentType("application/xml").result(twiml.dialAgent(to));
+    }
+
+    private static String required(Map<String, String> form, String name) {
+        String value = form.get(name);
+        if (value == null || value.isEmpty()) {
+            throw new BadRequestResponse(name + " is required");
+        }
+        return value;
     }
 
     private Map<String, String> signedForm(Context ctx) {

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -108,14 +109,41 @@ class TwimlTest {
     }
 
     @Test
-    void sayThenEnqueueHandsTheCallToTheQueue() throws Exception {
+    void sayThenEnqueueHandsTheCallToTheQueueWithAWaitUrl() throws Exception {
         String text = "Connecting you to someone who can help.";
-        Element root = response(new TwimlBuilder(30).sayThenEnqueue(text, "billing-agents"));
+        Element root = response(new TwimlBuilder(30).sayThenEnqueue(text, "billing-agents", Optional.empty(),
+                "{\"a\":1}", "https://calmline.example.com/twilio/wait"));
         List<Element> verbs = children(root);
         assertEquals(List.of("Say", "Enqueue"), names(verbs));
         assertEquals(text, verbs.get(0).getTextContent());
         assertEquals("billing-agents", verbs.get(1).getTextContent().trim());
+        assertEquals("https://calmline.example.com/twilio/wait", verbs.get(1).getAttribute("waitUrl"));
+        assertEquals("POST", verbs.get(1).getAttribute("waitUrlMethod"));
+        assertEquals(0, root.getElementsByTagName("Task").getLength());
         assertEquals(0, root.getElementsByTagName("Stream").getLength());
         assertEquals(0, root.getElementsByTagName("Gather").getLength());
+    }
+
+    @Test
+    void withAWorkflowTheCallerBecomesATaskCarryingTheScreenPop() throws Exception {
+        String attributes = "{\"screenpop\":{\"topic\":\"billing\",\"issue\":\"we charged you <twice> & more\"}}";
+        Element root = response(new TwimlBuilder(30).sayThenEnqueue("One moment.", "billing",
+                Optional.of("WW" + "a".repeat(32)), attributes, "https://calmline.example.com/twilio/wait"));
+        Element enqueue = children(root).get(1);
+        assertEquals("WW" + "a".repeat(32), enqueue.getAttribute("workflowSid"));
+        List<Element> task = children(enqueue);
+        assertEquals(List.of("Task"), names(task));
+        assertEquals(attributes, task.get(0).getTextContent(), "the attributes survive XML escaping intact");
+    }
+
+    @Test
+    void dialsTheAgentAsAClientIdentityOrANumber() throws Exception {
+        Element client = children(response(new TwimlBuilder(30).dialAgent("client:alice"))).get(0);
+        assertEquals("Dial", client.getTagName());
+        assertEquals(List.of("Client"), names(children(client)));
+        assertEquals("alice", children(client).get(0).getTextContent().trim());
+        Element number = children(response(new TwimlBuilder(30).dialAgent("+15551234567"))).get(0);
+        assertEquals(List.of("Number"), names(children(number)));
+        assertEquals("+15551234567", children(number).get(0).getTextContent().trim());
     }
 }
