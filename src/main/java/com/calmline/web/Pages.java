@@ -1,0 +1,30 @@
+package com.calmline.web;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/**
+ * Server-rendered pages: jte templates from {@code src/main/jte}, compiled to classes by the Maven build,
+ * so nothing is compiled at run time. Output is HTML-escaped by default.
+ */
+public final class Pages {
+    private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+
+    /** Renders {@code template} with {@code params} to a string (a whole page or an SSE fragment). */
+    public String render(String template, Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        templates.render(template, params, out);
+        return out.toString();
+    }
+
+    public void page(Context ctx, String template, Map<String, Object> params) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                + "frame-ancestors 'none'");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.html(render(template, params));
+    }
+}

@@ -1,0 +1,204 @@
+package com.calmline.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.calmline.web.Auth;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Who may do what, on the real service with real Redis sessions, as a browser and a machine see it. */
+class AuthIT {
+    private static final String PASSWORD = "correct horse battery";
+    private static TwilioStandIn twilio;
+    private static RunningService service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        twilio = new TwilioStandIn();
+        service = RunningService.start(twilio.liveEnv("auth-it-token"));
+        Browserless.addUser(service, "ann", "agent", PASSWORD);
+        Browserless.addUser(service, "ada", "admin", PASSWORD);
+        Browserless.addUser(service, "tess", "agent", PASSWORD);
+        Browserless.addUser(service, "tom", "agent", PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        service.close();
+        twilio.close();
+    }
+
+    @Test
+    void withoutASessionPagesGoToLoginAndTheApiAnswers401() throws Exception {
+        Browserless nobody = new Browserless(service.url());
+        HttpResponse<String> agent = nobody.get("/agent");
+        assertEquals(302, agent.statusCode());
+        assertEquals("/login?next=%2Fagent", agent.headers().firstValue("Location").orElseThrow());
+        assertEquals(401, nobody.get("/api/calls/waiting").statusCode());
+        assertEquals(401, nobody.get("/api/users").statusCode());
+        assertEquals(401, nobody.post("/api/calls/CA" + "0".repeat(32) + "/take", Map.of()).statusCode());
+        assertEquals(200, nobody.get("/login").statusCode());
+    }
+
+    @Test
+    void aSignedInAgentGetsTheDeskButNotAdminRoutes() throws Exception {
+        Browserless ann = new Browserless(service.url());
+        HttpResponse<String> login = ann.login("ann", PASSWORD);
+        assertEquals(303, login.statusCode(), login.body());
+        assertEquals("/agent", login.headers().firstValue("Location").orElseThrow());
+        String cookie = login.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("calmline_session=")).findFirst().orElseThrow();
+        assertTrue(cookie.contains("HttpOnly"), cookie);
+        assertTrue(cookie.contains("SameSite=Strict"), cookie);
+        assertTrue(cookie.contains("Secure"), "PUBLIC_BASE_URL is https: " + cookie);
+        assertEquals(200, ann.get("/agent").statusCode());
+        assertEquals(200, ann.get("/api/calls/waiting").statusCode());
+        assertEquals(403, ann.get("/api/users").statusCode());
+        assertEquals(403, ann.post("/api/users", Map.of("_csrf", ann.csrf(), "name", "eve", "role", "admin",
+                "password", PASSWORD)).statusCode(), "an agent cannot make users");
+
+        Browserless ada = new Browserless(service.url());
+        ada.login("ada", PASSWORD);
+        HttpResponse<String> users = ada.get("/api/users");
+        assertEquals(200, users.statusCode());
+        assertTrue(users.body().contains("\"name\":\"ann\""), users.body());
+        assertFalse(users.body().contains("hash"), "no password hash ever leaves Redis: " + users.body());
+    }
+
+    @Test
+    void aStateChangeWithoutTheSessionsCsrfTokenIsRefused() throws Exception {
+        Browserless ann = new Browserless(service.url());
+        ann.login("ann", PASSWORD);
+        String sid = "/api/calls/CA" + "1".repeat(32) + "/take";
+        assertEquals(403, ann.post(sid, Map.of()).statusCode(), "no token");
+        HttpResponse<String> forged = ann.post(sid, Map.of("_csrf", "forged-" + ann.csrf()));
+        assertEquals(403, forged.statusCode());
+        assertTrue(forged.body().contains("CSRF"), forged.body());
+        assertEquals(404, ann.post(sid, Map.of("_csrf", ann.csrf())).statusCode(), "the real token passes; no such call");
+        assertEquals(403, ann.post("/logout", Map.of("_csrf", "forged")).statusCode());
+        assertEquals(303, ann.post("/logout", Map.of("_csrf", ann.csrf())).statusCode());
+        assertEquals(302, ann.get("/agent").statusCode(), "signed out: the session is gone from Redis");
+    }
+
+    @Test
+    void theLoginFormItselfNeedsItsOwnToken() throws Exception {
+        Browserless b = new Browserless(service.url());
+        b.get("/login");
+        HttpResponse<String> r = b.post("/login", Map.of("_csrf", "guess", "user", "ann", "password", PASSWORD));
+        assertEquals(403, r.statusCode());
+        assertTrue(b.cookie("calmline_session").isEmpty());
+    }
+
+    @Test
+    void theSixthWrongPasswordInAMinuteIsThrottledEvenIfTheSeventhIsRight() throws Exception {
+        Browserless b = new Browserless(service.url());
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(401, b.login("tess", "wrong password " + i).statusCode(), "attempt " + i);
+        }
+        HttpResponse<String> sixth = b.login("tess", "wrong password 6");
+        assertEquals(429, sixth.statusCode());
+        assertEquals("60", sixth.headers().firstValue("Retry-After").orElseThrow());
+        assertEquals(429, b.login("tess", PASSWORD).statusCode(), "throttled, however right");
+        assertEquals(303, new Browserless(service.url()).login("ann", PASSWORD).statusCode(),
+                "another user from the same address is not locked out by tess's failures");
+    }
+
+    @Test
+    void twoAgentsTakingOneCallAtOnceOneWinsAndTheOtherSeesWho() throws Exception {
+        RunningService.Listened call = service.listen("billing-calm", twilio::accepts, 4);
+        Browserless ann = new Browserless(service.url());
+        ann.login("ann", PASSWORD);
+        Browserless tom = new Browserless(service.url());
+        tom.login("tom", PASSWORD);
+        String path = "/api/calls/" + call.callSid() + "/take";
+        String annToken = ann.csrf();
+        String tomToken = tom.csrf();
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        List<Future<HttpResponse<String>>> answers = both.invokeAll(List.<Callable<HttpResponse<String>>>of(
+                () -> ann.post(path, Map.of("_csrf", annToken)), () -> tom.post(path, Map.of("_csrf", tomToken))));
+        both.shutdown();
+        HttpResponse<String> a = answers.get(0).get();
+        HttpResponse<String> t = answers.get(1).get();
+        assertEquals(List.of(200, 409), a.statusCode() == 200 ? List.of(a.statusCode(), t.statusCode())
+                : List.of(t.statusCode(), a.statusCode()), a.body() + " / " + t.body());
+        String winner = a.statusCode() == 200 ? "ann" : "tom";
+        HttpResponse<String> loser = a.statusCode() == 200 ? t : a;
+        assertTrue(loser.body().contains("\"agent\":\"" + winner + "\""), loser.body());
+        assertTrue(loser.body().contains("\"mine\":false"), loser.body());
+    }
+
+    @Test
+    void userAddRefusesABadRoleAShortPasswordAndATakenName() throws Exception {
+        assertEquals(2, UserCommand.run(service.config, new String[] {"user", "add", "zed", "--role", "boss"},
+                stdin(PASSWORD), System.out, System.out));
+        assertEquals(2, UserCommand.run(service.config, new String[] {"user", "add", "zed", "--role", "agent"},
+                stdin("short"), System.out, System.out));
+        assertEquals(1, UserCommand.run(service.config, new String[] {"user", "add", "ann", "--role", "agent"},
+                stdin(PASSWORD), System.out, System.out));
+    }
+
+    @Test
+    void aFirstDemoStartPrintsOneTimePasswordsOnceAndTheyMustBeChanged() throws Exception {
+        Logger authLog = (Logger) LoggerFactory.getLogger(Auth.class);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        authLog.addAppender(captured);
+        Path data = Files.createTempDirectory("calmline-demo");
+        String printed;
+        try (RunningService demo = RunningService.start(demoEnv(data))) {
+            printed = captured.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(m -> m.contains("one-time passwords")).findFirst().orElseThrow();
+            Matcher m = Pattern.compile("agent\\s+(\\S{16})").matcher(printed);
+            assertTrue(m.find(), printed);
+            Browserless agent = new Browserless(demo.url());
+            HttpResponse<String> first = agent.login("agent", m.group(1));
+            assertEquals("/password", first.headers().firstValue("Location").orElseThrow());
+            assertEquals(303, agent.get("/agent").statusCode(), "the desk waits until the password is changed");
+            String csrf = Browserless.csrfIn(agent.get("/password").body());
+            assertEquals(303, agent.post("/password", Map.of("_csrf", csrf, "password", PASSWORD, "repeat", PASSWORD))
+                    .statusCode());
+            assertEquals(200, agent.get("/agent").statusCode());
+            assertEquals(401, new Browserless(demo.url()).login("agent", m.group(1)).statusCode(),
+                    "the one-time password is spent");
+        } finally {
+            authLog.detachAppender(captured);
+        }
+        long before = captured.list.size();
+        authLog.addAppender(captured);
+        try (RunningService again = RunningService.start(demoEnv(data))) {
+            assertTrue(captured.list.stream().skip(before).noneMatch(e -> e.getFormattedMessage()
+                    .contains("one-time")), "a restart prints no passwords");
+        } finally {
+            authLog.detachAppender(captured);
+        }
+    }
+
+    private static Map<String, String> demoEnv(Path data) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATA_DIR", data.toString());
+        return env;
+    }
+
+    private static java.io.InputStream stdin(String line) {
+        return new java.io.ByteArrayInputStream((line + "\n").getBytes());
+    }
+}

@@ -1,0 +1,97 @@
+package com.calmline.app;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A person's side of the pages over plain HTTP: cookies kept by hand, forms posted as a browser would. */
+final class Browserless {
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final URI base;
+    private final Map<String, String> cookies = new LinkedHashMap<>();
+
+    Browserless(URI base) {
+        this.base = base;
+    }
+
+    /** Adds a user with the real {@code user add} command, the password given on stdin. */
+    static void addUser(RunningService service, String name, String role, String password) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = UserCommand.run(service.config, new String[] {"user", "add", name, "--role", role},
+                new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        if (code != 0) {
+            throw new AssertionError("user add " + name + " failed: " + err);
+        }
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    }
+
+    HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form))));
+    }
+
+    /** Signs in through the login form; returns the answer to the form's POST. */
+    HttpResponse<String> login(String user, String password) throws Exception {
+        String csrf = csrfIn(get("/login").body());
+        return post("/login", Map.of("_csrf", csrf, "user", user, "password", password, "next", "/agent"));
+    }
+
+    /** The CSRF token the signed-in pages carry in their forms. */
+    String csrf() throws Exception {
+        return csrfIn(get("/agent").body());
+    }
+
+    Optional<String> cookie(String name) {
+        return Optional.ofNullable(cookies.get(name));
+    }
+
+    static String csrfIn(String html) {
+        Matcher m = CSRF.matcher(html);
+        if (!m.find()) {
+            throw new AssertionError("no CSRF field in " + html);
+        }
+        return m.group(1);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        if (!cookies.isEmpty()) {
+            request.header("Cookie", String.join("; ", cookies.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        for (String set : response.headers().allValues("Set-Cookie")) {
+            String[] pair = set.split(";", 2)[0].split("=", 2);
+            if (pair.length == 2 && !pair[1].isEmpty() && !set.contains("Max-Age=0")) {
+                cookies.put(pair[0], pair[1]);
+            } else {
+                cookies.remove(pair[0]);
+            }
+        }
+        return response;
+    }
+
+    private static String encode(Map<String, String> form) {
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return body.toString();
+    }
+}
