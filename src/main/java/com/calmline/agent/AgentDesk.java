@@ -1,0 +1,237 @@
+package com.calmline.agent;
+
+import com.calmline.store.Store;
+import com.calmline.telephony.CallControl;
+import com.calmline.web.Auth;
+import com.calmline.web.Pages;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents' half: {@code /agent} lists the callers waiting (newest first, with topic, problem, wait and
+ * mood), opens one to its screen-pop and live transcript, takes it (one atomic claim in Redis, then Twilio
+ * dequeues the caller to the agent) and wraps it up. The same through {@code /api/calls/*} for machines.
+ */
+public final class AgentDesk {
+    private static final Logger log = LoggerFactory.getLogger(AgentDesk.class);
+    private static final String SID = "CA[0-9a-fA-F]{32}";
+    private static final int LISTED = 100;
+    private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy").withZone(ZoneId.systemDefault());
+
+    /** A caller in a list: waiting for an agent, or on this agent's own list. */
+    public record WaitingCall(String callSid, String topic, String issue, String waited, String mood,
+                              String moodLabel, double angerPeak, boolean open) {
+    }
+
+    /**
+     * The call an agent has open: its screen-pop with the live transcript, who has it, its wrap-up;
+     * {@code preview}: not chosen, shown because it is the newest caller waiting.
+     */
+    public record OpenCall(ScreenPop pop, String takenBy, boolean mine, String outcome, String note,
+                           boolean preview) {
+        public String peakMood() {
+            return pop.peakLevel();
+        }
+
+        public String peakLabel() {
+            return label(pop.peakLevel());
+        }
+
+        public String format(double value) {
+            return String.format(java.util.Locale.ROOT, "%.2f", value);
+        }
+
+        public String lastCall() {
+            try {
+                return DAY.format(Instant.parse(pop.caller().lastCallDate()));
+            } catch (RuntimeException e) {
+                return "on an unknown date";
+            }
+        }
+    }
+
+    /** Everything the desk page shows; {@code open} is null when no call is open. */
+    public record Desk(Auth.Principal user, List<WaitingCall> waiting, List<WaitingCall> mine, OpenCall open,
+                       String notice) {
+        public String eventsUrl() {
+            return "/agent/events" + (open == null || open.preview() ? "" : "?call=" + open.pop().callSid());
+        }
+    }
+
+    private final ScreenPops screenPops;
+    private final Store store;
+    private final CallControl control;
+    private final Pages pages;
+    private final DeskFeed feed;
+
+    public AgentDesk(ScreenPops screenPops, Store store, CallControl control, Pages pages) {
+        this.screenPops = screenPops;
+        this.store = store;
+        this.control = control;
+        this.pages = pages;
+        this.feed = new DeskFeed(store, this::fragments);
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/agent", this::page, Auth.Role.AGENT);
+        routes.sse("/agent/events", feed::join, Auth.Role.AGENT);
+        routes.post("/agent/calls/{sid}/take", ctx -> {
+            Taken taken = take(ctx);
+            ctx.redirect("/agent?call=" + taken.callSid() + (taken.mine() ? "" : "&notice=taken"), HttpStatus.SEE_OTHER);
+        }, Auth.Role.AGENT);
+        routes.post("/agent/calls/{sid}/wrapup", ctx -> {
+            wrapUp(ctx);
+            ctx.redirect("/agent?call=" + ctx.pathParam("sid"), HttpStatus.SEE_OTHER);
+        }, Auth.Role.AGENT);
+        routes.get("/api/calls/waiting", ctx -> ctx.json(waiting(Optional.empty())), Auth.Role.AGENT);
+        routes.get("/api/calls/{sid}/screenpop", ctx -> ctx.json(screenPops.current(sid(ctx))
+                .orElseThrow(() -> new NotFoundResponse("no screen-pop: the call has not been routed"))),
+                Auth.Role.AGENT);
+        routes.post("/api/calls/{sid}/take", ctx -> {
+            Taken taken = take(ctx);
+            ctx.status(taken.mine() ? HttpStatus.OK : HttpStatus.CONFLICT).json(taken);
+        }, Auth.Role.AGENT);
+        routes.post("/api/calls/{sid}/wrapup", ctx -> ctx.json(wrapUp(ctx)), Auth.Role.AGENT);
+    }
+
+    /** Stops following live updates. */
+    public void close() {
+        feed.close();
+    }
+
+    /** Who has the call now, and whether that is the one who asked; with how Twilio took the dequeue. */
+    record Taken(String callSid, String agent, boolean mine, String delivery) {
+    }
+
+    private void page(Context ctx) {
+        Auth.Principal me = Auth.principal(ctx);
+        Optional<String> open = Optional.ofNullable(ctx.queryParam("call")).filter(s -> s.matches(SID));
+        String notice = "taken".equals(ctx.queryParam("notice")) ? "Someone else took that call first." : "";
+        pages.page(ctx, "agent.jte", Map.of("desk", desk(me, open, notice)));
+    }
+
+    private Taken take(Context ctx) {
+        Auth.Principal me = Auth.principal(ctx);
+        if (me.dial().isEmpty()) {
+            throw new BadRequestResponse("a call is taken by a person with a phone to ring, not with the API token");
+        }
+        String sid = sid(ctx);
+        Map<String, String> call = store.call(sid);
+        if (call.isEmpty() || store.callPart(sid, "screenpop").isEmpty()) {
+            throw new NotFoundResponse("no routed call " + sid);
+        }
+        String holder = store.claimCall(sid, "agent", me.name());
+        if (!holder.equals(me.name())) {
+            return new Taken(sid, holder, false, "none");
+        }
+        store.unlistCall(ScreenPops.WAITING, sid);
+        store.listCall("agent:" + me.name(), System.currentTimeMillis(), sid);
+        CallControl.Outcome outcome = control.connect(sid, Optional.ofNullable(call.get("queueSid")), me.name(),
+                me.dial());
+        store.updateCall(sid, Map.of("taken", Instant.now().toString(), "dequeue", outcome.delivery().label()));
+        log.info("call {}: taken by {}; dequeue {}", sid, me.name(), outcome.delivery().label());
+        return new Taken(sid, me.name(), true, outcome.delivery().label());
+    }
+
+    private Map<String, String> wrapUp(Context ctx) {
+        Auth.Principal me = Auth.principal(ctx);
+        String sid = sid(ctx);
+        String outcome = ctx.formParamAsClass("outcome", String.class).check(OUTCOMES::contains,
+                "outcome is resolved, follow-up or escalated").get();
+        String note = Optional.ofNullable(ctx.formParam("note")).orElse("").strip();
+        if (note.length() > 1000) {
+            throw new BadRequestResponse("a note is at most 1000 characters");
+        }
+        String holder = store.call(sid).getOrDefault("agent", "");
+        if (!holder.equals(me.name()) && me.role() == Auth.Role.AGENT) {
+            throw new ForbiddenResponse(holder.isEmpty() ? "take the call first" : "this is " + holder + "'s call");
+        }
+        Map<String, String> wrap = Map.of("outcome", outcome, "note", note, "wrappedUp", Instant.now().toString(),
+                "wrappedUpBy", me.name());
+        store.updateCall(sid, wrap);
+        store.unlistCall("agent:" + holder, sid);
+        return wrap;
+    }
+
+    /** With no call chosen, the newest waiting caller is previewed, so the agent reads them before taking. */
+    private Desk desk(Auth.Principal me, Optional<String> open, String notice) {
+        List<WaitingCall> waiting = waiting(open);
+        Optional<String> shown = open.or(() -> waiting.stream().findFirst().map(WaitingCall::callSid));
+        OpenCall call = shown.flatMap(sid -> screenPops.current(sid).map(pop -> {
+            Map<String, String> c = store.call(sid);
+            String holder = c.getOrDefault("agent", "");
+            return new OpenCall(pop, holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
+                    c.getOrDefault("note", ""), open.isEmpty());
+        })).orElse(null);
+        return new Desk(me, waiting, listed("agent:" + me.name(), open), call, notice);
+    }
+
+    private List<WaitingCall> waiting(Optional<String> open) {
+        return listed(ScreenPops.WAITING, open);
+    }
+
+    private List<WaitingCall> listed(String list, Optional<String> open) {
+        List<WaitingCall> calls = new ArrayList<>();
+        for (String sid : store.listed(list, LISTED)) {
+            Optional<ScreenPop> pop = store.callPart(sid, "screenpop").map(ScreenPops::read);
+            if (pop.isEmpty()) {
+                continue;
+            }
+            ScreenPop p = pop.get();
+            calls.add(new WaitingCall(sid, p.topic(), p.issue().isEmpty() ? "(no problem stated yet)" : p.issue(),
+                    waited(p.routedAt()), p.peakLevel(), label(p.peakLevel()), p.angerPeak(),
+                    open.map(sid::equals).orElse(false)));
+        }
+        return calls;
+    }
+
+    /** The page's live parts, rendered for one viewer: the lists, and the call they have open. */
+    private Map<String, String> fragments(Auth.Principal me, Optional<String> open) {
+        Desk desk = desk(me, open, "");
+        Map<String, String> parts = new HashMap<>();
+        parts.put("waiting", pages.render("agent/waiting.jte", Map.of("desk", desk)));
+        parts.put("call", pages.render("agent/call.jte", Map.of("desk", desk)));
+        return parts;
+    }
+
+    private static String sid(Context ctx) {
+        String sid = ctx.pathParam("sid");
+        if (!sid.matches(SID)) {
+            throw new BadRequestResponse("a call sid is CA followed by 32 hex digits");
+        }
+        return sid;
+    }
+
+    private static String waited(String since) {
+        try {
+            long s = Math.max(0, Duration.between(Instant.parse(since), Instant.now()).toSeconds());
+            return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String label(String level) {
+        return switch (level) {
+            case "angry" -> "Angry";
+            case "annoyed" -> "Upset";
+            default -> "Calm";
+        };
+    }
+}

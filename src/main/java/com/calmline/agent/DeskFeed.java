@@ -1,0 +1,100 @@
+package com.calmline.agent;
+
+import com.calmline.store.Store;
+import com.calmline.web.Auth;
+import io.javalin.http.sse.SseClient;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every open agent page current. A page gets the current state when it connects (or reconnects),
+ * then fresh fragments whenever any call changes on any instance (Redis pub/sub). Changes arriving close
+ * together are sent as one refresh, from one thread, so a burst of utterances costs one render per page;
+ * a part that did not change is not sent, so what the agent is reading or has focused stays put.
+ */
+final class DeskFeed implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeskFeed.class);
+    private static final long REFRESH_MS = 100;
+    private static final long HEARTBEAT_MS = 15_000;
+
+    /** One open page; {@code sent} is what it shows now, so an unchanged part is not sent (and not re-drawn). */
+    private record Viewer(SseClient client, Auth.Principal user, Optional<String> open, Map<String, String> sent) {
+    }
+
+    private final Set<Viewer> viewers = ConcurrentHashMap.newKeySet();
+    private final BiFunction<Auth.Principal, Optional<String>, Map<String, String>> fragments;
+    private final AtomicBoolean changed = new AtomicBoolean();
+    private final ScheduledExecutorService sender;
+    private final AutoCloseable subscription;
+
+    DeskFeed(Store store, BiFunction<Auth.Principal, Optional<String>, Map<String, String>> fragments) {
+        this.fragments = fragments;
+        this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "desk-feed");
+            t.setDaemon(true);
+            return t;
+        });
+        this.subscription = store.followCalls(sid -> changed.set(true));
+        sender.scheduleWithFixedDelay(this::refresh, REFRESH_MS, REFRESH_MS, TimeUnit.MILLISECONDS);
+        sender.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    void join(SseClient client) {
+        Optional<String> open = Optional.ofNullable(client.ctx().queryParam("call"))
+                .filter(s -> s.matches("CA[0-9a-fA-F]{32}"));
+        Viewer viewer = new Viewer(client, Auth.principal(client.ctx()), open, new ConcurrentHashMap<>());
+        client.keepAlive();
+        client.onClose(() -> viewers.remove(viewer));
+        viewers.add(viewer);
+        sender.execute(() -> send(viewer));
+    }
+
+    private void refresh() {
+        if (changed.getAndSet(false)) {
+            viewers.forEach(this::send);
+        }
+    }
+
+    private void send(Viewer viewer) {
+        try {
+            fragments.apply(viewer.user(), viewer.open()).forEach((part, html) -> {
+                if (!html.equals(viewer.sent().put(part, html))) {
+                    viewer.client().sendEvent(part, html);
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("could not update an agent page: {}", e.toString());
+        }
+    }
+
+    private void heartbeat() {
+        viewers.forEach(v -> v.client().sendComment("still here"));
+    }
+
+    @Override
+    public void close() {
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            log.warn("stopping live updates: {}", e.toString());
+        }
+        sender.shutdownNow();
+        for (Viewer v : viewers) {
+            try {
+                v.client().close();
+            } catch (RuntimeException e) {
+                log.debug("agent page already gone: {}", e.toString());
+            }
+        }
+        viewers.clear();
+    }
+}

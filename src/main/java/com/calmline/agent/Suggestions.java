@@ -1,0 +1,59 @@
+package com.calmline.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the screen-pop suggests the agent say: an opening that does not make the caller repeat themselves,
+ * and resolutions in positive language, from editable templates in {@code prompts/agent/} (the jar's copies
+ * as fallback). Read at each use, so an edit shows on the next call.
+ */
+final class Suggestions {
+    private static final Map<String, String> TOPIC_AS_ISSUE = Map.of("billing", "you're calling about your bill",
+            "refund", "you're calling about a refund", "technical", "something isn't working as it should",
+            "delivery", "you're calling about your order", "cancellation", "you'd like to cancel",
+            "account", "you're calling about your account");
+
+    private final Path dir;
+
+    Suggestions(Path promptsDir) {
+        this.dir = promptsDir.resolve("agent");
+    }
+
+    /** {@code heard}: the line already apologised and repeated the problem back to an upset caller. */
+    String opening(String topic, String issue, boolean heard) {
+        String said = issue.isBlank() ? TOPIC_AS_ISSUE.getOrDefault(topic, "you've been waiting to talk to us") : issue;
+        return text(heard ? "opening-upset.txt" : "opening-calm.txt").strip().replace("{issue}", said);
+    }
+
+    List<String> resolutions(String topic) {
+        String name = topic.matches("[a-z-]+") && exists(topic + ".txt") ? topic + ".txt" : "other.txt";
+        return text(name).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    private boolean exists(String name) {
+        return Files.isRegularFile(dir.resolve(name)) || getClass().getResource("/prompts/agent/" + name) != null;
+    }
+
+    private String text(String name) {
+        try {
+            Path file = dir.resolve(name);
+            if (Files.isRegularFile(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8);
+            }
+            try (InputStream in = getClass().getResourceAsStream("/prompts/agent/" + name)) {
+                if (in == null) {
+                    throw new IllegalStateException("no prompts/agent/" + name + " in " + dir + " or in the jar");
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read prompts/agent/" + name, e);
+        }
+    }
+}
