@@ -4,6 +4,7 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY prompts prompts
+COPY routing routing
 COPY src/main src/main
 RUN mvn -B -q package -DskipTests
 
@@ -14,9 +15,11 @@ WORKDIR /app
 COPY --from=build /src/target/calmline.jar /app/calmline.jar
 COPY --from=build /src/models /app/models
 COPY --from=build /src/prompts /app/prompts
+COPY --from=build /src/routing /app/routing
 RUN mkdir -p /app/data && chown calmline /app/data
 USER calmline
-ENV PORT=8080 DATA_DIR=/app/data VOSK_MODEL_DIR=/app/models/model-en-us PROMPTS_DIR=/app/prompts
+ENV PORT=8080 DATA_DIR=/app/data VOSK_MODEL_DIR=/app/models/model-en-us PROMPTS_DIR=/app/prompts \
+    ROUTING_DIR=/app/routing
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD curl -fsS http://localhost:8080/health || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/calmline.jar"]

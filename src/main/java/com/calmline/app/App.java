@@ -1,16 +1,20 @@
 package com.calmline.app;
 
+import com.calmline.agent.AgentDesk;
+import com.calmline.agent.ScreenPops;
 import com.calmline.conversation.VentingPolicy;
 import com.calmline.emotion.AngerMeter;
 import com.calmline.review.Transcripts;
+import com.calmline.routing.Router;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
+import com.calmline.web.Auth;
+import com.calmline.web.Pages;
 import com.twilio.http.TwilioRestClient;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.UnauthorizedResponse;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,6 +36,7 @@ final class App implements AutoCloseable {
     private final Transcriber transcriber;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Javalin server;
+    private final AgentDesk desk;
 
     App(Config config) throws IOException {
         this.config = config;
@@ -45,19 +50,40 @@ final class App implements AutoCloseable {
         Transcripts transcripts = new Transcripts(store);
         Optional<TwilioRestClient> rest = config.demoMode() ? Optional.empty() : Optional.of(CallControl.restClient(
                 config.twilioAccountSid().orElseThrow(), config.twilioAuthToken(), config.twilioApiBaseUrl()));
-        CallControl control = new CallControl(rest, () -> config.baseUrl(port()), config.listenSeconds());
-        VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), AngerMeter.load(), control,
-                transcripts, metrics);
+        CallControl control = new CallControl(rest, () -> config.baseUrl(port()), config.listenSeconds(),
+                config.twilioWorkflowSid());
+        AngerMeter anger = AngerMeter.load();
+        Router router = Router.load(config.routingDir());
+        ScreenPops screenPops = new ScreenPops(router, anger, config.promptsDir(), store, transcripts, metrics);
+        VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), anger, control,
+                transcripts, screenPops, metrics);
         TwilioRoutes twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
-                config.listenSeconds(), policy.greeting(), store, transcripts, transcriber, policy::forCall, metrics);
+                config.listenSeconds(), policy.greeting(), store, transcripts, transcriber, policy::forCall, control,
+                new TwilioRoutes.PersonAtOnce(policy.personPrompt(), router.route("", 0).queue()), metrics);
+        Pages pages = new Pages();
+        Optional<String> apiToken = config.apiToken()
+                .or(() -> config.demoMode() ? Optional.of(DemoToken.create(config.dataDir())) : Optional.empty());
+        Auth auth = new Auth(store, pages, apiToken, config.https());
+        if (config.demoMode()) {
+            auth.demoUsers();
+        }
+        this.desk = new AgentDesk(screenPops, store, control, pages);
         this.server = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson());
             c.startup.showJavalinBanner = false;
             // Our own frame check logs and drops an oversize frame; Jetty's limit would close the call.
             c.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(MAX_WS_MESSAGE));
+            c.staticFiles.enableWebjars();
+            c.staticFiles.add(s -> {
+                s.hostedPath = "/static";
+                s.directory = "/static";
+                s.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            });
+            c.routes.get("/", ctx -> ctx.redirect("/agent"));
             c.routes.get("/health", this::health);
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
-            c.routes.before("/api/*", this::requireApiToken);
+            auth.register(c.routes);
+            desk.register(c.routes);
             c.routes.exception(JedisException.class, (e, ctx) -> {
                 log.warn("store unavailable for {}: {}", ctx.path(), e.getMessage());
                 ctx.status(503).json(Map.of("error", "store unavailable, try again shortly"));
@@ -89,15 +115,9 @@ final class App implements AutoCloseable {
         ctx.status(redis ? 200 : 503).json(body);
     }
 
-    private void requireApiToken(Context ctx) {
-        if (config.apiToken().isPresent()
-                && !("Bearer " + config.apiToken().get()).equals(ctx.header("Authorization"))) {
-            throw new UnauthorizedResponse("Authorization: Bearer API_TOKEN required");
-        }
-    }
-
     @Override
     public void close() throws Exception {
+        desk.close();
         server.stop();
         transcriber.close();
         store.close();

@@ -24,6 +24,8 @@ record Config(
         int callBacklogFrames,
         Optional<String> apiToken,
         Optional<String> twilioApiBaseUrl,
+        Path routingDir,
+        Optional<String> twilioWorkflowSid,
         VentingPolicy.Settings venting) {
 
     /** Signs and checks requests when no real Twilio account is configured (demo mode). */
@@ -46,16 +48,20 @@ record Config(
                 integer(env, "CALL_BACKLOG_FRAMES", 3000),
                 optional(env, "API_TOKEN"),
                 optional(env, "TWILIO_API_BASE_URL"),
+                Path.of(env.getOrDefault("ROUTING_DIR", "routing")),
+                optional(env, "TWILIO_WORKFLOW_SID"),
                 new VentingPolicy.Settings(
                         integer(env, "PAUSE_MS", 1000),
                         integer(env, "ANGRY_PAUSE_MS", 1500),
                         integer(env, "MAX_ACK_ROUNDS", 3),
                         integer(env, "MAX_VENTING_SECONDS", 120),
-                        env.getOrDefault("ROUTE_QUEUE", "support"),
                         fraction(env, "VENTING_ANGER", 0.5),
                         fraction(env, "CALM_ANGER", 0.35)));
         if (config.venting().calmAnger() > config.venting().ventingAnger()) {
             throw new IllegalArgumentException("CALM_ANGER must not be above VENTING_ANGER");
+        }
+        if (config.twilioWorkflowSid().isPresent() && !config.twilioWorkflowSid().get().matches("WW[0-9a-fA-F]{32}")) {
+            throw new IllegalArgumentException("TWILIO_WORKFLOW_SID must be WW followed by 32 hex digits");
         }
         if (config.publicBaseUrl().isEmpty() && !config.demoMode()) {
             throw new IllegalArgumentException("PUBLIC_BASE_URL is required when Twilio credentials are set");
@@ -69,6 +75,11 @@ record Config(
      */
     String baseUrl(int boundPort) {
         return publicBaseUrl.orElse("http://localhost:" + boundPort);
+    }
+
+    /** Session cookies are marked Secure when the service is reached over https. */
+    boolean https() {
+        return publicBaseUrl.map(u -> u.startsWith("https://")).orElse(false);
     }
 
     /** Without real Twilio credentials nothing is sent to Twilio; what would be sent is logged instead. */

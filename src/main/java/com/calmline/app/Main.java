@@ -1,6 +1,7 @@
 package com.calmline.app;
 
 import com.calmline.emotion.AngerMeter;
+import com.calmline.routing.Router;
 import com.calmline.speech.PhoneAudio;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -18,7 +19,11 @@ public final class Main {
                        beside it (NAME.json, see scripts/README.md) the caller waits for the line between sentences
                    java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger
                    java -jar calmline.jar anger --fit FILE
-                       print anger-weights.properties fitted to FILE (LABEL<TAB>line; angry/annoyed/calm or 1/0)""";
+                       print anger-weights.properties fitted to FILE (LABEL<TAB>line; angry/annoyed/calm or 1/0)
+                   java -jar calmline.jar topics FILE   score a labelled set (TOPIC<TAB>utterance) with ROUTING_DIR's topics
+                   java -jar calmline.jar """ + UserCommand.USAGE + """
+
+                       add a user; the password is asked for at the terminal, or read from stdin""";
 
     private Main() {
     }
@@ -39,6 +44,10 @@ public final class Main {
             AngerReport.print(Path.of(args[1]), AngerMeter.load(), System.out);
         } else if (args[0].equals("anger") && args.length == 3 && args[1].equals("--fit")) {
             AngerReport.fit(Path.of(args[2]), AngerMeter.load(), System.out);
+        } else if (args[0].equals("topics") && args.length == 2) {
+            TopicReport.print(Path.of(args[1]), Router.load(Config.fromEnv(System.getenv()).routingDir()), System.out);
+        } else if (args[0].equals("user")) {
+            System.exit(UserCommand.run(Config.fromEnv(System.getenv()), args, System.in, System.out, System.err));
         } else {
             System.err.println(USAGE);
             System.exit(2);
@@ -64,7 +73,7 @@ public final class Main {
         Config config = Config.fromEnv(System.getenv());
         byte[] mulaw = PhoneAudio.load(audio);
         Simulator simulator = new Simulator(URI.create(url), config.publicBaseUrl().orElse(url),
-                config.twilioAuthToken(), config.apiToken());
+                config.twilioAuthToken(), config.apiToken().or(() -> DemoToken.read(config.dataDir())));
         Duration patience = Duration.ofSeconds(60).plusMillis((long) (mulaw.length / 8 / speed));
         List<JsonNode> events = simulator.playCall("+15555550100", "+15555550199", mulaw, CallScript.beside(audio),
                 speed, patience);
@@ -97,6 +106,13 @@ public final class Main {
                     e.path("acknowledgements").asInt(), e.path("questions").asInt(), e.path("talkOvers").asInt(),
                     e.path("bargeIns").asInt(), indent, orDash(e.path("issue").asText()), indent,
                     orDash(e.path("feeling").asText()), indent, orDash(e.path("request").asText()));
+            case "route" -> String.format(Locale.ROOT, "%s  route    to queue %s: topic %s (confidence %.2f); %s", at,
+                    e.path("queue").asText(), e.path("topic").asText(), e.path("confidence").asDouble(),
+                    e.path("reason").asText());
+            case "screenpop" -> String.format(Locale.ROOT, "%s  screen   %s: %s%sanger now %.2f, peak %.2f, %s; vented "
+                            + "%.1f s%ssay first: %s", at, e.path("topic").asText(), orDash(e.path("issue").asText()),
+                    indent, e.path("angerNow").asDouble(), e.path("angerPeak").asDouble(), e.path("angerTrend").asText(),
+                    e.path("ventingSeconds").asDouble(), indent, e.path("suggestedOpening").asText());
             case "dtmf" -> String.format("%s  caller pressed %s", at, e.path("digit").asText());
             case "end" -> String.format("%s  end of call %s", at, e.path("callSid").asText());
             default -> at + "  " + e;

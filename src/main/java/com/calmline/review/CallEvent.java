@@ -3,6 +3,7 @@ package com.calmline.review;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
 
 /**
  * What happened on a call, in the caller's audio time ({@code atMs}: ms into the stream when it happened).
@@ -14,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = CallEvent.Decision.class, name = "decision"),
         @JsonSubTypes.Type(value = CallEvent.Overlap.class, name = "overlap"),
         @JsonSubTypes.Type(value = CallEvent.Dtmf.class, name = "dtmf"),
+        @JsonSubTypes.Type(value = CallEvent.Route.class, name = "route"),
+        @JsonSubTypes.Type(value = CallEvent.ScreenPop.class, name = "screenpop"),
         @JsonSubTypes.Type(value = CallEvent.Summary.class, name = "summary"),
         @JsonSubTypes.Type(value = CallEvent.End.class, name = "end")})
 public sealed interface CallEvent {
@@ -43,6 +46,16 @@ public sealed interface CallEvent {
     }
 
     record Dtmf(long atMs, String digit) implements CallEvent {
+    }
+
+    /** The caller was put in {@code queue}: their topic, how sure, and why this queue. */
+    record Route(long atMs, String queue, String topic, double confidence, String reason) implements CallEvent {
+    }
+
+    /** What the agent who takes the call sees first (the live version is at /api/calls/{sid}/screenpop). */
+    record ScreenPop(long atMs, String topic, String issue, double angerNow, double angerPeak, String angerTrend,
+                     double ventingSeconds, List<String> alreadySaid, String suggestedOpening,
+                     List<String> suggestedResolutions, List<String> transcript) implements CallEvent {
     }
 
     /** The call as the line heard it, once its audio is fully processed. */

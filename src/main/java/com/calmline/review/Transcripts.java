@@ -2,6 +2,7 @@ package com.calmline.review;
 
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
+import com.calmline.web.Auth;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,8 +72,8 @@ public final class Transcripts {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/api/calls/{sid}", this::call);
-        routes.get("/api/calls/{sid}/events", this::events);
+        routes.get("/api/calls/{sid}", this::call, Auth.Role.AGENT);
+        routes.get("/api/calls/{sid}/events", this::events, Auth.Role.AGENT);
     }
 
     private void call(Context ctx) {

@@ -200,7 +200,8 @@ class CallIT {
     }
 
     private static String get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + path)).build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + path))
+                .header("Authorization", "Bearer " + RunningService.API_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 }

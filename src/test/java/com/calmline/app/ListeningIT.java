@@ -217,7 +217,8 @@ class ListeningIT {
     /** Words of the caller's turns that Vosk was unsure of (and not sure of elsewhere in the call). */
     private static Set<String> unsureWords(String callSid) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                service.url().resolve("/api/calls/" + callSid)).build(), HttpResponse.BodyHandlers.ofString());
+                service.url().resolve("/api/calls/" + callSid)).header("Authorization", "Bearer "
+                + RunningService.API_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         Set<String> unsure = new HashSet<>();
         Set<String> sure = new HashSet<>();
         for (JsonNode u : new ObjectMapper().readTree(r.body()).path("utterances")) {

@@ -76,7 +76,8 @@ class RedisOutageIT {
     }
 
     private int status(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + path)).build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + path))
+                .header("Authorization", "Bearer " + RunningService.API_TOKEN).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 

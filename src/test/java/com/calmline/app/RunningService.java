@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 
 /** The real service on a free port: embedded real Redis in a temp dir, the real Vosk model. */
 final class RunningService implements AutoCloseable {
+    /** Machines (the simulator, the tests) read the API with this token, as a deployment would set it. */
+    static final String API_TOKEN = "it-api-token-" + Long.toHexString(System.nanoTime());
     final App app;
     final Path dataDir;
     final Config config;
@@ -30,7 +32,8 @@ final class RunningService implements AutoCloseable {
 
     static RunningService start(Map<String, String> extraEnv) throws IOException {
         Path data = Files.createTempDirectory("calmline-it");
-        Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "DATA_DIR", data.toString()));
+        Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "DATA_DIR", data.toString(),
+                "API_TOKEN", API_TOKEN));
         env.putAll(extraEnv);
         return new RunningService(Config.fromEnv(env), data);
     }
@@ -72,9 +75,21 @@ final class RunningService implements AutoCloseable {
                 simulator.awaitEnd(call.callSid, Duration.ofSeconds(120)));
     }
 
+    /**
+     * Plays fixture {@code name} with a listening caller and leaves the stream open, as it stays while the
+     * routed caller waits in the queue; the caller hangs up when the returned call is closed.
+     */
+    Simulator.Call waiting(String name, Consumer<String> twilio, double speed) throws Exception {
+        Fixture fixture = Fixture.load(name);
+        Simulator.Call call = simulator().dial("+15555550100", "+15555550199");
+        twilio.accept(call.callSid);
+        call.connect().playListening(fixture.mulaw(), fixture.script(), speed);
+        return call;
+    }
+
     Simulator simulator() {
         return new Simulator(url(), config.publicBaseUrl().orElse(url().toString()), config.twilioAuthToken(),
-                config.apiToken());
+                config.apiToken().or(() -> DemoToken.read(dataDir)));
     }
 
     @Override

@@ -21,7 +21,9 @@ class SimulateCommandIT {
 
     @BeforeAll
     static void start() throws Exception {
-        service = RunningService.start(Map.of());
+        // As the README's first command runs it: demo mode, no API_TOKEN; the command finds the service's own
+        // token in the shared data directory.
+        service = RunningService.start(Map.of("API_TOKEN", ""));
     }
 
     @AfterAll
@@ -74,7 +76,9 @@ class SimulateCommandIT {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", "target/calmline.jar"));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        builder.environment().put("DATA_DIR", service.dataDir.toString());
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);

@@ -51,6 +51,14 @@ final class TwilioStandIn implements AutoCloseable {
         return server.findAll(postRequestedFor(urlPathEqualTo(callPath(callSid))));
     }
 
+    void stub(com.github.tomakehurst.wiremock.client.MappingBuilder mapping) {
+        server.stubFor(mapping);
+    }
+
+    List<LoggedRequest> requests(com.github.tomakehurst.wiremock.matching.RequestPatternBuilder pattern) {
+        return server.findAll(pattern);
+    }
+
     void reset() {
         server.resetAll();
     }
