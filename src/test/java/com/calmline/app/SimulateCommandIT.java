@@ -1,6 +1,7 @@
 package com.calmline.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,6 +55,24 @@ class SimulateCommandIT {
         for (JsonNode u : utterances) {
             assertTrue(u.has("track") && u.has("text") && u.has("startMs") && u.has("endMs"), u.toString());
         }
+        // A caller who talks into the route message hears it again at their next pause: one event per route sent.
+        List<JsonNode> routes = CallEvents.of(events, "route");
+        assertFalse(routes.isEmpty(), events.toString());
+        JsonNode route = routes.get(routes.size() - 1);
+        for (String field : List.of("queue", "topic", "confidence", "reason")) {
+            assertTrue(route.hasNonNull(field), field + " in " + route);
+        }
+        assertEquals("technical", route.path("topic").asText(), route.toString());
+        List<JsonNode> pops = CallEvents.of(events, "screenpop");
+        assertEquals(routes.size(), pops.size(), "a screen-pop with every route");
+        JsonNode pop = pops.get(pops.size() - 1);
+        for (String field : List.of("topic", "issue", "angerNow", "angerPeak", "angerTrend", "ventingSeconds",
+                "suggestedOpening")) {
+            assertTrue(pop.hasNonNull(field), field + " in " + pop);
+        }
+        for (String list : List.of("alreadySaid", "suggestedResolutions", "transcript")) {
+            assertTrue(pop.path(list).isArray() && pop.path(list).size() > 0, list + " in " + pop);
+        }
         double wer = WordErrorRate.of(fixture.words(), CallIT.transcript(events));
         System.out.printf("WER %s via simulate (16 kHz WAV input): %.1f%%%n", fixture.name(), wer * 100);
         assertTrue(wer <= 0.25, CallIT.transcript(events));
@@ -69,6 +88,8 @@ class SimulateCommandIT {
         assertTrue(lines.stream().anyMatch(l -> l.contains("says: Of course. What's happening with your")), out);
         assertTrue(lines.stream().anyMatch(l -> l.contains("summary  anger peak") && l.contains("talk-overs 0")), out);
         assertTrue(lines.stream().anyMatch(l -> l.trim().startsWith("issue: ")), out);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("route    to queue billing: topic billing")), out);
+        assertTrue(lines.stream().anyMatch(l -> l.trim().startsWith("say first: Thanks for holding.")), out);
         assertTrue(lines.get(lines.size() - 1).contains("end of call CA"), String.join("\n", lines));
     }
 
