@@ -23,7 +23,8 @@ import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * Everything durable about calls, in Redis. Writes survive an outage: they wait in an in-memory outbox
+ * Everything durable about calls, in Redis. Writes survive an outage and a restart during it: they wait in
+ * an outbox kept in memory and journalled under DATA_DIR
  * (in order) and are stored when Redis answers again. Reads during an outage fail with
  * {@link JedisException}, which the HTTP layer turns into 503.
  */
@@ -37,11 +38,13 @@ public final class Store implements AutoCloseable {
     private final Optional<EmbeddedRedis> embedded;
     private final String prefix;
     private final long retentionSeconds;
-    private final Outbox outbox = new Outbox(OUTBOX_BATCHES);
+    private final Outbox outbox;
     private final ScheduledExecutorService retrier;
 
-    private Store(RedisClient redis, Optional<EmbeddedRedis> embedded, String prefix, Duration retention) {
+    private Store(RedisClient redis, Optional<EmbeddedRedis> embedded, String prefix, Duration retention,
+                  Optional<Journal> journal) {
         this.redis = redis;
+        this.outbox = new Outbox(OUTBOX_BATCHES, journal);
         this.embedded = embedded;
         this.prefix = prefix;
         this.retentionSeconds = retention.toSeconds();
@@ -59,15 +62,30 @@ public final class Store implements AutoCloseable {
      */
     public static Store open(Optional<URI> redisUrl, Path dataDir, String prefix, Duration retention)
             throws IOException {
+        return open(redisUrl, dataDir, prefix, retention, Optional.of(new Journal(dataDir.resolve("outbox.journal"))));
+    }
+
+    /**
+     * The same for a command run beside the service: it shares the service's Redis, but never its outbox
+     * journal, which belongs to the service.
+     */
+    public static Store forCommand(Optional<URI> redisUrl, Path dataDir, String prefix, Duration retention)
+            throws IOException {
+        return open(redisUrl, dataDir, prefix, retention, Optional.empty());
+    }
+
+    private static Store open(Optional<URI> redisUrl, Path dataDir, String prefix, Duration retention,
+                              Optional<Journal> journal) throws IOException {
         if (redisUrl.isPresent()) {
-            return new Store(RedisClient.create(redisUrl.get()), Optional.empty(), prefix, retention);
+            return new Store(RedisClient.create(redisUrl.get()), Optional.empty(), prefix, retention, journal);
         }
         Optional<RedisClient> running = running(dataDir);
         if (running.isPresent()) {
-            return new Store(running.get(), Optional.empty(), prefix, retention);
+            return new Store(running.get(), Optional.empty(), prefix, retention, journal);
         }
         EmbeddedRedis server = EmbeddedRedis.start(dataDir);
-        return new Store(RedisClient.create("127.0.0.1", server.port()), Optional.of(server), prefix, retention);
+        return new Store(RedisClient.create("127.0.0.1", server.port()), Optional.of(server), prefix, retention,
+                journal);
     }
 
     private static Optional<RedisClient> running(Path dataDir) {
@@ -148,6 +166,46 @@ public final class Store implements AutoCloseable {
         return Objects.requireNonNullElse(redis.hget(key, field), "");
     }
 
+    /**
+     * Writes a record and its place in schedules (sorted sets scored by epoch ms), held through an outage
+     * like a transcript: what a caller was promised must not be lost.
+     */
+    public void schedule(String recordKey, Map<String, String> fields, Map<String, Long> schedules, String member) {
+        List<Write> batch = new ArrayList<>(List.of(new Write.Hash(prefix + recordKey, fields)));
+        schedules.forEach((key, atMs) -> batch.add(new Write.Index(prefix + key, atMs, member)));
+        submit(batch);
+    }
+
+    /** Appends to a record's history list, held through an outage. */
+    public void appendHistory(String key, String entry) {
+        submit(List.of(new Write.Append(prefix + key, entry)));
+    }
+
+    public List<String> history(String key) {
+        return redis.lrange(prefix + key, 0, -1);
+    }
+
+    /** The newest {@code max} members of a sorted set. */
+    public List<String> newest(String key, int max) {
+        return redis.zrevrange(prefix + key, 0, max - 1);
+    }
+
+    /** Members of a schedule due between two instants (epoch ms), soonest first, at most {@code max}. */
+    public List<String> scheduled(String scheduleKey, long fromMs, long toMs, int max) {
+        return redis.zrangeByScore(prefix + scheduleKey, fromMs, toMs, 0, max);
+    }
+
+    /**
+     * Runs a Lua script atomically; {@code keys} are given without the prefix and passed prefixed, and the
+     * prefix itself is the first argument, for keys the script builds.
+     */
+    public Object script(String lua, List<String> keys, List<String> args) {
+        List<String> prefixedArgs = new ArrayList<>();
+        prefixedArgs.add(prefix);
+        prefixedArgs.addAll(args);
+        return redis.eval(lua, keys.stream().map(k -> prefix + k).toList(), prefixedArgs);
+    }
+
     /** A record outside any call (a user, a session), read now. */
     public Map<String, String> record(String key) {
         return redis.hgetAll(prefix + key);
@@ -194,6 +252,10 @@ public final class Store implements AutoCloseable {
     public long hits(String key) {
         String n = redis.get(prefix + key);
         return n == null ? 0 : Long.parseLong(n);
+    }
+
+    public Optional<String> value(String key) {
+        return Optional.ofNullable(redis.get(prefix + key));
     }
 
     /** A value that lives for {@code ttl}, set only if absent; false if the key already existed. */
@@ -312,6 +374,7 @@ public final class Store implements AutoCloseable {
     public void close() throws IOException {
         retrier.shutdown();
         outbox.flush(this::send);
+        outbox.close();
         redis.close();
         if (embedded.isPresent()) {
             embedded.get().close();

@@ -1,9 +1,23 @@
 package com.calmline.store;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.Map;
 import redis.clients.jedis.AbstractTransaction;
 
-/** One Redis write, kept as data so it can wait in the outbox while Redis is away. */
+/**
+ * One Redis write, kept as data so it can wait in the outbox while Redis is away, and be written to the
+ * outbox's journal (JSON, with its kind as {@code w}) so it survives a restart.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "w")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = Write.Hash.class, name = "hash"),
+        @JsonSubTypes.Type(value = Write.Append.class, name = "append"),
+        @JsonSubTypes.Type(value = Write.Index.class, name = "index"),
+        @JsonSubTypes.Type(value = Write.Expire.class, name = "expire"),
+        @JsonSubTypes.Type(value = Write.Set.class, name = "set"),
+        @JsonSubTypes.Type(value = Write.Unindex.class, name = "unindex"),
+        @JsonSubTypes.Type(value = Write.Publish.class, name = "publish")})
 sealed interface Write {
     void addTo(AbstractTransaction tx);
 

@@ -1,0 +1,98 @@
+package com.calmline.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbox on disk: every batch held back from Redis is appended as one JSON line and forced to disk
+ * before the write is acknowledged, so a restart mid-outage loses nothing. Emptied once everything held
+ * has reached Redis.
+ */
+final class Journal {
+    private static final Logger log = LoggerFactory.getLogger(Journal.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<Write>> BATCH = new TypeReference<>() {
+    };
+
+    private final Path file;
+    private FileChannel channel;
+
+    Journal(Path file) {
+        this.file = file;
+    }
+
+    /** The batches a previous run held and never delivered, oldest first. */
+    List<List<Write>> replay() {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<List<Write>> batches = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    batches.add(JSON.readValue(line, BATCH));
+                } catch (JsonProcessingException e) {
+                    log.error("outbox journal {}: skipped an unreadable line (a write torn by a crash?)", file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the outbox journal " + file, e);
+        }
+        return batches;
+    }
+
+    /** Appends the batch and forces it to disk. */
+    void append(List<Write> batch) {
+        try {
+            if (channel == null) {
+                Files.createDirectories(file.getParent());
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+            }
+            channel.write(ByteBuffer.wrap((JSON.writerFor(BATCH).writeValueAsString(batch) + "\n")
+                    .getBytes(StandardCharsets.UTF_8)));
+            channel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the outbox journal " + file, e);
+        }
+    }
+
+    /** Everything held has reached Redis. */
+    void clear() {
+        try {
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.error("cannot empty the outbox journal {}: {}", file, e.getMessage());
+        }
+    }
+
+    void close() {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            log.warn("closing the outbox journal: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package com.calmline.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+class JournalTest {
+    private static final List<Write> CALLBACK = List.of(
+            new Write.Hash("p:callback:1", Map.of("phone", "+14155550142", "status", "scheduled")),
+            new Write.Index("p:callbacks:due", 1.7e12, "1"));
+    private static final List<Write> LINE = List.of(new Write.Append("p:call:CA1:utterances", "{\"text\":\"hi\"}"),
+            new Write.Expire("p:call:CA1:utterances", 60), new Write.Publish("p:live", "CA1"));
+
+    @Test
+    void writesHeldInAnOutageAreReplayedInOrderByTheNextRun(@TempDir Path dir) {
+        Outbox first = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        first.submit(CALLBACK, batch -> {
+            throw new JedisConnectionException("down");
+        });
+        first.submit(LINE, batch -> {
+            throw new AssertionError("never sent past a held batch");
+        });
+        first.close();
+
+        List<List<Write>> delivered = new ArrayList<>();
+        Outbox next = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        assertEquals(2, next.size(), "the restarted process holds what the first one could not deliver");
+        next.flush(delivered::add);
+        assertEquals(List.of(CALLBACK, LINE), delivered);
+        assertFalse(Files.exists(dir.resolve("outbox.journal")), "emptied once everything reached Redis");
+    }
+
+    @Test
+    void aFlushCutShortKeepsOnlyWhatIsStillOwed(@TempDir Path dir) {
+        Outbox outbox = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        outbox.submit(CALLBACK, batch -> {
+            throw new JedisConnectionException("down");
+        });
+        outbox.submit(LINE, batch -> {
+            throw new AssertionError("queued behind the first");
+        });
+        outbox.flush(batch -> {
+            if (batch == LINE || batch.equals(LINE)) {
+                throw new JedisConnectionException("down again");
+            }
+        });
+        outbox.close();
+        assertEquals(List.of(LINE), new Journal(dir.resolve("outbox.journal")).replay());
+    }
+
+    @Test
+    void aLineTornByACrashIsSkippedNotFatal(@TempDir Path dir) throws Exception {
+        Journal journal = new Journal(dir.resolve("outbox.journal"));
+        journal.append(CALLBACK);
+        journal.close();
+        Files.writeString(dir.resolve("outbox.journal"), "[{\"w\":\"hash\",\"ke", java.nio.file.StandardOpenOption.APPEND);
+        List<List<Write>> replayed = new Journal(dir.resolve("outbox.journal")).replay();
+        assertEquals(List.of(CALLBACK), replayed);
+        assertTrue(Files.size(dir.resolve("outbox.journal")) > 0);
+    }
+}
