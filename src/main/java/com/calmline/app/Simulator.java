@@ -35,6 +35,7 @@ final class Simulator {
     static final int FRAME_BYTES = 160;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern STREAM_URL = Pattern.compile("<Stream[^>]*\\surl=\"([^\"]+)\"");
+    private static final Pattern PARAMETER = Pattern.compile("<Parameter name=\"([^\"]+)\" value=\"([^\"]*)\"");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a listening caller takes to answer once the line has finished (stream ms). */
     static final long REACTION_MS = 600;
@@ -216,7 +217,11 @@ final class Simulator {
             ObjectNode body = start.putObject("start").put("streamSid", streamSid).put("accountSid", newSid("AC"))
                     .put("callSid", callSid);
             body.putArray("tracks").add("inbound").add("outbound");
-            body.putObject("customParameters");
+            ObjectNode parameters = body.putObject("customParameters");
+            Matcher p = PARAMETER.matcher(twiml);
+            while (p.find()) {
+                parameters.put(p.group(1), p.group(2));
+            }
             body.putObject("mediaFormat").put("encoding", "audio/x-mulaw").put("sampleRate", 8000).put("channels", 1);
             send(start);
             return this;

@@ -75,6 +75,90 @@ public final class CallControl {
         return update(callSid, routing(text, queue, taskAttributes));
     }
 
+    /** Says {@code text} (a callback confirmed), then ends the call. */
+    public Outcome sayThenHangUp(String callSid, String text) {
+        return update(callSid, twiml.sayThenHangUp(text));
+    }
+
+    /**
+     * Rings {@code to} from {@code from} for a callback: Twilio fetches {@code answerPath} when it is
+     * answered (with answering-machine detection) and posts the outcome to {@code statusPath}. The outcome's
+     * detail is the new call's sid.
+     */
+    public Outcome dial(String to, String from, String answerPath, String statusPath) {
+        String answer = base() + answerPath;
+        if (twilio.isEmpty()) {
+            log.info("DEMO: would ring a customer for a callback, answered at {}", answer);
+            return new Outcome(answer, Delivery.DEMO, "demo mode: not sent");
+        }
+        try {
+            Call call = Call.creator(new com.twilio.type.PhoneNumber(to), new com.twilio.type.PhoneNumber(from),
+                            URI.create(answer))
+                    .setMethod(HttpMethod.POST)
+                    .setStatusCallback(URI.create(base() + statusPath))
+                    .setStatusCallbackMethod(HttpMethod.POST)
+                    .setMachineDetection("Enable")
+                    .create(twilio.get());
+            return new Outcome(answer, Delivery.SENT, call.getSid());
+        } catch (ApiException e) {
+            log.warn("Twilio refused a callback dial (HTTP {}, code {}): {}", e.getStatusCode(), e.getCode(),
+                    e.getMessage());
+            return new Outcome(answer, Delivery.FAILED, "HTTP " + e.getStatusCode() + " code " + e.getCode());
+        } catch (ApiConnectionException e) {
+            log.warn("Twilio unreachable for a callback dial: {}", e.getMessage());
+            return new Outcome(answer, Delivery.FAILED, "unreachable: " + e.getMessage());
+        }
+    }
+
+    /** Where a call Twilio placed stands now ({@code completed}, {@code busy}, {@code in-progress}…); empty if unknown. */
+    public Optional<String> status(String twilioCallSid) {
+        if (twilio.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(Call.fetcher(twilioCallSid).fetch(twilio.get()).getStatus()).map(Object::toString);
+        } catch (ApiException | ApiConnectionException e) {
+            log.warn("cannot fetch the status of a placed call: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A call Twilio placed to {@code to} since {@code since}, if any: did a dial that died mid-request reach Twilio? */
+    public Optional<String> findCall(String to, java.time.Instant since) {
+        if (twilio.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            for (Call call : Call.reader().setTo(new com.twilio.type.PhoneNumber(to))
+                    .setStartTimeAfter(since.atZone(java.time.ZoneOffset.UTC)).limit(20).read(twilio.get())) {
+                return Optional.of(call.getSid());
+            }
+            return Optional.empty();
+        } catch (ApiException | ApiConnectionException e) {
+            throw new IllegalStateException("cannot ask Twilio for calls placed: " + e.getMessage(), e);
+        }
+    }
+
+    /** TwiML: say {@code text}, then hang up. */
+    public String sayingThenHangingUp(String text) {
+        return twiml.sayThenHangUp(text);
+    }
+
+    /** TwiML: hang up (an answering machine took the callback). */
+    public String hangingUp() {
+        return twiml.hangUp();
+    }
+
+    /** TwiML: ask for one key, answered at {@code actionPath}; {@code otherwise} is said if none comes. */
+    public String askingForAKey(String text, String actionPath, String otherwise) {
+        return twiml.askKey(text, base() + actionPath, otherwise);
+    }
+
+    /** TwiML for a customer who answered a callback: {@code text}, then an agent queue ahead of new calls. */
+    public String callbackToAgent(String text, String queue, String taskAttributes) {
+        return twiml.sayThenEnqueuePriority(text, queue, workflowSid, taskAttributes, base() + TwilioRoutes.WAIT);
+    }
+
     /** The TwiML {@link #route} sends, for answering a webhook with it directly. */
     String routing(String text, String queue, String taskAttributes) {
         return twiml.sayThenEnqueue(text, queue, workflowSid, taskAttributes, base() + TwilioRoutes.WAIT);

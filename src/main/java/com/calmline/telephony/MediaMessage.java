@@ -20,7 +20,9 @@ sealed interface MediaMessage {
         }
     }
 
-    record Start(long sequence, String streamSid, String callSid, String accountSid) implements MediaMessage {
+    /** {@code caller}: the caller's number, which our own TwiML passes as the stream's custom parameter. */
+    record Start(long sequence, String streamSid, String callSid, String accountSid, String caller)
+            implements MediaMessage {
     }
 
     record Media(long sequence, String track, long timestampMs, byte[] payload) implements MediaMessage {
@@ -65,7 +67,8 @@ sealed interface MediaMessage {
         long seq = number(m, "sequenceNumber");
         return switch (event) {
             case "start" -> new Start(seq, text(m, "streamSid"), text(m.path("start"), "callSid"),
-                    m.path("start").path("accountSid").asText(""));
+                    m.path("start").path("accountSid").asText(""),
+                    m.path("start").path("customParameters").path("caller").asText(""));
             case "media" -> media(seq, m.path("media"));
             case "mark" -> new Mark(seq, m.path("mark").path("name").asText(""));
             case "dtmf" -> new Dtmf(seq, text(m.path("dtmf"), "digit"));

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +32,12 @@ final class MediaStream {
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, Call> byCallSid = new ConcurrentHashMap<>();
     private final Transcriber transcriber;
-    private final BiFunction<String, Transcriber.AudioClock, Transcriber.Listener> listeners;
+    private final TwilioRoutes.Listeners listeners;
     private final Store store;
     private final Transcripts transcripts;
     private final MeterRegistry metrics;
 
-    MediaStream(Transcriber transcriber, BiFunction<String, Transcriber.AudioClock, Transcriber.Listener> listeners,
+    MediaStream(Transcriber transcriber, TwilioRoutes.Listeners listeners,
                 Store store, Transcripts transcripts, MeterRegistry metrics) {
         this.transcriber = transcriber;
         this.listeners = listeners;
@@ -95,7 +94,8 @@ final class MediaStream {
         }
         call.callSid = start.callSid();
         byCallSid.put(start.callSid(), call);
-        call.audio = transcriber.open(start.callSid(), clock -> listeners.apply(start.callSid(), clock));
+        call.audio = transcriber.open(start.callSid(), clock -> listeners.forCall(start.callSid(), start.caller(),
+                clock));
         store.updateCall(start.callSid(), Map.of("streamSid", start.streamSid(),
                 "streamStarted", Instant.now().toString()));
         log.info("call {}: media stream {} started", start.callSid(), start.streamSid());

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +24,7 @@ public final class TwilioRoutes {
     static final String MEDIA = "/twilio/media";
     static final String WAIT = "/twilio/wait";
     static final String CONNECT = "/twilio/connect";
+    static final String WAIT_KEY = "/twilio/wait/key";
     private static final String DIAL_TARGET = "client:[A-Za-z0-9_.@-]{1,100}|\\+[1-9][0-9]{6,14}";
 
     private final RequestValidator validator;
@@ -36,6 +36,22 @@ public final class TwilioRoutes {
     private final MeterRegistry metrics;
     private final CallControl control;
     private final PersonAtOnce personAtOnce;
+    private final CallbackOffer callbacks;
+
+    /**
+     * Schedules the callback a caller asked for by key (1 while listening or while queued) at the earliest
+     * slot; returns what to tell them, or empty if their number cannot be called back.
+     */
+    @FunctionalInterface
+    public interface CallbackOffer {
+        Optional<String> requested(String callSid, String caller);
+    }
+
+    /** Makes the listener for a call whose stream starts: its sid, the caller's number, its audio clock. */
+    @FunctionalInterface
+    public interface Listeners {
+        Transcriber.Listener forCall(String callSid, String caller, Transcriber.AudioClock clock);
+    }
 
     /** What a caller who pressed 0 hears and where they go when their conversation runs on another instance. */
     public record PersonAtOnce(String say, String queue) {
@@ -43,8 +59,9 @@ public final class TwilioRoutes {
 
     public TwilioRoutes(String authToken, Optional<String> publicBaseUrl, int listenSeconds, String greeting,
                         Store store, Transcripts transcripts, Transcriber transcriber,
-                        BiFunction<String, Transcriber.AudioClock, Transcriber.Listener> listeners,
-                        CallControl control, PersonAtOnce personAtOnce, MeterRegistry metrics) {
+                        Listeners listeners,
+                        CallControl control, PersonAtOnce personAtOnce, CallbackOffer callbacks,
+                        MeterRegistry metrics) {
         this.validator = new RequestValidator(authToken);
         this.urls = new PublicUrls(publicBaseUrl);
         this.twiml = new TwimlBuilder(listenSeconds);
@@ -54,12 +71,14 @@ public final class TwilioRoutes {
         this.metrics = metrics;
         this.control = control;
         this.personAtOnce = personAtOnce;
+        this.callbacks = callbacks;
     }
 
     public void register(RoutesConfig routes) {
         routes.post(VOICE, this::answer);
         routes.post(LISTEN, this::listen);
         routes.post(WAIT, this::waiting);
+        routes.post(WAIT_KEY, this::waitingKey);
         routes.post(CONNECT, this::connect);
         routes.wsBeforeUpgrade(MEDIA, ctx -> requireSignature(ctx, urls.websocket(ctx, MEDIA), Map.of()));
         routes.ws(MEDIA, media::configure);
@@ -81,14 +100,22 @@ public final class TwilioRoutes {
         metrics.counter("calmline.calls.answered").increment();
         log.info("call {}: answered, from {}", callSid, call.get("from"));
         ctx.contentType("application/xml")
-                .result(twiml.greeting(urls.websocket(ctx, MEDIA), greeting, urls.http(ctx, LISTEN)));
+                .result(twiml.greeting(urls.websocket(ctx, MEDIA), call.get("from"), greeting, urls.http(ctx, LISTEN)));
     }
 
     private void listen(Context ctx) {
         Map<String, String> form = signedForm(ctx);
         String callSid = required(form, "CallSid");
         String digits = form.getOrDefault("Digits", "");
-        if (!digits.isEmpty() && !media.keyPressed(callSid, digits) && digits.equals("0")) {
+        if (digits.equals("1")) {
+            media.keyPressed(callSid, digits);
+            Optional<String> confirmed = callbacks.requested(callSid, form.getOrDefault("From", ""));
+            if (confirmed.isPresent()) {
+                ctx.contentType("application/xml").result(control.sayingThenHangingUp(confirmed.get()));
+                return;
+            }
+        }
+        if (!digits.isEmpty() && !digits.equals("1") && !media.keyPressed(callSid, digits) && digits.equals("0")) {
             // The call's conversation runs elsewhere (or its stream is gone): a caller who asked for a person
             // must not be left listening, so route them from here.
             log.info("call {}: pressed 0 with no conversation here; routing to {}", callSid, personAtOnce.queue());
@@ -113,7 +140,33 @@ public final class TwilioRoutes {
         } catch (NumberFormatException e) {
             position = 1;
         }
-        ctx.contentType("application/xml").result(twiml.waiting(position));
+        int waitSeconds;
+        try {
+            waitSeconds = Math.max(0, Integer.parseInt(form.getOrDefault("AvgQueueTime", "0")));
+        } catch (NumberFormatException e) {
+            waitSeconds = 0;
+        }
+        ctx.contentType("application/xml").result(twiml.waiting(position, waitSeconds, urls.http(ctx, WAIT_KEY)));
+    }
+
+    /** A key pressed while queued: 1 leaves the queue for a callback at the earliest slot. */
+    private void waitingKey(Context ctx) {
+        Map<String, String> form = signedForm(ctx);
+        String callSid = required(form, "CallSid");
+        if (form.getOrDefault("Digits", "").equals("1")) {
+            Optional<String> confirmed = callbacks.requested(callSid, form.getOrDefault("From", ""));
+            if (confirmed.isPresent()) {
+                store.updateCall(callSid, Map.of("state", "CALLBACK_REQUESTED"));
+                ctx.contentType("application/xml").result(control.sayingThenHangingUp(confirmed.get()));
+                return;
+            }
+        }
+        ctx.contentType("application/xml").result(twiml.redirect(urls.http(ctx, WAIT)));
+    }
+
+    /** The form of a request Twilio signed; 403 if it did not. For other packages' Twilio webhooks. */
+    public Map<String, String> verified(Context ctx) {
+        return signedForm(ctx);
     }
 
     /** Fetched by the caller's call when an agent takes it: dial that agent. */

@@ -6,8 +6,9 @@ import com.twilio.twiml.voice.Client;
 import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Enqueue;
 import com.twilio.twiml.voice.Number;
-import com.twilio.twiml.voice.Pause;
+import com.twilio.twiml.voice.Parameter;
 import com.twilio.twiml.voice.Gather;
+import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Redirect;
 import com.twilio.twiml.voice.Say;
 import com.twilio.twiml.voice.Start;
@@ -27,8 +28,10 @@ final class TwimlBuilder {
         this.listenSeconds = listenSeconds;
     }
 
-    String greeting(String streamUrl, String greeting, String listenUrl) {
-        Stream stream = new Stream.Builder().url(streamUrl).track(Stream.Track.BOTH_TRACKS).build();
+    /** {@code caller} travels to the media stream as a custom parameter, so the call's conversation knows it. */
+    String greeting(String streamUrl, String caller, String greeting, String listenUrl) {
+        Stream stream = new Stream.Builder().url(streamUrl).track(Stream.Track.BOTH_TRACKS)
+                .parameter(new Parameter.Builder().name("caller").value(caller).build()).build();
         return new VoiceResponse.Builder()
                 .start(new Start.Builder().stream(stream).build())
                 .say(new Say.Builder(greeting).build())
@@ -62,13 +65,53 @@ final class TwimlBuilder {
                 .build().toXml();
     }
 
-    /** Hold while waiting in the queue: where they are, then a quiet stretch; Twilio asks again after it. */
-    String waiting(int position) {
-        String where = position == 1 ? "You are next in line." : "You are number " + position + " in line.";
+    /**
+     * Hold while waiting in the queue: where they are and about how long, the offer of a callback (press 1,
+     * answered at {@code keyUrl}), then a quiet stretch; Twilio asks for this again when it ends.
+     */
+    String waiting(int position, int waitSeconds, String keyUrl) {
+        String where = position <= 1 ? "You are next in line." : "You are number " + position + " in line.";
+        String wait = waitSeconds >= 90 ? " The wait is about " + Math.round(waitSeconds / 60.0) + " minutes." : "";
+        Gather offer = new Gather.Builder().inputs(Gather.Input.DTMF).numDigits(1).timeout(20).action(keyUrl)
+                .actionOnEmptyResult(false)
+                .say(new Say.Builder("If you'd rather not wait, press 1 and we will call you back. You keep your place.")
+                        .build())
+                .build();
         return new VoiceResponse.Builder()
-                .say(new Say.Builder(where + " Thank you for waiting; someone will be with you shortly.").build())
-                .pause(new Pause.Builder().length(20).build())
+                .say(new Say.Builder(where + wait + " Thank you for waiting; someone will be with you shortly.").build())
+                .gather(offer)
                 .build().toXml();
+    }
+
+    String sayThenHangUp(String text) {
+        return new VoiceResponse.Builder().say(new Say.Builder(text).build()).hangup(new Hangup.Builder().build())
+                .build().toXml();
+    }
+
+    /** A customer who answered a callback: who is calling and why, then the queue (as a priority task). */
+    String sayThenEnqueuePriority(String text, String queue, Optional<String> workflowSid, String taskAttributes,
+                                  String waitUrl) {
+        Enqueue enqueue = workflowSid.isPresent()
+                ? new Enqueue.Builder().workflowSid(workflowSid.get())
+                        .task(new Task.Builder(taskAttributes).priority(10).build()).build()
+                : new Enqueue.Builder(queue).waitUrl(waitUrl).waitUrlMethod(HttpMethod.POST).build();
+        return new VoiceResponse.Builder().say(new Say.Builder(text).build()).enqueue(enqueue).build().toXml();
+    }
+
+    /** Asks a yes/no by key ({@code text} says which keys), answered at {@code actionUrl}. */
+    String askKey(String text, String actionUrl, String otherwise) {
+        Gather ask = new Gather.Builder().inputs(Gather.Input.DTMF).numDigits(1).timeout(8).action(actionUrl)
+                .say(new Say.Builder(text).build()).build();
+        return new VoiceResponse.Builder().gather(ask).say(new Say.Builder(otherwise).build())
+                .hangup(new Hangup.Builder().build()).build().toXml();
+    }
+
+    String redirect(String url) {
+        return new VoiceResponse.Builder().redirect(new Redirect.Builder(url).build()).build().toXml();
+    }
+
+    String hangUp() {
+        return new VoiceResponse.Builder().hangup(new Hangup.Builder().build()).build().toXml();
     }
 
     /** Connects the caller to the agent who took the call: a Twilio Client identity or a phone number. */

@@ -52,10 +52,10 @@ class MediaMessageTest {
     void parsesStart() throws Exception {
         String text = q("{'event':'start','sequenceNumber':'1','start':{'accountSid':'" + ACCOUNT + "',"
                 + "'streamSid':'" + STREAM + "','callSid':'" + CALL + "','tracks':['inbound','outbound'],"
-                + "'customParameters':{},'mediaFormat':{'encoding':'audio/x-mulaw','sampleRate':8000,'channels':1}},"
+                + "'customParameters':{'caller':'+15555550100'},'mediaFormat':{'encoding':'audio/x-mulaw','sampleRate':8000,'channels':1}},"
                 + "'streamSid':'" + STREAM + "'}");
         MediaMessage.Start s = assertInstanceOf(MediaMessage.Start.class, MediaMessage.parse(text));
-        assertEquals(new MediaMessage.Start(1, STREAM, CALL, ACCOUNT), s);
+        assertEquals(new MediaMessage.Start(1, STREAM, CALL, ACCOUNT, "+15555550100"), s);
     }
 
     @Test

@@ -62,7 +62,7 @@ class TwimlTest {
 
     @Test
     void greetingStartsTheStreamBeforeSpeakingThenListens() throws Exception {
-        Element root = response(new TwimlBuilder(30).greeting(STREAM_URL, GREETING, LISTEN_URL));
+        Element root = response(new TwimlBuilder(30).greeting(STREAM_URL, "+15555550100", GREETING, LISTEN_URL));
         List<Element> verbs = children(root);
         assertEquals(List.of("Start", "Say", "Gather", "Redirect"), names(verbs));
 
@@ -71,6 +71,9 @@ class TwimlTest {
         Element stream = started.get(0);
         assertEquals(STREAM_URL, stream.getAttribute("url"));
         assertEquals("both_tracks", stream.getAttribute("track"));
+        Element caller = children(stream).get(0);
+        assertEquals(List.of("caller", "+15555550100"), List.of(caller.getAttribute("name"), caller.getAttribute("value")),
+                "the caller's number reaches the stream's start message");
 
         assertEquals(GREETING, verbs.get(1).getTextContent());
         assertListeningGather(verbs.get(2), 30, LISTEN_URL);
@@ -79,7 +82,7 @@ class TwimlTest {
 
     @Test
     void gatherTimeoutComesFromTheConstructor() throws Exception {
-        Element root = response(new TwimlBuilder(7).greeting(STREAM_URL, GREETING, LISTEN_URL));
+        Element root = response(new TwimlBuilder(7).greeting(STREAM_URL, "+15555550100", GREETING, LISTEN_URL));
         assertListeningGather(children(root).get(2), 7, LISTEN_URL);
         Element listen = response(new TwimlBuilder(45).listen(LISTEN_URL));
         assertListeningGather(children(listen).get(0), 45, LISTEN_URL);
