@@ -207,6 +207,8 @@ public final class AgentDesk {
         Map<String, String> parts = new HashMap<>();
         parts.put("waiting", pages.render("agent/waiting.jte", Map.of("desk", desk)));
         parts.put("call", pages.render("agent/call.jte", Map.of("desk", desk)));
+        // Apart from the call, so a growing transcript never redraws the wrap-up form an agent is typing in.
+        parts.put("transcript", pages.render("agent/transcript.jte", Map.of("desk", desk)));
         return parts;
     }
 

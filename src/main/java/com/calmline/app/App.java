@@ -2,6 +2,7 @@ package com.calmline.app;
 
 import com.calmline.agent.AgentDesk;
 import com.calmline.agent.ScreenPops;
+import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
 import com.calmline.emotion.AngerMeter;
 import com.calmline.review.Transcripts;
@@ -37,6 +38,7 @@ final class App implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Javalin server;
     private final AgentDesk desk;
+    private final CallbackScheduler callbacks;
 
     App(Config config) throws IOException {
         this.config = config;
@@ -55,12 +57,15 @@ final class App implements AutoCloseable {
         AngerMeter anger = AngerMeter.load();
         Router router = Router.load(config.routingDir());
         ScreenPops screenPops = new ScreenPops(router, anger, config.promptsDir(), store, transcripts, metrics);
+        Pages pages = new Pages();
+        this.callbacks = new CallbackScheduler(config.callbacks(), store, control, config.routingDir(),
+                config.promptsDir(), transcripts, pages, metrics);
         VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), anger, control,
-                transcripts, screenPops, metrics);
+                transcripts, screenPops, callbacks, metrics);
         TwilioRoutes twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
                 config.listenSeconds(), policy.greeting(), store, transcripts, transcriber, policy::forCall, control,
-                new TwilioRoutes.PersonAtOnce(policy.personPrompt(), router.route("", 0).queue()), metrics);
-        Pages pages = new Pages();
+                new TwilioRoutes.PersonAtOnce(policy.personPrompt(), router.route("", 0).queue()),
+                callbacks::requestedByKey, metrics);
         Optional<String> apiToken = config.apiToken()
                 .or(() -> config.demoMode() ? Optional.of(DemoToken.create(config.dataDir())) : Optional.empty());
         Auth auth = new Auth(store, pages, apiToken, config.https());
@@ -84,6 +89,7 @@ final class App implements AutoCloseable {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             auth.register(c.routes);
             desk.register(c.routes);
+            callbacks.register(c.routes, twilio);
             c.routes.exception(JedisException.class, (e, ctx) -> {
                 log.warn("store unavailable for {}: {}", ctx.path(), e.getMessage());
                 ctx.status(503).json(Map.of("error", "store unavailable, try again shortly"));
@@ -95,6 +101,7 @@ final class App implements AutoCloseable {
 
     App start() {
         server.start(config.port());
+        callbacks.start();
         log.info("Calmline listening on port {}", server.port());
         return this;
     }
@@ -118,6 +125,7 @@ final class App implements AutoCloseable {
     @Override
     public void close() throws Exception {
         desk.close();
+        callbacks.close();
         server.stop();
         transcriber.close();
         store.close();

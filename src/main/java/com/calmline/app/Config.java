@@ -1,9 +1,11 @@
 package com.calmline.app;
 
+import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +28,7 @@ record Config(
         Optional<String> twilioApiBaseUrl,
         Path routingDir,
         Optional<String> twilioWorkflowSid,
+        CallbackScheduler.Settings callbacks,
         VentingPolicy.Settings venting) {
 
     /** Signs and checks requests when no real Twilio account is configured (demo mode). */
@@ -50,6 +53,15 @@ record Config(
                 optional(env, "TWILIO_API_BASE_URL"),
                 Path.of(env.getOrDefault("ROUTING_DIR", "routing")),
                 optional(env, "TWILIO_WORKFLOW_SID"),
+                new CallbackScheduler.Settings(
+                        optional(env, "TWILIO_CALLER_ID"),
+                        integer(env, "CALLBACK_MAX_ATTEMPTS", 3),
+                        Duration.ofSeconds(integer(env, "CALLBACK_RETRY_SECONDS", 600)),
+                        Duration.ofSeconds(integer(env, "CALLBACK_LEASE_SECONDS", 120)),
+                        fraction(env, "FOLLOW_UP_ANGER", 0.6),
+                        env.getOrDefault("CALLBACK_QUEUE", "callbacks"),
+                        env.getOrDefault("DEFAULT_PHONE_REGION", "US"),
+                        zone(env.getOrDefault("DEFAULT_TIME_ZONE", "America/New_York"))),
                 new VentingPolicy.Settings(
                         integer(env, "PAUSE_MS", 1000),
                         integer(env, "ANGRY_PAUSE_MS", 1500),
@@ -85,6 +97,14 @@ record Config(
     /** Without real Twilio credentials nothing is sent to Twilio; what would be sent is logged instead. */
     boolean demoMode() {
         return twilioAccountSid.isEmpty() || twilioAuthToken.equals(DEMO_AUTH_TOKEN);
+    }
+
+    private static ZoneId zone(String id) {
+        try {
+            return ZoneId.of(id);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("DEFAULT_TIME_ZONE must be a zone such as Europe/London, not '" + id + "'");
+        }
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

@@ -113,6 +113,8 @@ public final class Main {
                             + "%.1f s%ssay first: %s", at, e.path("topic").asText(), orDash(e.path("issue").asText()),
                     indent, e.path("angerNow").asDouble(), e.path("angerPeak").asDouble(), e.path("angerTrend").asText(),
                     e.path("ventingSeconds").asDouble(), indent, e.path("suggestedOpening").asText());
+            case "callback" -> String.format("%s  callback %s %s, due %s: %s", at, e.path("kind").asText(),
+                    e.path("id").asText(), e.path("due").asText(), e.path("reason").asText());
             case "dtmf" -> String.format("%s  caller pressed %s", at, e.path("digit").asText());
             case "end" -> String.format("%s  end of call %s", at, e.path("callSid").asText());
             default -> at + "  " + e;

@@ -51,7 +51,7 @@ final class UserCommand {
         if (password == null) {
             return 2;
         }
-        try (Store store = Store.open(config.redisUrl(), config.dataDir(), config.redisPrefix(),
+        try (Store store = Store.forCommand(config.redisUrl(), config.dataDir(), config.redisPrefix(),
                 config.transcriptRetention())) {
             Auth auth = new Auth(store, new Pages(), Optional.empty(), false);
             if (!auth.addUser(name, Auth.Role.valueOf(role.get().toUpperCase(Locale.ROOT)), password, dial)) {

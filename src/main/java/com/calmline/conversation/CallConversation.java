@@ -21,7 +21,7 @@ final class CallConversation implements Transcriber.Listener {
     private static final long MS_PER_WORD = 400;
     private static final long PROMPT_START_MS = 700;
 
-    enum State { GREETING, LISTENING, VENTING, ACKNOWLEDGING, ASKING, ROUTING, ENDED }
+    enum State { GREETING, LISTENING, VENTING, ACKNOWLEDGING, ASKING, ROUTING, CLOSING, ENDED }
 
     private final String callSid;
     private final VentingPolicy.Settings settings;
@@ -33,6 +33,9 @@ final class CallConversation implements Transcriber.Listener {
     private final Delivery delivery;
     private final Transcripts transcripts;
     private final Handover handover;
+    private final Callbacks callbacks;
+    private final String callerNumber;
+    private boolean callbackPromised;
 
     private State state = State.GREETING;
     private final List<Transcriber.Utterance> turn = new ArrayList<>();
@@ -45,7 +48,8 @@ final class CallConversation implements Transcriber.Listener {
     private boolean routed;
 
     CallConversation(String callSid, VentingPolicy.Settings settings, PromptBook prompts, TurnReader reader,
-                     AngerMeter.Caller caller, Delivery delivery, Transcripts transcripts, Handover handover) {
+                     AngerMeter.Caller caller, Delivery delivery, Transcripts transcripts, Handover handover,
+                     Callbacks callbacks, String callerNumber) {
         this.callSid = callSid;
         this.settings = settings;
         this.greeting = prompts.greeting;
@@ -56,6 +60,8 @@ final class CallConversation implements Transcriber.Listener {
         this.delivery = delivery;
         this.transcripts = transcripts;
         this.handover = handover;
+        this.callbacks = callbacks;
+        this.callerNumber = callerNumber;
         greet();
     }
 
@@ -89,7 +95,7 @@ final class CallConversation implements Transcriber.Listener {
                 !turn.isEmpty() || delivery.failed().isPresent() || rules.holdsRoute());
         measured();
         if (!turns.lineTalking(a.atMs())) {
-            if (state == State.ROUTING) {
+            if (state == State.ROUTING || state == State.CLOSING) {
                 return;
             }
             if (state == State.GREETING || state == State.ACKNOWLEDGING || state == State.ASKING) {
@@ -136,6 +142,9 @@ final class CallConversation implements Transcriber.Listener {
         if (routed) {
             handover.ended(callSid);
         }
+        if (!callbackPromised) {
+            callbacks.ended(callSid, callerNumber, rules.issue(), caller.peak());
+        }
         transcripts.end(callSid, atMs);
     }
 
@@ -171,6 +180,17 @@ final class CallConversation implements Transcriber.Listener {
     }
 
     private void deliver(Transcriber.Activity a, Move move) {
+        if (move.action() == Move.Action.CALLBACK) {
+            Optional<String> confirmed = callbacks.requested(callSid, callerNumber, rules.issue());
+            if (confirmed.isEmpty()) {
+                move = new Move(Move.Action.ROUTE, move.say(), move.reason()
+                        + "; this number cannot be called back, so a person will arrange it");
+            } else {
+                callbackPromised = true;
+                closing(a, new Move(Move.Action.CALLBACK, confirmed.get(), move.reason()));
+                return;
+            }
+        }
         if (!move.speaks()) {
             state = rules.venting() ? State.VENTING : State.LISTENING;
             decision(a, move.action().label(), move.reason(), "", Optional.empty());
@@ -201,6 +221,18 @@ final class CallConversation implements Transcriber.Listener {
             }
         } else {
             state = sent.callEnded() ? State.ENDED : rules.venting() ? State.VENTING : State.LISTENING;
+        }
+        decision(a, move.action().label(), move.reason(), move.say(), Optional.of(sent));
+    }
+
+    /** The line confirms the callback it scheduled and ends the call. */
+    private void closing(Transcriber.Activity a, Move move) {
+        Delivery.Sent sent = delivery.hangUp(move);
+        if (sent.heard()) {
+            long until = sent.acceptedAtMs() + speakingTimeMs(move.say());
+            turns.lineStarts(move.action().label(), sent.acceptedAtMs(), until);
+            transcripts.line(callSid, sent.acceptedAtMs(), until, move.say());
+            state = State.CLOSING;
         }
         decision(a, move.action().label(), move.reason(), move.say(), Optional.of(sent));
     }

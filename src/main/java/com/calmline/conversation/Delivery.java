@@ -41,6 +41,11 @@ final class Delivery {
         return kept(move, send(() -> control.say(callSid, move.say())));
     }
 
+    /** Says {@code move}'s words (a callback confirmed), then ends the call. */
+    Sent hangUp(Move move) {
+        return kept(move, send(() -> control.sayThenHangUp(callSid, move.say())));
+    }
+
     /** Says {@code move}'s words, then puts the caller in the planned queue with the plan's task attributes. */
     Sent route(Move move, Handover.Plan plan) {
         return kept(move, send(() -> control.route(callSid, move.say(), plan.queue(), plan.taskAttributes())));

@@ -5,7 +5,7 @@ import java.util.Locale;
 /** What the line does at the end of a caller's turn, what it says doing it, and why. */
 record Move(Action action, String say, String reason) {
     enum Action {
-        ACKNOWLEDGE, ASK, ROUTE, WAIT;
+        ACKNOWLEDGE, ASK, ROUTE, CALLBACK, WAIT;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);

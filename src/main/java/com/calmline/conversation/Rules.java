@@ -55,6 +55,11 @@ final class Rules {
         if (person.isPresent()) {
             return route(prompts.request(person.get()), "caller asked for a person; " + mood);
         }
+        Optional<Request> callback = turn.request().filter(r -> r.kind() == Request.Kind.CALLBACK);
+        if (callback.isPresent()) {
+            return new Move(Move.Action.CALLBACK, prompts.request(callback.get()), "caller asked to be called back; "
+                    + mood);
+        }
         if (venting) {
             return handOverOr(anger, mood).orElseGet(() -> acknowledge(turn, "caller is venting; " + mood));
         }

@@ -34,10 +34,12 @@ public final class VentingPolicy {
     private final CallControl control;
     private final Transcripts transcripts;
     private final Handover handover;
+    private final Callbacks callbacks;
     private final MeterRegistry metrics;
 
     public VentingPolicy(Settings settings, Path promptsDir, AngerMeter meter, CallControl control,
-                         Transcripts transcripts, Handover handover, MeterRegistry metrics) throws IOException {
+                         Transcripts transcripts, Handover handover, Callbacks callbacks, MeterRegistry metrics)
+            throws IOException {
         this.settings = settings;
         this.prompts = PromptBook.load(promptsDir);
         this.reader = TurnReader.load(meter);
@@ -45,6 +47,7 @@ public final class VentingPolicy {
         this.control = control;
         this.transcripts = transcripts;
         this.handover = handover;
+        this.callbacks = callbacks;
         this.metrics = metrics;
         // Registered at zero so an operator can alert on it before the first one ever happens.
         metrics.counter("calmline.talkovers");
@@ -60,8 +63,8 @@ public final class VentingPolicy {
     }
 
     /** The conversation for one call, fed by that call's transcriber, on the call's audio clock. */
-    public Transcriber.Listener forCall(String callSid, Transcriber.AudioClock clock) {
+    public Transcriber.Listener forCall(String callSid, String caller, Transcriber.AudioClock clock) {
         return new CallConversation(callSid, settings, prompts, reader, meter.caller(),
-                new Delivery(callSid, control, clock, metrics), transcripts, handover);
+                new Delivery(callSid, control, clock, metrics), transcripts, handover, callbacks, caller);
     }
 }

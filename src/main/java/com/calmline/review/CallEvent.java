@@ -17,6 +17,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = CallEvent.Dtmf.class, name = "dtmf"),
         @JsonSubTypes.Type(value = CallEvent.Route.class, name = "route"),
         @JsonSubTypes.Type(value = CallEvent.ScreenPop.class, name = "screenpop"),
+        @JsonSubTypes.Type(value = CallEvent.Callback.class, name = "callback"),
         @JsonSubTypes.Type(value = CallEvent.Summary.class, name = "summary"),
         @JsonSubTypes.Type(value = CallEvent.End.class, name = "end")})
 public sealed interface CallEvent {
@@ -56,6 +57,10 @@ public sealed interface CallEvent {
     record ScreenPop(long atMs, String topic, String issue, double angerNow, double angerPeak, String angerTrend,
                      double ventingSeconds, List<String> alreadySaid, String suggestedOpening,
                      List<String> suggestedResolutions, List<String> transcript) implements CallEvent {
+    }
+
+    /** A callback was promised for this call: {@code due} is ISO-8601 on the customer's clock. */
+    record Callback(long atMs, String id, String due, String reason, String kind) implements CallEvent {
     }
 
     /** The call as the line heard it, once its audio is fully processed. */

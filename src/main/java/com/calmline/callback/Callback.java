@@ -1,0 +1,63 @@
+package com.calmline.callback;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One promised call to a customer ({@code callback:{id}} in Redis): who, where their clock is, why, which
+ * call it follows, what the agent who answers should see, when it is due, how often it was tried, and how
+ * it stands now.
+ */
+record Callback(String id, String phone, String zone, String reason, Kind kind, String callSid, String screenPop,
+                long dueMs, int attempts, Status status, String twilioSid) {
+
+    /** Asked for by the caller, a satisfaction follow-up after an angry call, or set up by an agent. */
+    enum Kind {
+        REQUESTED, FOLLOW_UP, AGENT;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        static Kind of(String label) {
+            return valueOf(label.toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    enum Status {
+        SCHEDULED, DIALLING, COMPLETED, FAILED, CANCELLED;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Status of(String label) {
+            return valueOf(label.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    Map<String, String> fields() {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("id", id);
+        f.put("phone", phone);
+        f.put("zone", zone);
+        f.put("reason", reason);
+        f.put("kind", kind.label());
+        f.put("callSid", callSid);
+        f.put("screenPop", screenPop);
+        f.put("due", Long.toString(dueMs));
+        f.put("attempts", Integer.toString(attempts));
+        f.put("status", status.label());
+        f.put("twilioSid", twilioSid);
+        return f;
+    }
+
+    static Callback of(Map<String, String> f) {
+        return new Callback(f.get("id"), f.getOrDefault("phone", ""), f.getOrDefault("zone", "UTC"),
+                f.getOrDefault("reason", ""), Kind.of(f.getOrDefault("kind", "requested")), f.getOrDefault("callSid", ""),
+                f.getOrDefault("screenPop", ""), Long.parseLong(f.getOrDefault("due", "0")),
+                Integer.parseInt(f.getOrDefault("attempts", "0")), Status.of(f.getOrDefault("status", "scheduled")),
+                f.getOrDefault("twilioSid", ""));
+    }
+}

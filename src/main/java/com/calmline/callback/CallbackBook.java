@@ -1,0 +1,127 @@
+package com.calmline.callback;
+
+import com.calmline.store.Store;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The callbacks in Redis: {@code callback:{id}} hashes, {@code callbacks:due} (due time), {@code callbacks:in-flight}
+ * (lease expiry) and {@code callbacks:all} (creation time). Claims, returns and settlements are single Lua
+ * scripts, so any number of instances can run the scheduler and an entry is only ever in one place.
+ */
+final class CallbackBook {
+    static final String DUE = "callbacks:due";
+    static final String IN_FLIGHT = "callbacks:in-flight";
+    static final String ALL = "callbacks:all";
+
+    /**
+     * Claims, in one step: up to ARGV[4] entries due by ARGV[2] move into the in-flight set, and entries whose
+     * lease expired there (an instance died mid-dial) are taken over; all leased until ARGV[3]. Returns
+     * {due ids, taken-over ids}.
+     */
+    private static final String CLAIM = """
+            local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
+            for _, id in ipairs(due) do
+              redis.call('ZREM', KEYS[1], id)
+              redis.call('ZADD', KEYS[2], ARGV[3], id)
+              redis.call('HSET', ARGV[1] .. 'callback:' .. id, 'status', 'dialling')
+            end
+            local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[4]))
+            for _, id in ipairs(expired) do
+              redis.call('ZADD', KEYS[2], ARGV[3], id)
+            end
+            return {due, expired}""";
+    /** Settles an in-flight entry: ARGV[3] status, ARGV[4] attempts, ARGV[5] due (rescheduled when 'scheduled'). */
+    private static final String SETTLE = """
+            if redis.call('ZREM', KEYS[2], ARGV[2]) == 0 then return 0 end
+            redis.call('HSET', ARGV[1] .. 'callback:' .. ARGV[2], 'status', ARGV[3], 'attempts', ARGV[4], 'due', ARGV[5])
+            if ARGV[3] == 'scheduled' then redis.call('ZADD', KEYS[1], ARGV[5], ARGV[2]) end
+            return 1""";
+    /** Changes a scheduled entry (ARGV[3] new status, ARGV[4] due); refuses one being dialled or finished. */
+    private static final String CHANGE = """
+            local key = ARGV[1] .. 'callback:' .. ARGV[2]
+            if redis.call('HGET', key, 'status') ~= 'scheduled' then return redis.call('HGET', key, 'status') or '' end
+            redis.call('HSET', key, 'status', ARGV[3], 'due', ARGV[4])
+            if ARGV[3] == 'scheduled' then redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2]) else redis.call('ZREM', KEYS[1], ARGV[2]) end
+            return 'ok'""";
+
+    private final Store store;
+
+    CallbackBook(Store store) {
+        this.store = store;
+    }
+
+    /** A new entry, held through a Redis outage like a transcript. */
+    void add(Callback c, long createdMs) {
+        store.schedule("callback:" + c.id(), c.fields(), Map.of(DUE, c.dueMs(), ALL, createdMs), c.id());
+        history(c.id(), "scheduled " + c.kind().label() + " for " + java.time.Instant.ofEpochMilli(c.dueMs()));
+    }
+
+    Optional<Callback> find(String id) {
+        Map<String, String> f = store.record("callback:" + id);
+        return f.isEmpty() ? Optional.empty() : Optional.of(Callback.of(f));
+    }
+
+    /** Due entries, and entries taken over from an instance whose lease expired. */
+    record Claimed(List<String> due, List<String> takenOver) {
+    }
+
+    @SuppressWarnings("unchecked")
+    Claimed claim(long nowMs, long leaseUntilMs, int max) {
+        List<Object> both = (List<Object>) store.script(CLAIM, List.of(DUE, IN_FLIGHT), List.of(Long.toString(nowMs),
+                Long.toString(leaseUntilMs), Integer.toString(max)));
+        return new Claimed((List<String>) both.get(0), (List<String>) both.get(1));
+    }
+
+    /** Keeps an entry in flight until {@code untilMs} (its call is ringing). */
+    void extendLease(String id, long untilMs) {
+        store.script("if redis.call('ZSCORE', KEYS[1], ARGV[2]) then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2]) end",
+                List.of(IN_FLIGHT), List.of(id, Long.toString(untilMs)));
+    }
+
+    /** False if the entry was no longer in flight (settled already, by a duplicate status callback). */
+    boolean settle(String id, Callback.Status status, int attempts, long dueMs) {
+        return ((Long) store.script(SETTLE, List.of(DUE, IN_FLIGHT), List.of(id, status.label(),
+                Integer.toString(attempts), Long.toString(dueMs)))) == 1;
+    }
+
+    /** Reschedules or cancels a scheduled entry; returns "ok", or the status that stopped it. */
+    String change(String id, Callback.Status status, long dueMs) {
+        return String.valueOf(store.script(CHANGE, List.of(DUE), List.of(id, status.label(), Long.toString(dueMs))));
+    }
+
+    /**
+     * Marks attempt {@code attempt} of {@code id} as dialled, once: true for the first caller only. A claim
+     * retried after a crash finds the mark and does not ring the customer a second time.
+     */
+    boolean firstToDial(String id, int attempt, String by) {
+        return store.putIfAbsent(mark(id, attempt), by + " " + System.currentTimeMillis(), java.time.Duration.ofDays(2));
+    }
+
+    /** When attempt {@code attempt} was marked as dialled (epoch ms); empty if it never was. */
+    Optional<Long> markedAt(String id, int attempt) {
+        return store.value(mark(id, attempt)).map(v -> Long.parseLong(v.substring(v.indexOf(' ') + 1)));
+    }
+
+    private static String mark(String id, int attempt) {
+        return "callback:" + id + ":dial:" + attempt;
+    }
+
+    void set(String id, Map<String, String> fields) {
+        store.putRecord("callback:" + id, fields, Optional.empty());
+    }
+
+    void history(String id, String entry) {
+        store.appendHistory("callback:" + id + ":history", java.time.Instant.now() + " " + entry);
+    }
+
+    List<String> historyOf(String id) {
+        return store.history("callback:" + id + ":history");
+    }
+
+    /** Newest first. */
+    List<Callback> recent(int max) {
+        return store.newest(ALL, max).stream().map(this::find).flatMap(Optional::stream).toList();
+    }
+}
