@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
@@ -79,7 +78,7 @@ class AgentDeskIT {
             assertTrue(!issue.isBlank(), "the line heard a clear problem");
 
             By entry = By.cssSelector("#waiting li[data-call='" + sid + "']");
-            WebElement item = ann.wait.until(ExpectedConditions.visibilityOfElementLocated(entry));
+            ann.wait.until(ExpectedConditions.visibilityOfElementLocated(entry));
             ann.wait.until(ExpectedConditions.textToBePresentInElementLocated(
                     By.cssSelector("#call .screenpop .opening"), "Thanks for holding"));
             assertEquals("yes", ann.driver.executeScript("return window.__loadedOnce"), "the page never reloaded");
@@ -87,17 +86,17 @@ class AgentDeskIT {
             long routedAt = routeRequest(sid).getLoggedDate().getTime();
             System.out.printf("screen-pop delay: route accepted by Twilio (WireMock) -> entry on the open page: %d ms%n",
                     seenAt - routedAt);
-            assertTrue(item.getText().toLowerCase().contains("billing"), item.getText());
-            assertTrue(item.getText().contains(issue), item.getText());
-            assertTrue(item.findElement(By.cssSelector(".badge")).getText().matches("(?i)calm|upset|angry"));
-            WebElement pop = ann.driver.findElement(By.cssSelector("#call .screenpop"));
-            assertEquals(issue, pop.findElement(By.cssSelector("p.issue")).getText());
-            assertTrue(pop.findElement(By.cssSelector(".mood")).getText().contains("anger now"), pop.getText());
-            assertTrue(pop.findElement(By.cssSelector(".opening")).getText().contains(issue),
+            String listed = text(ann, entry);
+            assertTrue(listed.toLowerCase().contains("billing"), listed);
+            assertTrue(listed.contains(issue), listed);
+            assertTrue(text(ann, By.cssSelector("#waiting li[data-call='" + sid + "'] .badge")).matches("(?i)calm|upset|angry"));
+            assertEquals(issue, text(ann, By.cssSelector("#call .screenpop p.issue")));
+            assertTrue(text(ann, By.cssSelector("#call .screenpop .mood")).contains("anger now"));
+            assertTrue(text(ann, By.cssSelector("#call .screenpop .opening")).contains(issue),
                     "the opening names the problem so the caller need not repeat it");
             ann.screenshot("02-ann-screenpop-live");
 
-            By turns = By.cssSelector("#call .transcript li");
+            By turns = By.cssSelector("#transcript .transcript li");
             int before = ann.driver.findElements(turns).size();
             caller.play(Fixture.load("callback-calm").mulaw(), 4);
             ann.wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(turns, before));
@@ -131,7 +130,7 @@ class AgentDeskIT {
 
             bob.wait.until(ExpectedConditions.invisibilityOfElementLocated(entry));
             bob.driver.get(b.url() + "/agent?call=" + sid);
-            assertEquals("Taken by ann", bob.driver.findElement(By.cssSelector(".taken.other")).getText());
+            assertEquals("Taken by ann", text(bob, By.cssSelector(".taken.other")));
             assertTrue(bob.driver.findElements(By.cssSelector("button.take")).isEmpty(), "no take button for bob");
             Object status = bob.driver.executeAsyncScript("""
                     const done = arguments[arguments.length - 1];
@@ -171,6 +170,11 @@ class AgentDeskIT {
         }
         Thread.sleep(200);
         return RoutingIT.api(a, "/api/calls/" + sid + "/screenpop");
+    }
+
+    /** The element's text, found afresh if a live update redrew it meanwhile. */
+    private static String text(Chromium browser, By element) {
+        return browser.wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(element).getText());
     }
 
     /** Presses Enter on the element, as a keyboard user would; found afresh if a live update redrew it. */

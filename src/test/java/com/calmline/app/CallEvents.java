@@ -9,7 +9,7 @@ import java.util.Set;
 /** Reading a call's events (what {@code simulate --json} prints) in tests. */
 final class CallEvents {
     /** The decisions in which the line speaks. */
-    static final Set<String> SPEAKING = Set.of("acknowledge", "ask", "route");
+    static final Set<String> SPEAKING = Set.of("acknowledge", "ask", "route", "callback");
 
     private CallEvents() {
     }

@@ -62,9 +62,14 @@ final class RunningService implements AutoCloseable {
      * {@code twilio} is told the call's sid before any audio is sent, to set up how Twilio answers it.
      */
     Listened listen(String name, Consumer<String> twilio, double speed) throws Exception {
+        return listen(name, "+15555550100", twilio, speed);
+    }
+
+    /** The same, from the caller's number {@code from}. */
+    Listened listen(String name, String from, Consumer<String> twilio, double speed) throws Exception {
         Fixture fixture = Fixture.load(name);
         Simulator simulator = simulator();
-        Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
+        Simulator.Call call = simulator.dial(from, "+15555550199");
         twilio.accept(call.callSid);
         Simulator.Playback playback;
         try (call) {

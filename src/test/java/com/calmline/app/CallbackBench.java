@@ -1,0 +1,91 @@
+package com.calmline.app;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * How fast two instances on one Redis claim and ring due callbacks (Twilio in WireMock, answering at once),
+ * and whether any entry was rung twice. Prints figures; never fails on time.
+ */
+public final class CallbackBench {
+    private static final int ENTRIES = 5000;
+
+    public static void main(String[] args) throws Exception {
+        try (TwilioStandIn twilio = new TwilioStandIn()) {
+            twilio.stub(post(urlPathEqualTo(CallbackIT.callsPath())).willReturn(okJson("{\"sid\":\""
+                    + CallbackIT.PLACED + "\",\"status\":\"queued\"}")));
+            Map<String, String> env = new HashMap<>(CallbackIT.env(twilio, CallbackIT.middayZone()));
+            env.put("CALLBACK_LEASE_SECONDS", "30");
+            try (RunningService a = RunningService.start(env)) {
+                env.put("REDIS_URL", "redis://127.0.0.1:" + Files.readString(a.dataDir.resolve("redis.port")).strip());
+                try (RunningService b = RunningService.start(env)) {
+                    run(twilio, a);
+                }
+            }
+        }
+    }
+
+    private static void run(TwilioStandIn twilio, RunningService a) throws Exception {
+        // Scheduled an hour ahead, so nothing is claimed while they are created; then all fall due at once.
+        String at = java.time.OffsetDateTime.now().plusHours(1).toString();
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<String>> created = new java.util.ArrayList<>();
+        for (int i = 0; i < ENTRIES; i++) {
+            int n = i;
+            created.add(pool.submit(() -> http.send(HttpRequest.newBuilder(URI.create(a.url() + "/api/callbacks"))
+                    .header("Authorization", "Bearer " + RunningService.API_TOKEN)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("phone=%2B18005550199&reason=bench+" + n + "&at="
+                            + java.net.URLEncoder.encode(at, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()));
+        }
+        for (Future<String> f : created) {
+            f.get();
+        }
+        pool.shutdown();
+        System.out.printf("%d callbacks scheduled an hour ahead; moving them all to due now%n", ENTRIES);
+        try (RedisClient redis = RedisClient.create("127.0.0.1",
+                Integer.parseInt(Files.readString(a.dataDir.resolve("redis.port")).strip()))) {
+            String due = a.config.redisPrefix() + "callbacks:due";
+            long started = System.nanoTime();
+            redis.zremrangeByScore(due, "-inf", "+inf");
+            List<String> ids = redis.zrange(a.config.redisPrefix() + "callbacks:all", 0, -1);
+            Map<String, Double> now = ids.stream().collect(Collectors.toMap(id -> id, id -> (double) System.currentTimeMillis()));
+            redis.zadd(due, now);
+            while (dialled(twilio).size() < ENTRIES && System.nanoTime() - started < 300_000_000_000L) {
+                Thread.sleep(50);
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Thread.sleep(3000);
+            List<String> all = twilio.requests(postRequestedFor(urlPathEqualTo(CallbackIT.callsPath()))).stream()
+                    .map(r -> CallbackIT.form(r).get("Url")).toList();
+            System.out.printf("two instances claimed and rang %d callbacks in %.2f s: %.0f callbacks/s; "
+                    + "dial requests %d for %d distinct callbacks (each exactly once: %s)%n", dialled(twilio).size(),
+                    seconds, dialled(twilio).size() / seconds, all.size(), Set.copyOf(all).size(),
+                    all.size() == Set.copyOf(all).size() && all.size() == ENTRIES);
+        }
+    }
+
+    private static Set<String> dialled(TwilioStandIn twilio) {
+        return twilio.requests(postRequestedFor(urlPathEqualTo(CallbackIT.callsPath()))).stream()
+                .map(r -> CallbackIT.form(r).get("Url")).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,400 @@
+package com.calmline.app;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Callbacks through the real service and Redis, Twilio's REST API in WireMock: rung once, from and to the
+ * right numbers, retried with backoff, never rung twice across two instances, and every way in.
+ */
+class CallbackIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String CALLER_ID = "+14155550100";
+    /** A toll-free number rings in no one zone, so the configured zone decides its clock. */
+    private static final String TOLL_FREE = "+18005550199";
+    static final String PLACED = "CA" + "e".repeat(32);
+    private static TwilioStandIn twilio;
+    private static RunningService a;
+    private static RunningService b;
+    private static ZoneId open;
+
+    @BeforeAll
+    static void start() throws Exception {
+        twilio = new TwilioStandIn();
+        open = middayZone();
+        Map<String, String> env = env(twilio, open);
+        a = RunningService.start(env);
+        env.put("REDIS_URL", "redis://127.0.0.1:" + Files.readString(a.dataDir.resolve("redis.port")).strip());
+        b = RunningService.start(env);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        b.close();
+        a.close();
+        twilio.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        twilio.reset();
+        twilio.stub(post(urlPathEqualTo(callsPath())).willReturn(okJson("{\"sid\":\"" + PLACED
+                + "\",\"account_sid\":\"" + TwilioStandIn.ACCOUNT + "\",\"status\":\"queued\"}")));
+    }
+
+    @Test
+    void aDueCallbackIsRungOnceThenRetriedWithBackoffUntilItFails() throws Exception {
+        JsonNode created = api("POST", "/api/callbacks", Map.of("phone", "(800) 555-0199", "reason", "a billing question"));
+        String id = created.path("id").asText();
+        assertEquals("scheduled", created.path("status").asText());
+        assertEquals("agent", created.path("kind").asText());
+
+        List<LoggedRequest> first = awaitDials(id, 1);
+        Map<String, String> dial = form(first.get(0));
+        assertEquals(TOLL_FREE, dial.get("To"), "normalised to E.164");
+        assertEquals(CALLER_ID, dial.get("From"));
+        assertEquals(TwilioStandIn.PUBLIC_URL + "/twilio/callback/answer?id=" + id, dial.get("Url"));
+        assertEquals(TwilioStandIn.PUBLIC_URL + "/twilio/callback/status?id=" + id + "&attempt=0",
+                dial.get("StatusCallback"));
+        assertEquals("Enable", dial.get("MachineDetection"));
+        Thread.sleep(6000);
+        assertEquals(1, dials(id).size(), "still once after the ringing lease (5 s here) ran out and it was taken over");
+
+        Simulator twilioSide = a.simulator();
+        HttpResponse<String> forged = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(a.url() + "/twilio/callback/status?id=" + id + "&attempt=0"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Twilio-Signature", "forged")
+                .POST(HttpRequest.BodyPublishers.ofString("CallSid=" + PLACED + "&CallStatus=completed")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, forged.statusCode());
+        assertEquals("dialling", api("GET", "/api/callbacks/" + id, Map.of()).path("status").asText());
+
+        Instant busy = Instant.now();
+        assertEquals(204, twilioSide.post("/twilio/callback/status?id=" + id + "&attempt=0",
+                Map.of("CallSid", PLACED, "CallStatus", "busy")).statusCode());
+        JsonNode retried = api("GET", "/api/callbacks/" + id, Map.of());
+        assertEquals(1, retried.path("attempts").asInt());
+        List<LoggedRequest> second = awaitDials(id, 2);
+        assertTrue(second.get(1).getLoggedDate().toInstant().isAfter(busy.plusMillis(1000)), "after the 1 s backoff");
+        assertTrue(form(second.get(1)).get("StatusCallback").endsWith("&attempt=1"));
+
+        twilioSide.post("/twilio/callback/status?id=" + id + "&attempt=1", Map.of("CallSid", PLACED,
+                "CallStatus", "completed", "AnsweredBy", "machine_start"));
+        awaitDials(id, 3);
+        twilioSide.post("/twilio/callback/status?id=" + id + "&attempt=2", Map.of("CallSid", PLACED,
+                "CallStatus", "no-answer"));
+        JsonNode failed = api("GET", "/api/callbacks/" + id, Map.of());
+        assertEquals("failed", failed.path("status").asText(), failed.toString());
+        assertEquals(3, failed.path("attempts").asInt());
+        String history = failed.path("history").toString();
+        assertTrue(history.contains("busy") && history.contains("answering machine") && history.contains("no-answer"),
+                history);
+        Thread.sleep(2000);
+        assertEquals(3, dials(id).size(), "a failed callback is not rung again");
+    }
+
+    @Test
+    void twoInstancesRingEachOf500DueCallbacksExactlyOnce() throws Exception {
+        Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 500; i++) {
+            ids.add(api("POST", "/api/callbacks", Map.of("phone", TOLL_FREE, "reason", "load " + i)).path("id").asText());
+        }
+        long started = System.nanoTime();
+        long deadline = started + Duration.ofSeconds(90).toNanos();
+        while (dialledIds().size() < 500 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        System.out.printf("500 callbacks claimed and dialled by two instances in %.1f s%n",
+                (System.nanoTime() - started) / 1e9);
+        Thread.sleep(5000);
+        List<String> dialled = twilio.requests(postRequestedFor(urlPathEqualTo(callsPath()))).stream()
+                .map(r -> form(r).get("Url").replaceAll(".*id=", "")).toList();
+        assertEquals(500, dialled.size(), "one POST .../Calls.json per callback, past several leases");
+        assertEquals(ids, Set.copyOf(dialled));
+    }
+
+    @Test
+    void pressingOneWhileListeningOrWhileQueuedIsACallbackConfirmedByVoice() throws Exception {
+        Simulator twilioSide = a.simulator();
+        String listening = Simulator.newSid("CA");
+        HttpResponse<String> key = twilioSide.post("/twilio/listen", Map.of("CallSid", listening, "Digits", "1",
+                "From", TOLL_FREE));
+        assertTrue(key.body().matches("(?s).*<Say>Of course. We'll call you back today at [^<]+</Say><Hangup/>.*"),
+                key.body());
+        String queued = Simulator.newSid("CA");
+        HttpResponse<String> waiting = twilioSide.post("/twilio/wait", Map.of("CallSid", queued, "QueueSid",
+                "QU" + "a".repeat(32), "QueuePosition", "3", "AvgQueueTime", "240", "From", TOLL_FREE));
+        assertTrue(waiting.body().contains("You are number 3 in line. The wait is about 4 minutes."), waiting.body());
+        assertTrue(waiting.body().contains("press 1 and we will call you back"), waiting.body());
+        HttpResponse<String> pressed = twilioSide.post("/twilio/wait/key", Map.of("CallSid", queued, "Digits", "1",
+                "From", TOLL_FREE));
+        assertTrue(pressed.body().contains("<Hangup/>"), pressed.body());
+
+        JsonNode all = api("GET", "/api/callbacks", Map.of());
+        for (String sid : List.of(listening, queued)) {
+            JsonNode c = find(all, sid);
+            assertEquals("requested", c.path("kind").asText(), c.toString());
+            assertTrue(!OffsetDateTime.parse(c.path("due").asText()).toInstant().isAfter(Instant.now().plusSeconds(5)),
+                    "at the earliest slot, which is now: " + c);
+            assertEquals("********0199", c.path("phone").asText(), "numbers are masked in the API");
+        }
+    }
+
+    @Test
+    void aCallerWhoAsksInWordsToBeCalledBackHearsWhenAndTheCallEnds() throws Exception {
+        RunningService.Listened call = a.listen("callback-calm", "+14155550142", twilio::accepts, 4);
+        List<JsonNode> asked = CallEvents.action(call.events(), "callback");
+        assertEquals(1, asked.size(), call.events().toString());
+        String say = asked.get(0).path("say").asText();
+        assertTrue(say.startsWith("Of course. We'll call you back "), say);
+        assertTrue(asked.get(0).path("twiml").asText().endsWith("<Hangup/></Response>"), asked.get(0).toString());
+        assertTrue(CallEvents.action(call.events(), "route").isEmpty(), "no queue: the customer will be called");
+        JsonNode event = CallEvents.only(call.events(), "callback");
+        assertEquals("requested", event.path("kind").asText());
+        JsonNode stored = api("GET", "/api/callbacks/" + event.path("id").asText(), Map.of());
+        assertEquals("********0142", stored.path("phone").asText(), "numbers are masked in the API");
+        assertEquals(call.callSid(), stored.path("callSid").asText());
+    }
+
+    @Test
+    void anAngryCallGetsAFollowUpAt1000LocalTheNextBusinessDayOnTheCallersOwnClock() throws Exception {
+        RunningService.Listened london = a.listen("refund-angry", "+442079460958", twilio::accepts, 4);
+        RunningService.Listened sf = a.listen("refund-angry", "+14155550142", twilio::accepts, 4);
+        Instant londonDue = followUp(london, ZoneId.of("Europe/London"));
+        Instant sfDue = followUp(sf, ZoneId.of("America/Los_Angeles"));
+        assertNotEquals(londonDue, sfDue, "10:00 in London and in San Francisco are different instants");
+        RunningService.Listened calm = a.listen("billing-calm", "+14155550142", twilio::accepts, 4);
+        assertTrue(CallEvents.of(calm.events(), "callback").isEmpty(), "a calm call gets no follow-up");
+
+        String id = CallEvents.only(london.events(), "callback").path("id").asText();
+        Simulator twilioSide = a.simulator();
+        String answered = twilioSide.post("/twilio/callback/answer?id=" + id, Map.of("CallSid", Simulator.newSid("CA"),
+                "AnsweredBy", "human")).body();
+        assertTrue(answered.contains("<Gather action=\"" + TwilioStandIn.PUBLIC_URL + "/twilio/callback/follow-up?id="
+                + id + "\""), answered);
+        assertTrue(answered.contains("If everything is sorted now, press 1"), answered);
+        assertTrue(twilioSide.post("/twilio/callback/answer?id=" + id, Map.of("CallSid", Simulator.newSid("CA"),
+                "AnsweredBy", "machine_start")).body().contains("<Hangup/>"), "an answering machine is not spoken to");
+        String solved = twilioSide.post("/twilio/callback/follow-up?id=" + id, Map.of("CallSid", Simulator.newSid("CA"),
+                "Digits", "1")).body();
+        assertTrue(solved.contains("That's good to hear") && solved.contains("<Hangup/>"), solved);
+        assertEquals("solved", RoutingIT.api(a, "/api/calls/" + london.callSid()).path("call").path("followUp").asText(),
+                "the answer is recorded on the original call");
+    }
+
+    @Test
+    void aCustomerWhoAnswersTheirCallbackReachesAnAgentAheadOfNewCallersWithTheOriginalScreenPop() throws Exception {
+        RunningService.Listened original = a.listen("billing-calm", "+14155550142", twilio::accepts, 4);
+        Simulator twilioSide = a.simulator();
+        twilioSide.post("/twilio/listen", Map.of("CallSid", original.callSid(), "Digits", "1", "From", "+14155550142"));
+        String id = find(api("GET", "/api/callbacks", Map.of()), original.callSid()).path("id").asText();
+        String issue = CallEvents.only(original.events(), "summary").path("issue").asText();
+
+        String callback = Simulator.newSid("CA");
+        String answered = twilioSide.post("/twilio/callback/answer?id=" + id, Map.of("CallSid", callback,
+                "AnsweredBy", "human")).body();
+        assertTrue(answered.contains("calling you back, as you asked, about " + issue), answered);
+        assertTrue(answered.contains(">callbacks</Enqueue>"), answered);
+        JsonNode waiting = api("GET", "/api/calls/waiting", Map.of());
+        assertEquals(callback, waiting.get(0).path("callSid").asText(), "first on every desk: " + waiting);
+        JsonNode pop = RoutingIT.api(a, "/api/calls/" + callback + "/screenpop");
+        assertEquals(issue, pop.path("issue").asText(), "the agent sees what the caller told the line the first time");
+        assertEquals("callbacks", pop.path("queue").asText());
+    }
+
+    @Test
+    void aRequestFor2230LocalIsScheduledAtTheNextOpeningNeverBefore0800() throws Exception {
+        ZonedDateTime late = LocalDate.now(open).atTime(22, 30).atZone(open);
+        JsonNode c = api("POST", "/api/callbacks", Map.of("phone", TOLL_FREE, "reason", "late request",
+                "at", late.toOffsetDateTime().toString()));
+        ZonedDateTime due = OffsetDateTime.parse(c.path("due").asText()).atZoneSameInstant(open);
+        assertEquals(LocalTime.of(8, 0), due.toLocalTime());
+        assertEquals(late.toLocalDate().plusDays(1), due.toLocalDate());
+        assertEquals(404, apiStatus("POST", "/api/callbacks/" + "0".repeat(8) + "-0000-0000-0000-" + "0".repeat(12)
+                + "/cancel"), "unknown ids are refused");
+        assertEquals("cancelled", api("POST", "/api/callbacks/" + c.path("id").asText() + "/cancel", Map.of())
+                .path("status").asText());
+        HttpResponse<String> bad = send("POST", "/api/callbacks", Map.of("phone", "+1 555 555 0100", "reason", "x"));
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("not a valid phone number"), bad.body());
+        assertEquals(409, apiStatus("POST", "/api/callbacks/" + c.path("id").asText() + "/cancel"),
+                "a cancelled callback cannot be cancelled again");
+    }
+
+    @Test
+    void agentsSeeScheduleAndCancelCallbacksOnTheirPage() throws Exception {
+        Browserless.addUser(a, "cara", "agent", "correct horse battery");
+        Browserless cara = new Browserless(b.url());
+        cara.login("cara", "correct horse battery");
+        String local = LocalDate.now(open).plusDays(1).atTime(11, 15).toString();
+        HttpResponse<String> made = cara.post("/agent/callbacks", Map.of("_csrf", cara.csrf(), "phone", "800 555 0199",
+                "reason", "check the new router arrived", "at", local));
+        assertEquals(303, made.statusCode(), made.body());
+        String page = cara.get(made.headers().firstValue("Location").orElseThrow()).body();
+        assertTrue(page.contains("Callback scheduled.") && page.contains("check the new router arrived"), page);
+        assertTrue(page.contains("tomorrow at 11:15 AM"), "due on the customer's clock: " + page);
+        assertTrue(page.contains("********0199") && !page.contains("8005550199"), "the number is masked");
+        String id = find(api("GET", "/api/callbacks", Map.of()), "reason", "check the new router arrived")
+                .path("id").asText();
+        assertEquals(403, cara.post("/agent/callbacks/" + id + "/cancel", Map.of("_csrf", "forged")).statusCode());
+        assertEquals(303, cara.post("/agent/callbacks/" + id + "/cancel", Map.of("_csrf", cara.csrf())).statusCode());
+        assertEquals("cancelled", api("GET", "/api/callbacks/" + id, Map.of()).path("status").asText());
+        HttpResponse<String> again = cara.post("/agent/callbacks/" + id + "/cancel", Map.of("_csrf", cara.csrf()));
+        assertEquals(400, again.statusCode());
+        assertTrue(again.body().contains("That callback is cancelled now"), again.body());
+        HttpResponse<String> bad = cara.post("/agent/callbacks", Map.of("_csrf", cara.csrf(), "phone", "12",
+                "reason", "x"));
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("not a") && bad.body().contains("phone number"), bad.body());
+    }
+
+    private static Instant followUp(RunningService.Listened call, ZoneId zone) {
+        List<JsonNode> events = CallEvents.of(call.events(), "callback");
+        assertEquals(1, events.size(), call.events().toString());
+        JsonNode e = events.get(0);
+        assertEquals("follow-up", e.path("kind").asText());
+        assertTrue(e.path("id").asText().matches("[0-9a-f-]{36}"));
+        ZonedDateTime due = OffsetDateTime.parse(e.path("due").asText()).atZoneSameInstant(zone);
+        assertEquals(LocalTime.of(10, 0), due.toLocalTime(), e.toString());
+        assertEquals(LocalDate.now(zone).plusDays(1), due.toLocalDate(), e.toString());
+        return due.toInstant();
+    }
+
+    private static JsonNode find(JsonNode all, String callSid) {
+        return find(all, "callSid", callSid);
+    }
+
+    private static JsonNode find(JsonNode all, String field, String value) {
+        for (JsonNode c : all) {
+            if (c.path(field).asText().equals(value)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no callback with " + field + " " + value + " in " + all);
+    }
+
+    /**
+     * A live line ringing callbacks from {@link #CALLER_ID}, open every day (so only the 08:00-21:00 rule
+     * applies), numbers without a zone of their own on {@code zone}'s clock, backoff 1 s, lease 1 s.
+     */
+    static Map<String, String> env(TwilioStandIn twilio, ZoneId zone) throws Exception {
+        Path routing = Files.createTempDirectory("calmline-routing");
+        Files.writeString(routing.resolve("hours.txt"), String.join("\n", List.of("mon", "tue", "wed", "thu", "fri",
+                "sat", "sun").stream().map(d -> d + " 00:00 23:59").toList()) + "\n");
+        Map<String, String> env = new HashMap<>(twilio.liveEnv("callback-it-token"));
+        env.putAll(Map.of("TWILIO_CALLER_ID", CALLER_ID, "CALLBACK_RETRY_SECONDS", "1", "CALLBACK_LEASE_SECONDS", "1",
+                "ROUTING_DIR", routing.toString(), "DEFAULT_TIME_ZONE", zone.getId()));
+        return env;
+    }
+
+    /** A zone (fixed offset) where it is between 10:00 and 18:00 now, so a callback due now may ring. */
+    static ZoneId middayZone() {
+        for (int h = -12; h <= 12; h++) {
+            ZoneId zone = ZoneId.of("Etc/GMT" + (h >= 0 ? "+" + h : Integer.toString(h)));
+            int hour = ZonedDateTime.now(zone).getHour();
+            if (hour >= 10 && hour < 18) {
+                return zone;
+            }
+        }
+        throw new IllegalStateException("no zone at midday");
+    }
+
+    private static List<LoggedRequest> awaitDials(String id, int n) throws Exception {
+        await(() -> dials(id).size() >= n, "callback " + id + " rung " + n + " time(s)");
+        List<LoggedRequest> d = dials(id);
+        assertEquals(n, d.size());
+        return d;
+    }
+
+    private static List<LoggedRequest> dials(String id) {
+        return twilio.requests(postRequestedFor(urlPathEqualTo(callsPath()))).stream()
+                .filter(r -> form(r).get("Url").endsWith("id=" + id))
+                .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
+    }
+
+    private static Set<String> dialledIds() {
+        return twilio.requests(postRequestedFor(urlPathEqualTo(callsPath()))).stream()
+                .map(r -> form(r).get("Url").replaceAll(".*id=", "")).collect(Collectors.toSet());
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    static String callsPath() {
+        return "/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Calls.json";
+    }
+
+    static Map<String, String> form(LoggedRequest request) {
+        Map<String, String> form = new HashMap<>();
+        for (String pair : request.getBodyAsString().split("&")) {
+            String[] kv = pair.split("=", 2);
+            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+        }
+        return form;
+    }
+
+    private static JsonNode api(String method, String path, Map<String, String> form) throws Exception {
+        HttpResponse<String> r = send(method, path, form);
+        assertTrue(r.statusCode() / 100 == 2, method + " " + path + ": " + r.statusCode() + " " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private static int apiStatus(String method, String path) throws Exception {
+        return send(method, path, Map.of()).statusCode();
+    }
+
+    private static HttpResponse<String> send(String method, String path, Map<String, String> form) throws Exception {
+        String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
+                StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(a.url() + path))
+                .header("Authorization", "Bearer " + RunningService.API_TOKEN);
+        if (method.equals("POST")) {
+            request.header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
