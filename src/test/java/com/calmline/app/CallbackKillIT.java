@@ -60,13 +60,7 @@ class CallbackKillIT {
         twilio = new TwilioStandIn();
         twilio.stub(post(urlPathEqualTo(CallbackIT.callsPath())).willReturn(aResponse().withFixedDelay(60_000)
                 .withHeader("Content-Type", "application/json").withBody("{\"sid\":\"" + CallbackIT.PLACED + "\"}")));
-        int redisPort = freePort();
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("dir " + Files.createTempDirectory("calmline-redis")).build();
-        redis.start();
-        Map<String, String> env = new HashMap<>(CallbackIT.env(twilio, CallbackIT.middayZone()));
-        env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
-        env.put("API_TOKEN", RunningService.API_TOKEN);
+        Map<String, String> env = sharedRedis();
 
         URI doomedUrl = startDoomed(env);
 
@@ -111,13 +105,7 @@ class CallbackKillIT {
     @Test
     void aCallbackWhoseDialNeverReachedTwilioIsRungByTheInstanceThatTakesItOver() throws Exception {
         twilio = new TwilioStandIn();
-        int redisPort = freePort();
-        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("dir " + Files.createTempDirectory("calmline-redis")).build();
-        redis.start();
-        Map<String, String> env = new HashMap<>(CallbackIT.env(twilio, CallbackIT.middayZone()));
-        env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
-        env.put("API_TOKEN", RunningService.API_TOKEN);
+        Map<String, String> env = sharedRedis();
         try (ServerSocket blackHole = new ServerSocket(0)) {
             // The doomed instance's Twilio: takes the connection, never answers; the dial never arrives.
             Map<String, String> doomedEnv = new HashMap<>(env);
@@ -152,6 +140,18 @@ class CallbackKillIT {
             assertTrue(callback.path("history").toString().contains("never reached Twilio; ringing now"),
                     callback.toString());
         }
+    }
+
+    /** A real redis-server both instances share; the environment that points them at it and at WireMock. */
+    private Map<String, String> sharedRedis() throws Exception {
+        int redisPort = freePort();
+        redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+                .setting("dir " + Files.createTempDirectory("calmline-redis")).build();
+        redis.start();
+        Map<String, String> env = new HashMap<>(CallbackIT.env(twilio, CallbackIT.middayZone()));
+        env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
+        env.put("API_TOKEN", RunningService.API_TOKEN);
+        return env;
     }
 
     /** The service as its own process (the packaged jar), so it can be killed for real. */
