@@ -1,0 +1,176 @@
+package com.calmline.callback;
+
+import com.calmline.conversation.Callbacks;
+import com.calmline.web.Auth;
+import com.calmline.web.Pages;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Callbacks for people: the agents' page ({@code /agent/callbacks}) and {@code /api/callbacks}, to schedule,
+ * reschedule and cancel; numbers masked, times on the customer's clock.
+ */
+final class CallbackDesk {
+    private final CallbackBook book;
+    private final BusinessHours hours;
+    private final PhoneNumbers numbers;
+    private final CallbackScheduler scheduler;
+    private final Pages pages;
+
+    CallbackDesk(CallbackBook book, BusinessHours hours, PhoneNumbers numbers, CallbackScheduler scheduler, Pages pages) {
+        this.book = book;
+        this.hours = hours;
+        this.numbers = numbers;
+        this.scheduler = scheduler;
+        this.pages = pages;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/callbacks", ctx -> ctx.json(book.recent(200).stream().map(CallbackDesk::view).toList()),
+                Auth.Role.AGENT);
+        routes.post("/api/callbacks", ctx -> ctx.status(HttpStatus.CREATED).json(view(create(ctx))), Auth.Role.AGENT);
+        routes.get("/api/callbacks/{id}", ctx -> {
+            Callback c = book.find(id(ctx)).orElseThrow(() -> new NotFoundResponse("no callback " + ctx.pathParam("id")));
+            Map<String, Object> v = view(c);
+            v.put("history", book.historyOf(c.id()));
+            ctx.json(v);
+        }, Auth.Role.AGENT);
+        routes.post("/api/callbacks/{id}/reschedule", ctx -> apiChange(ctx, false), Auth.Role.AGENT);
+        routes.post("/api/callbacks/{id}/cancel", ctx -> apiChange(ctx, true), Auth.Role.AGENT);
+        routes.get("/agent/callbacks", ctx -> page(ctx, switch (String.valueOf(ctx.queryParam("done"))) {
+            case "created" -> "Callback scheduled.";
+            case "changed" -> "Callback changed.";
+            default -> "";
+        }), Auth.Role.AGENT);
+        routes.post("/agent/callbacks", ctx -> pageAction(ctx, () -> create(ctx), "created"), Auth.Role.AGENT);
+        routes.post("/agent/callbacks/{id}/cancel", ctx -> pageAction(ctx, () -> refusedUnlessOk(change(ctx, true)),
+                "changed"), Auth.Role.AGENT);
+        routes.post("/agent/callbacks/{id}/reschedule", ctx -> pageAction(ctx,
+                () -> refusedUnlessOk(change(ctx, false)), "changed"), Auth.Role.AGENT);
+    }
+
+    private Callback create(Context ctx) {
+        String reason = Optional.ofNullable(ctx.formParam("reason")).orElse("").strip();
+        if (reason.isEmpty() || reason.length() > 200) {
+            throw new BadRequestResponse("a reason is 1 to 200 characters");
+        }
+        PhoneNumbers.Phone phone;
+        try {
+            phone = numbers.parse(Optional.ofNullable(ctx.formParam("phone")).orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestResponse(e.getMessage());
+        }
+        Instant notBefore = Optional.ofNullable(ctx.formParam("at")).filter(s -> !s.isBlank())
+                .map(at -> instant(at, phone.zone())).orElse(Instant.now());
+        Callback c = scheduler.schedule(Optional.ofNullable(ctx.formParam("callSid")).orElse(""), phone.e164(),
+                Callback.Kind.AGENT, reason, notBefore).orElseThrow();
+        book.history(c.id(), "set up by " + Auth.principal(ctx).name());
+        return c;
+    }
+
+    /** Reschedules ({@code at} given) or cancels; "ok", or the status that stopped it. */
+    private String change(Context ctx, boolean cancel) {
+        Callback c = book.find(id(ctx)).orElseThrow(() -> new NotFoundResponse("no such callback"));
+        String what;
+        String result;
+        if (cancel) {
+            what = "cancelled";
+            result = book.change(c.id(), Callback.Status.CANCELLED, c.dueMs());
+        } else {
+            ZoneId zone = ZoneId.of(c.zone());
+            Instant due = hours.earliest(instant(ctx.formParamAsClass("at", String.class).get(), zone), zone);
+            what = "rescheduled to " + due;
+            result = book.change(c.id(), Callback.Status.SCHEDULED, due.toEpochMilli());
+        }
+        if (result.equals("ok")) {
+            book.history(c.id(), what + " by " + Auth.principal(ctx).name());
+        }
+        return result;
+    }
+
+    private void apiChange(Context ctx, boolean cancel) {
+        String result = change(ctx, cancel);
+        if (!result.equals("ok")) {
+            ctx.status(HttpStatus.CONFLICT).json(Map.of("error", "the callback is " + result + ", not scheduled"));
+            return;
+        }
+        ctx.json(view(book.find(id(ctx)).orElseThrow()));
+    }
+
+    private void page(Context ctx, String notice) {
+        List<CallbackScheduler.Row> rows = book.recent(200).stream().map(c -> new CallbackScheduler.Row(c.id(), PhoneNumbers.mask(c.phone()),
+                c.kind().label(), c.reason(), Spoken.when(Instant.ofEpochMilli(c.dueMs()), ZoneId.of(c.zone()),
+                Instant.now()) + " (" + c.zone() + ")", c.status().label(), c.attempts(),
+                c.status() == Callback.Status.SCHEDULED)).toList();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("user", Auth.principal(ctx));
+        params.put("rows", rows);
+        params.put("notice", notice);
+        pages.page(ctx, "callbacks.jte", params);
+    }
+
+    /** A form on the page: done, back to the list; refused, the list again with why. */
+    private void pageAction(Context ctx, Runnable action, String done) {
+        try {
+            action.run();
+            ctx.redirect("/agent/callbacks?done=" + done, HttpStatus.SEE_OTHER);
+        } catch (BadRequestResponse | NotFoundResponse e) {
+            ctx.status(e.getStatus());
+            page(ctx, e.getMessage());
+        }
+    }
+
+    /** An ISO-8601 instant with an offset, or a local date-time on the customer's clock. */
+    private static Instant instant(String text, ZoneId zone) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(text).atZone(zone).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw new BadRequestResponse("'at' is a date and time, e.g. 2026-11-26T10:00 (the customer's clock) "
+                        + "or 2026-11-26T10:00:00-08:00");
+            }
+        }
+    }
+
+    private static void refusedUnlessOk(String result) {
+        if (!result.equals("ok")) {
+            throw new BadRequestResponse("That callback is " + result + " now, so it cannot be changed.");
+        }
+    }
+
+    static String id(Context ctx) {
+        String id = ctx.pathParamMap().containsKey("id") ? ctx.pathParam("id") : ctx.queryParam("id");
+        if (id == null || !id.matches("[0-9a-f-]{36}")) {
+            throw new BadRequestResponse("a callback id is a UUID");
+        }
+        return id;
+    }
+
+    private static Map<String, Object> view(Callback c) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", c.id());
+        v.put("phone", PhoneNumbers.mask(c.phone()));
+        v.put("kind", c.kind().label());
+        v.put("reason", c.reason());
+        v.put("due", OffsetDateTime.ofInstant(Instant.ofEpochMilli(c.dueMs()), ZoneId.of(c.zone())).toString());
+        v.put("status", c.status().label());
+        v.put("attempts", c.attempts());
+        v.put("callSid", c.callSid());
+        return v;
+    }
+}
