@@ -42,17 +42,23 @@ public final class ScreenPops implements Handover {
     private final Store store;
     private final Transcripts transcripts;
     private final MeterRegistry metrics;
+    private final boolean taskRouter;
     /** Built when the route is planned, stored once Twilio takes it; built once per route. */
     private final Map<String, ScreenPop> planned = new ConcurrentHashMap<>();
 
+    /**
+     * {@code taskRouter}: routed callers become TaskRouter tasks, so the plan carries the screen-pop as task
+     * attributes; otherwise nothing is serialised while the caller waits for the line to route them.
+     */
     public ScreenPops(Router router, AngerMeter anger, Path promptsDir, Store store, Transcripts transcripts,
-                      MeterRegistry metrics) {
+                      boolean taskRouter, MeterRegistry metrics) {
         this.router = router;
         this.anger = anger;
         this.suggestions = new Suggestions(promptsDir);
         this.store = store;
         this.transcripts = transcripts;
         this.metrics = metrics;
+        this.taskRouter = taskRouter;
     }
 
     @Override
@@ -60,7 +66,8 @@ public final class ScreenPops implements Handover {
         Router.Route route = router.route(facts.callerWords(), facts.angerPeak());
         ScreenPop pop = build(facts, route);
         planned.put(facts.callSid(), pop);
-        return new Plan(route.queue(), route.topic(), route.confidence(), route.reason(), taskAttributes(pop));
+        return new Plan(route.queue(), route.topic(), route.confidence(), route.reason(),
+                taskRouter ? taskAttributes(pop) : "");
     }
 
     @Override

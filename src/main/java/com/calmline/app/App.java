@@ -54,9 +54,11 @@ final class App implements AutoCloseable {
                 config.twilioAccountSid().orElseThrow(), config.twilioAuthToken(), config.twilioApiBaseUrl()));
         CallControl control = new CallControl(rest, () -> config.baseUrl(port()), config.listenSeconds(),
                 config.twilioWorkflowSid());
+        config.twilioAccountSid().ifPresent(account -> control.checkAccount(account));
         AngerMeter anger = AngerMeter.load();
         Router router = Router.load(config.routingDir());
-        ScreenPops screenPops = new ScreenPops(router, anger, config.promptsDir(), store, transcripts, metrics);
+        ScreenPops screenPops = new ScreenPops(router, anger, config.promptsDir(), store, transcripts,
+                config.twilioWorkflowSid().isPresent(), metrics);
         Pages pages = new Pages();
         this.callbacks = new CallbackScheduler(config.callbacks(), store, control, config.routingDir(),
                 config.promptsDir(), transcripts, pages, metrics);

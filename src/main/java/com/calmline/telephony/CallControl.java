@@ -62,6 +62,25 @@ public final class CallControl {
         return builder.build();
     }
 
+    /**
+     * Asks Twilio for the account, once: says at startup whether the credentials work, and makes the SDK
+     * load and connect then, not during the first caller's route.
+     */
+    public void checkAccount(String accountSid) {
+        if (twilio.isEmpty()) {
+            return;
+        }
+        try {
+            com.twilio.rest.api.v2010.Account.fetcher(accountSid).fetch(twilio.get());
+            log.info("Twilio accepted the account credentials");
+        } catch (ApiException e) {
+            log.warn("Twilio refused the account credentials (HTTP {}, code {}): {}", e.getStatusCode(), e.getCode(),
+                    e.getMessage());
+        } catch (ApiConnectionException e) {
+            log.warn("Twilio unreachable at startup: {}", e.getMessage());
+        }
+    }
+
     /** Says {@code text}, then goes back to listening. */
     public Outcome say(String callSid, String text) {
         return update(callSid, twiml.sayThenListen(text, listenUrl()));

@@ -22,6 +22,8 @@ final class TwilioStandIn implements AutoCloseable {
 
     TwilioStandIn() {
         server.start();
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/2010-04-01/Accounts/"
+                + ACCOUNT + ".json")).willReturn(okJson("{\"sid\":\"" + ACCOUNT + "\",\"status\":\"active\"}")).atPriority(10));
     }
 
     /** The service's environment for a live line whose REST calls come here. */
