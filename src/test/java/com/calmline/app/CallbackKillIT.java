@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
@@ -107,7 +108,33 @@ class CallbackKillIT {
         twilio = new TwilioStandIn();
         Map<String, String> env = sharedRedis();
         try (ServerSocket blackHole = new ServerSocket(0)) {
-            // The doomed instance's Twilio: takes the connection, never answers; the dial never arrives.
+            // The doomed instance's Twilio: answers its startup account check, then takes the dial's connection
+            // and never answers it; the dial never arrives.
+            java.util.concurrent.CountDownLatch dialling = new java.util.concurrent.CountDownLatch(1);
+            List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread twilioThatNeverAnswers = new Thread(() -> {
+                while (!blackHole.isClosed()) {
+                    try {
+                        java.net.Socket s = blackHole.accept();
+                        String request = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                                java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                        if (request != null && request.startsWith("POST") && request.contains("/Calls.json")) {
+                            held.add(s);
+                            dialling.countDown();
+                        } else {
+                            String body = "{\"sid\":\"" + TwilioStandIn.ACCOUNT + "\",\"status\":\"active\"}";
+                            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            s.close();
+                        }
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "twilio-that-never-answers");
+            twilioThatNeverAnswers.setDaemon(true);
+            twilioThatNeverAnswers.start();
             Map<String, String> doomedEnv = new HashMap<>(env);
             doomedEnv.put("TWILIO_API_BASE_URL", "http://127.0.0.1:" + blackHole.getLocalPort());
             URI doomedUrl = startDoomed(doomedEnv);
@@ -117,11 +144,9 @@ class CallbackKillIT {
                     .POST(HttpRequest.BodyPublishers.ofString("phone=%2B18005550199&reason=never+got+through")).build(),
                     HttpResponse.BodyHandlers.ofString());
             String id = JSON.readTree(created.body()).path("id").asText();
-            blackHole.setSoTimeout(30_000);
-            try (java.net.Socket dialling = blackHole.accept()) {
-                new ProcessBuilder("kill", "-9", Long.toString(doomed.pid())).start().waitFor();
-                doomed.waitFor();
-            }
+            assertTrue(dialling.await(30, TimeUnit.SECONDS), "the doomed instance never tried to ring");
+            new ProcessBuilder("kill", "-9", Long.toString(doomed.pid())).start().waitFor();
+            doomed.waitFor();
 
             twilio.stub(get(urlPathEqualTo(CallbackIT.callsPath())).willReturn(okJson(callList(""))));
             twilio.stub(post(urlPathEqualTo(CallbackIT.callsPath())).willReturn(okJson("{\"sid\":\""
