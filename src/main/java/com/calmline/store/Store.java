@@ -190,11 +190,6 @@ public final class Store implements AutoCloseable {
         return redis.zrevrange(prefix + key, 0, max - 1);
     }
 
-    /** Members of a schedule due between two instants (epoch ms), soonest first, at most {@code max}. */
-    public List<String> scheduled(String scheduleKey, long fromMs, long toMs, int max) {
-        return redis.zrangeByScore(prefix + scheduleKey, fromMs, toMs, 0, max);
-    }
-
     /**
      * Runs a Lua script atomically; {@code keys} are given without the prefix and passed prefixed, and the
      * prefix itself is the first argument, for keys the script builds.
