@@ -1,0 +1,472 @@
+package com.calmline.privacy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Takes card numbers, social security numbers, e-mail addresses, phone numbers and dates of birth out of text
+ * before it reaches a log line, a note or a stored transcript. Callers say these things as often as agents type
+ * them ("four one one one", "john dot smith at gmail dot com"), so the rules read whitespace tokens: the unit
+ * that the recogniser's words and a typed note share, which lets one set of rules serve both.
+ */
+public final class Redactor {
+    /** A stretch of tokens [from, to) that must be replaced by tag, e.g. "[card]". */
+    public record Span(int from, int to, String tag) {
+    }
+
+    private static final String CARD = "[card]";
+    private static final String SSN = "[ssn]";
+    private static final String EMAIL = "[email]";
+    private static final String PHONE = "[phone]";
+    private static final String DOB = "[dob]";
+
+    /* The look-behind makes a start inside a run of address characters fail at once, and the possessive
+       quantifiers never give back: a long token with no address in it costs one pass, not one per start. */
+    private static final Pattern WRITTEN_EMAIL =
+            Pattern.compile("(?<![\\w.+-])[\\w.+-]++@[\\w-]++(?:\\.[\\w-]++)++");
+    private static final Pattern WRITTEN_NUMBER = Pattern.compile("\\+?[\\d().-]+");
+    private static final Pattern AMOUNT = Pattern.compile("\\d+\\.\\d{1,2}");
+    private static final Pattern WRITTEN_SSN = Pattern.compile("\\d{3}-\\d{2}-\\d{4}");
+    private static final Pattern DATE_NUMBER = Pattern.compile("\\d{1,4}|\\d{1,2}(?:st|nd|rd|th)");
+    private static final Pattern WRITTEN_DATE =
+            Pattern.compile("\\d{1,2}([./-])\\d{1,2}\\1\\d{2,4}|\\d{4}([./-])\\d{1,2}\\2\\d{1,2}");
+    private static final Pattern NAME_WORD = Pattern.compile("[a-z0-9][a-z0-9_'.+-]*");
+    private static final Pattern DOMAIN_WORD = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+    /** Punctuation that ends a clause rather than belonging to the number or word it follows. */
+    private static final String TRAILING = ",.;:!?";
+    /** How far back a word like "visa" or "social" still explains the digits that follow it. */
+    private static final int CONTEXT_WINDOW = 6;
+    /** How many words after "born" the date itself may start ("born in march", "born on the first"). */
+    private static final int DATE_REACH = 3;
+
+    private static final Map<String, String> SPOKEN_DIGITS = Map.ofEntries(
+            Map.entry("zero", "0"), Map.entry("oh", "0"), Map.entry("o", "0"), Map.entry("one", "1"),
+            Map.entry("two", "2"), Map.entry("three", "3"), Map.entry("four", "4"), Map.entry("five", "5"),
+            Map.entry("six", "6"), Map.entry("seven", "7"), Map.entry("eight", "8"), Map.entry("nine", "9"));
+    private static final Map<String, Integer> REPEATS = Map.of("double", 2, "triple", 3);
+
+    private static final List<List<String>> CARD_CONTEXT = phrases(
+            "card", "credit", "debit", "visa", "mastercard", "amex", "discover");
+    private static final List<List<String>> SSN_CONTEXT = phrases("social", "security", "ssn", "s s n");
+    private static final List<List<String>> PHONE_CONTEXT = phrases("phone", "call me", "reach me");
+    private static final List<List<String>> BIRTH_CONTEXT = phrases(
+            "born", "birthday", "birth", "birthdate", "dob", "d o b");
+
+    private static final Set<String> NAME_JOINERS = Set.of("dot", "underscore", "dash", "hyphen");
+    private static final Set<String> PROVIDERS = Set.of(
+            "gmail", "yahoo", "hotmail", "outlook", "icloud", "aol", "protonmail");
+    private static final Set<String> TLDS = Set.of(
+            "com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "ca", "de", "fr", "au", "info", "biz", "me");
+
+    private static final Set<String> DATE_SKIPS = Set.of("is", "on", "was", "the", "my", "of");
+    /** Words that join the parts of a date but never begin or end one. */
+    private static final Set<String> DATE_LINKS = Set.of("of", "and", "the");
+    private static final Set<String> DATE_WORDS = Set.of(
+            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+            "dec",
+            "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+            "eighteenth", "nineteenth", "twentieth", "thirtieth",
+            "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+            "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+            "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+            "of", "and", "the");
+
+    private Redactor() {
+    }
+
+    /** Free text (agent notes, callback reasons, log messages, or recognised speech): written and spoken forms. */
+    public static String redact(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String written = text.indexOf('@') < 0 ? text : WRITTEN_EMAIL.matcher(text).replaceAll(EMAIL);
+        List<Token> tokens = tokens(written);
+        String[] keys = new String[tokens.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = written.substring(tokens.get(i).start(), tokens.get(i).coreEnd()).toLowerCase(Locale.ROOT);
+        }
+        List<Span> spans = new Scan(keys).spans();
+        if (spans.isEmpty()) {
+            return written;
+        }
+        StringBuilder out = new StringBuilder(written.length());
+        int copied = 0;
+        for (Span span : spans) {
+            out.append(written, copied, tokens.get(span.from()).start()).append(span.tag());
+            copied = tokens.get(span.to() - 1).coreEnd();
+        }
+        return out.append(written, copied, written.length()).toString();
+    }
+
+    /**
+     * Recognised speech as the recogniser's words (lowercase, no punctuation), in order: what to replace.
+     * Spans sorted, non-overlapping.
+     */
+    public static List<Span> spans(List<String> words) {
+        String[] keys = new String[words.size()];
+        for (int i = 0; i < keys.length; i++) {
+            String word = words.get(i);
+            keys[i] = word.substring(0, coreEnd(word, 0, word.length())).toLowerCase(Locale.ROOT);
+        }
+        return new Scan(keys).spans();
+    }
+
+    /** A whitespace token of free text; its core is the token without the punctuation that ends a clause. */
+    private record Token(int start, int coreEnd) {
+    }
+
+    private static List<Token> tokens(String text) {
+        List<Token> tokens = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            tokens.add(new Token(start, coreEnd(text, start, i)));
+        }
+        return tokens;
+    }
+
+    private static int coreEnd(String text, int start, int end) {
+        while (end > start && TRAILING.indexOf(text.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return end;
+    }
+
+    private static List<List<String>> phrases(String... phrases) {
+        return Arrays.stream(phrases).map(p -> List.of(p.split(" "))).toList();
+    }
+
+    private static boolean startsWithDigit(String key) {
+        return !key.isEmpty() && key.charAt(0) >= '0' && key.charAt(0) <= '9';
+    }
+
+    private static boolean luhn(CharSequence digits) {
+        int sum = 0;
+        for (int i = digits.length() - 1, fromRight = 0; i >= 0; i--, fromRight++) {
+            int d = digits.charAt(i) - '0';
+            if (fromRight % 2 == 1) {
+                d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+            }
+            sum += d;
+        }
+        return sum % 10 == 0;
+    }
+
+    /** Digits said or written as one piece: a spoken digit, "double five", or a written group like "555-0100". */
+    private record Unit(int to, String digits) {
+    }
+
+    /**
+     * One text's tokens, normalised, and which of them are already inside a span. The detectors run most
+     * specific first, and each skips claimed tokens, so an e-mail name spelled "j o h n" never feeds a digit run
+     * and a card number never becomes a date.
+     */
+    private static final class Scan {
+        private final String[] keys;
+        private final boolean[] claimed;
+        private final List<Span> found = new ArrayList<>();
+        /** Where the first "card number" ends: a caller may say it long before reading out the digits. */
+        private final int cardNumberAt;
+
+        Scan(String[] keys) {
+            this.keys = keys;
+            this.claimed = new boolean[keys.length];
+            int at = Integer.MAX_VALUE;
+            for (int i = 1; i < keys.length && at == Integer.MAX_VALUE; i++) {
+                if (keys[i - 1].equals("card") && keys[i].equals("number")) {
+                    at = i;
+                }
+            }
+            this.cardNumberAt = at;
+        }
+
+        List<Span> spans() {
+            spokenEmails();
+            writtenSsns();
+            digitRuns();
+            birthDates();
+            found.sort(Comparator.comparingInt(Span::from));
+            return found;
+        }
+
+        private void claim(int from, int to, String tag) {
+            for (int i = from; i < to; i++) {
+                claimed[i] = true;
+            }
+            found.add(new Span(from, to, tag));
+        }
+
+        private boolean endsAt(int last, List<String> phrase) {
+            int first = last - phrase.size() + 1;
+            if (first < 0) {
+                return false;
+            }
+            for (int k = 0; k < phrase.size(); k++) {
+                if (!keys[first + k].equals(phrase.get(k))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean endsAny(int last, List<List<String>> phrases) {
+            for (List<String> phrase : phrases) {
+                if (endsAt(last, phrase)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** How many tokens before from the nearest of the phrases ends, or MAX_VALUE if none is in the window. */
+        private int distance(int from, List<List<String>> phrases) {
+            for (int d = 1; d <= CONTEXT_WINDOW && from - d >= 0; d++) {
+                if (endsAny(from - d, phrases)) {
+                    return d;
+                }
+            }
+            return Integer.MAX_VALUE;
+        }
+
+        private void spokenEmails() {
+            for (int at = 1; at < keys.length - 1; at++) {
+                if (claimed[at] || !keys[at].equals("at")) {
+                    continue;
+                }
+                int domainEnd = domainEnd(at + 1);
+                int nameStart = domainEnd < 0 ? -1 : nameStart(at - 1);
+                if (nameStart >= 0) {
+                    claim(nameStart, domainEnd + 1, EMAIL);
+                    at = domainEnd;
+                }
+            }
+        }
+
+        /** The last token of "example dot co dot uk" or of a bare provider ("gmail"), or -1 for "at home". */
+        private int domainEnd(int first) {
+            if (!isDomainWord(first)) {
+                return -1;
+            }
+            int end = PROVIDERS.contains(keys[first]) ? first : -1;
+            for (int word = first; word + 2 < keys.length && keys[word + 1].equals("dot") && !claimed[word + 1]
+                    && isDomainWord(word + 2); word += 2) {
+                if (TLDS.contains(keys[word + 2])) {
+                    end = word + 2;
+                }
+            }
+            return end;
+        }
+
+        private boolean isDomainWord(int i) {
+            return i < keys.length && !claimed[i] && !keys[i].equals("at") && !NAME_JOINERS.contains(keys[i])
+                    && DOMAIN_WORD.matcher(keys[i]).matches();
+        }
+
+        /** Where a name like "john dot smith", "j o h n" or "mary underscore jones" ending at last starts, or -1. */
+        private int nameStart(int last) {
+            int start = partStart(last);
+            while (start >= 2 && !claimed[start - 1] && NAME_JOINERS.contains(keys[start - 1])) {
+                int before = partStart(start - 2);
+                if (before < 0) {
+                    break;
+                }
+                start = before;
+            }
+            return start;
+        }
+
+        /** A name part is one word, or letters spelled out one by one. */
+        private int partStart(int last) {
+            if (claimed[last] || keys[last].equals("at") || NAME_JOINERS.contains(keys[last])
+                    || !NAME_WORD.matcher(keys[last]).matches()) {
+                return -1;
+            }
+            int start = last;
+            if (isLetter(last)) {
+                while (start > 0 && isLetter(start - 1)) {
+                    start--;
+                }
+            }
+            return start;
+        }
+
+        private boolean isLetter(int i) {
+            return !claimed[i] && keys[i].length() == 1 && keys[i].charAt(0) >= 'a' && keys[i].charAt(0) <= 'z';
+        }
+
+        /* The written shape is unambiguous, so it needs no context; claiming it first keeps its nine digits
+           from joining a neighbouring run. */
+        private void writtenSsns() {
+            for (int i = 0; i < keys.length; i++) {
+                if (!claimed[i] && startsWithDigit(keys[i]) && WRITTEN_SSN.matcher(keys[i]).matches()) {
+                    claim(i, i + 1, SSN);
+                }
+            }
+        }
+
+        private void digitRuns() {
+            int from = 0;
+            while (from < keys.length) {
+                Unit unit = unitAt(from);
+                if (unit == null) {
+                    from++;
+                    continue;
+                }
+                StringBuilder digits = new StringBuilder(unit.digits());
+                int to = unit.to();
+                for (Unit next = unitAfter(to); next != null; next = unitAfter(to)) {
+                    digits.append(next.digits());
+                    to = next.to();
+                }
+                String tag = classify(from, digits, keys[from].startsWith("+"));
+                if (tag != null) {
+                    claim(from, to, tag);
+                }
+                from = to;
+            }
+        }
+
+        /** The unit that carries a run on at i, reading past a spoken "dash" between groups of digits. */
+        private Unit unitAfter(int i) {
+            Unit next = unitAt(i);
+            if (next == null && i < keys.length && !claimed[i] && keys[i].equals("dash")) {
+                next = unitAt(i + 1);
+            }
+            return next;
+        }
+
+        private Unit unitAt(int i) {
+            if (i >= keys.length || claimed[i]) {
+                return null;
+            }
+            String key = keys[i];
+            String digit = SPOKEN_DIGITS.get(key);
+            if (digit != null) {
+                return new Unit(i + 1, digit);
+            }
+            Integer times = REPEATS.get(key);
+            if (times != null && i + 1 < keys.length && !claimed[i + 1] && SPOKEN_DIGITS.containsKey(keys[i + 1])) {
+                return new Unit(i + 2, SPOKEN_DIGITS.get(keys[i + 1]).repeat(times));
+            }
+            if (!WRITTEN_NUMBER.matcher(key).matches() || AMOUNT.matcher(key).matches()) {
+                return null;
+            }
+            String digits = digitsOf(key);
+            return digits.isEmpty() ? null : new Unit(i + 1, digits);
+        }
+
+        private static String digitsOf(String key) {
+            StringBuilder digits = new StringBuilder(key.length());
+            for (int i = 0; i < key.length(); i++) {
+                if (key.charAt(i) >= '0' && key.charAt(i) <= '9') {
+                    digits.append(key.charAt(i));
+                }
+            }
+            return digits.toString();
+        }
+
+        /**
+         * A valid card number is a card whatever was said around it. Otherwise the nearest context word decides,
+         * so "visa ..., reach me on 415 555 0100" is a phone; a "card number" said earlier in the call counts
+         * only when nothing nearer does; and a bare ten- or eleven-digit run reads as a phone.
+         */
+        private String classify(int from, CharSequence digits, boolean plus) {
+            int count = digits.length();
+            if (count >= 13 && count <= 19 && luhn(digits)) {
+                return CARD;
+            }
+            boolean cardLength = count >= 6 && count <= 19;
+            boolean phoneShaped = count == 10 || count == 11 && digits.charAt(0) == '1'
+                    || plus && count >= 8 && count <= 15;
+            String tag = null;
+            int nearest = Integer.MAX_VALUE;
+            int card = distance(from, CARD_CONTEXT);
+            if (cardLength && card < nearest) {
+                tag = CARD;
+                nearest = card;
+            }
+            int ssn = distance(from, SSN_CONTEXT);
+            if (count == 9 && ssn < nearest) {
+                tag = SSN;
+                nearest = ssn;
+            }
+            int phone = distance(from, PHONE_CONTEXT);
+            if ((count == 7 || phoneShaped) && phone < nearest) {
+                tag = PHONE;
+            }
+            if (tag != null) {
+                return tag;
+            }
+            if (cardLength && cardNumberAt < from) {
+                return CARD;
+            }
+            return phoneShaped ? PHONE : null;
+        }
+
+        private void birthDates() {
+            for (int i = 0; i < keys.length; i++) {
+                if (endsAny(i, BIRTH_CONTEXT)) {
+                    i = dateAfter(i);
+                }
+            }
+        }
+
+        /** Claims the date said after the context word at context, if any; returns the last token looked at. */
+        private int dateAfter(int context) {
+            int counted = 0;
+            for (int start = context + 1; start < keys.length && counted < DATE_REACH; start++) {
+                if (DATE_SKIPS.contains(keys[start])) {
+                    continue;
+                }
+                counted++;
+                int end = dateEnd(start);
+                if (end > start) {
+                    claim(start, end, DOB);
+                    return end - 1;
+                }
+            }
+            return context;
+        }
+
+        /** The end of the date starting at start: two or more date words, or one written date; else -1. */
+        private int dateEnd(int start) {
+            if (!isDateWord(start) || DATE_LINKS.contains(keys[start])) {
+                return -1;
+            }
+            int end = start + 1;
+            int lastWord = end;
+            while (end < keys.length && isDateWord(end)) {
+                end++;
+                if (!DATE_LINKS.contains(keys[end - 1])) {
+                    lastWord = end;
+                }
+            }
+            return lastWord - start >= 2 || WRITTEN_DATE.matcher(keys[start]).matches() ? lastWord : -1;
+        }
+
+        private boolean isDateWord(int i) {
+            if (claimed[i]) {
+                return false;
+            }
+            String key = keys[i];
+            return DATE_WORDS.contains(key) || startsWithDigit(key)
+                    && (DATE_NUMBER.matcher(key).matches() || WRITTEN_DATE.matcher(key).matches());
+        }
+    }
+}
