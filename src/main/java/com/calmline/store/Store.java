@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,11 +17,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Everything durable about calls, in Redis. Writes survive an outage and a restart during it: they wait in
@@ -33,6 +38,8 @@ public final class Store implements AutoCloseable {
     private static final int OUTBOX_BATCHES = 200_000;
     /** The channel on which every change to a call is announced (the call's sid), for live pages. */
     private static final String LIVE = "live";
+    /** Every sorted set used as an index or a log, so retention can find them without scanning the keyspace. */
+    private static final String INDEX_KEYS = "index:keys";
 
     private final RedisClient redis;
     private final Optional<EmbeddedRedis> embedded;
@@ -263,21 +270,31 @@ public final class Store implements AutoCloseable {
      * its own thread and resubscribes after Redis comes back.
      */
     public AutoCloseable followCalls(Consumer<String> onChange) {
+        return follow(LIVE, onChange);
+    }
+
+    /** Tells every instance following {@code channel}; held through an outage like any write. */
+    public void announce(String channel, String message) {
+        submit(List.of(new Write.Publish(prefix + channel, message)));
+    }
+
+    /** Calls {@code onMessage} with every message announced on {@code channel}, on its own thread, until closed. */
+    public AutoCloseable follow(String channel, Consumer<String> onMessage) {
         JedisPubSub subscription = new JedisPubSub() {
             @Override
             public void onMessage(String channel, String message) {
-                onChange.accept(message);
+                onMessage.accept(message);
             }
         };
         Thread thread = new Thread(() -> {
             boolean warned = false;
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    redis.subscribe(subscription, prefix + LIVE);
+                    redis.subscribe(subscription, prefix + channel);
                     return;
                 } catch (JedisException e) {
                     if (!warned) {
-                        log.warn("live call updates paused until Redis answers again: {}", e.getMessage());
+                        log.warn("{} updates paused until Redis answers again: {}", channel, e.getMessage());
                         warned = true;
                     }
                     try {
@@ -287,7 +304,7 @@ public final class Store implements AutoCloseable {
                     }
                 }
             }
-        }, "store-live");
+        }, "store-" + channel);
         thread.setDaemon(true);
         thread.start();
         return () -> {
@@ -296,6 +313,109 @@ public final class Store implements AutoCloseable {
             }
             thread.interrupt();
         };
+    }
+
+    /**
+     * Puts the call into sorted sets (search terms, facets) scored by its start, remembering each set so
+     * {@link #prune} finds it; held through an outage like the transcript it indexes.
+     */
+    public void indexCall(String callSid, double startedMs, Collection<String> keys, Collection<String> leave) {
+        List<Write> batch = new ArrayList<>();
+        for (String key : leave) {
+            batch.add(new Write.Unindex(prefix + key, callSid));
+        }
+        for (String key : keys) {
+            batch.add(new Write.Index(prefix + key, startedMs, callSid));
+            batch.add(new Write.Member(prefix + INDEX_KEYS, key));
+        }
+        if (!batch.isEmpty()) {
+            submit(batch);
+        }
+    }
+
+    /** Adds to counters in a hash that lives as long as transcripts; and, unless null, ranks the call in a sorted set. */
+    public void count(String key, Map<String, Long> counts, String rankKey, double rank, String member) {
+        List<Write> batch = new ArrayList<>();
+        counts.forEach((field, by) -> batch.add(new Write.Count(prefix + key, field, by)));
+        batch.add(new Write.Expire(prefix + key, retentionSeconds));
+        if (rankKey != null) {
+            batch.add(new Write.Index(prefix + rankKey, rank, member));
+            batch.add(new Write.Expire(prefix + rankKey, retentionSeconds));
+        }
+        submit(batch);
+    }
+
+    /** Adds an entry to a log kept as a sorted set by time (alerts, views), announcing it on {@code channel}. */
+    public void log(String key, long atMs, String entry) {
+        submit(List.of(new Write.Index(prefix + key, atMs, entry), new Write.Member(prefix + INDEX_KEYS, key),
+                new Write.Publish(prefix + LIVE, key)));
+    }
+
+    /** The newest entries of a sorted set scored in [{@code min}, {@code max}], skipping {@code offset}. */
+    public List<String> newest(String key, double min, double max, int offset, int count) {
+        return redis.zrevrangeByScore(prefix + key, max, min, offset, count);
+    }
+
+    public long count(String key, double min, double max) {
+        return redis.zcount(prefix + key, min, max);
+    }
+
+    /** Several calls' hashes in one round trip, in order; an erased or expired call is an empty map. */
+    public List<Map<String, String>> calls(List<String> callSids) {
+        try (AbstractPipeline pipe = redis.pipelined()) {
+            List<Response<Map<String, String>>> replies = callSids.stream().map(s -> pipe.hgetAll(callKey(s))).toList();
+            pipe.sync();
+            return replies.stream().map(Response::get).toList();
+        }
+    }
+
+    public Map<String, String> counters(String key) {
+        return redis.hgetAll(prefix + key);
+    }
+
+    /**
+     * Erases a call: its hash, transcript, events and parts, and its place in every index named; one
+     * transaction, so a reader sees it whole or gone.
+     */
+    public void erase(String callSid, Collection<String> indexKeys) {
+        List<String> parts = new ArrayList<>();
+        ScanParams match = new ScanParams().match(callKey(callSid) + ":*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, match);
+            parts.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.del(callKey(callSid));
+            parts.forEach(tx::del);
+            indexKeys.forEach(k -> tx.zrem(prefix + k, callSid));
+            tx.publish(prefix + LIVE, callSid);
+            tx.exec();
+        }
+    }
+
+    /**
+     * Drops from every index and log every entry scored before {@code beforeMs}, and forgets indexes left
+     * empty: what retention means for sets, whose members cannot expire one by one. Returns entries dropped.
+     */
+    public long prune(long beforeMs, Collection<String> alsoKeys) {
+        long dropped = 0;
+        for (String key : alsoKeys) {
+            dropped += redis.zremrangeByScore(prefix + key, Double.NEGATIVE_INFINITY, beforeMs - 1);
+        }
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.sscan(prefix + INDEX_KEYS, cursor, new ScanParams().count(500));
+            for (String key : page.getResult()) {
+                dropped += redis.zremrangeByScore(prefix + key, Double.NEGATIVE_INFINITY, beforeMs - 1);
+                if (redis.zcard(prefix + key) == 0) {
+                    redis.srem(prefix + INDEX_KEYS, key);
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return dropped;
     }
 
     /** Appends an utterance to the call's transcript and, unless null, the matching event to its event stream. */

@@ -17,7 +17,9 @@ import redis.clients.jedis.AbstractTransaction;
         @JsonSubTypes.Type(value = Write.Expire.class, name = "expire"),
         @JsonSubTypes.Type(value = Write.Set.class, name = "set"),
         @JsonSubTypes.Type(value = Write.Unindex.class, name = "unindex"),
-        @JsonSubTypes.Type(value = Write.Publish.class, name = "publish")})
+        @JsonSubTypes.Type(value = Write.Publish.class, name = "publish"),
+        @JsonSubTypes.Type(value = Write.Count.class, name = "count"),
+        @JsonSubTypes.Type(value = Write.Member.class, name = "member")})
 sealed interface Write {
     void addTo(AbstractTransaction tx);
 
@@ -61,6 +63,19 @@ sealed interface Write {
     record Publish(String channel, String message) implements Write {
         public void addTo(AbstractTransaction tx) {
             tx.publish(channel, message);
+        }
+    }
+
+    /** Adds {@code by} to a counter in a hash (a replay after a crash mid-flush may count a batch twice). */
+    record Count(String key, String field, long by) implements Write {
+        public void addTo(AbstractTransaction tx) {
+            tx.hincrBy(key, field, by);
+        }
+    }
+
+    record Member(String key, String member) implements Write {
+        public void addTo(AbstractTransaction tx) {
+            tx.sadd(key, member);
         }
     }
 }
