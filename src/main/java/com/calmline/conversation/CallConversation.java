@@ -28,6 +28,8 @@ final class CallConversation implements Transcriber.Listener {
     private final String greeting;
     private final TurnReader reader;
     private final AngerMeter.Caller caller;
+    /** The agent's anger, heard apart from the caller's: the supervisors see both, and it never steers the line. */
+    private final AngerMeter.Caller agent;
     private final Rules rules;
     private final TurnTaking turns;
     private final Delivery delivery;
@@ -48,13 +50,14 @@ final class CallConversation implements Transcriber.Listener {
     private boolean routed;
 
     CallConversation(String callSid, VentingPolicy.Settings settings, PromptBook prompts, TurnReader reader,
-                     AngerMeter.Caller caller, Delivery delivery, Transcripts transcripts, Handover handover,
+                     AngerMeter.Caller caller, AngerMeter.Caller agent, Delivery delivery, Transcripts transcripts, Handover handover,
                      Callbacks callbacks, String callerNumber) {
         this.callSid = callSid;
         this.settings = settings;
         this.greeting = prompts.greeting;
         this.reader = reader;
         this.caller = caller;
+        this.agent = agent;
         this.rules = new Rules(settings, prompts);
         this.turns = new TurnTaking(settings.pauseMs(), settings.angryPauseMs());
         this.delivery = delivery;
@@ -67,6 +70,11 @@ final class CallConversation implements Transcriber.Listener {
 
     @Override
     public void onUtterance(Transcriber.Utterance u) {
+        if (u.track().equals(Transcriber.AGENT)) {
+            AngerMeter.Score score = agent.hear(u);
+            transcripts.utterance(u, score.value(), score.level().label());
+            return;
+        }
         if (!u.track().equals(Transcriber.CALLER)) {
             return;
         }

@@ -278,6 +278,15 @@ final class TurnReader {
                 String w = word.word().toLowerCase(Locale.ROOT);
                 String next = i + 1 < words.size() ? words.get(i + 1).word().toLowerCase(Locale.ROOT) : "";
                 String after = i + 2 < words.size() ? words.get(i + 2).word().toLowerCase(Locale.ROOT) : "";
+                if (w.startsWith("[")) {
+                    // A redacted card number or address: the clause leading to it ("my card number is") is
+                    // about the number, which is never said back, so it goes with it.
+                    current = new ArrayList<>();
+                    heard = 0;
+                    dropped = false;
+                    gapped = false;
+                    continue;
+                }
                 boolean pause = i > 0 && word.startMs() - words.get(i - 1).endMs() >= CLAUSE_GAP_MS;
                 boolean newSubject = SUBJECTS.contains(w) || (PRONOUN_SUBJECTS.contains(w) && VERBS.contains(next))
                         || (POSSESSIVES.contains(w) && topics.contains(next) && VERBS.contains(after));

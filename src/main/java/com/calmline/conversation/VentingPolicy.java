@@ -64,7 +64,7 @@ public final class VentingPolicy {
 
     /** The conversation for one call, fed by that call's transcriber, on the call's audio clock. */
     public Transcriber.Listener forCall(String callSid, String caller, Transcriber.AudioClock clock) {
-        return new CallConversation(callSid, settings, prompts, reader, meter.caller(),
+        return new CallConversation(callSid, settings, prompts, reader, meter.caller(), meter.caller(),
                 new Delivery(callSid, control, clock, metrics), transcripts, handover, callbacks, caller);
     }
 }

@@ -29,6 +29,9 @@ final class CallWorker implements Transcriber.Session, Runnable {
     private record End() implements Item {
     }
 
+    private record AgentJoined() implements Item {
+    }
+
     private static final Item END = new End();
 
     private final Model model;
@@ -58,6 +61,11 @@ final class CallWorker implements Transcriber.Session, Runnable {
     }
 
     @Override
+    public boolean agentJoined() {
+        return !finished.get() && queue.offer(new AgentJoined());
+    }
+
+    @Override
     public long receivedMs() {
         return receivedMs;
     }
@@ -76,6 +84,7 @@ final class CallWorker implements Transcriber.Session, Runnable {
     @Override
     public void run() {
         Map<String, TrackRecognizer> tracks = new LinkedHashMap<>();
+        boolean agent = false;
         long lastMs = 0;
         try {
             for (Item item = queue.take(); item != END; item = queue.take()) {
@@ -83,8 +92,14 @@ final class CallWorker implements Transcriber.Session, Runnable {
                     pressed(key);
                     continue;
                 }
+                if (item instanceof AgentJoined) {
+                    agent = true;
+                    tracks.values().forEach(t -> t.transcribe(model));
+                    continue;
+                }
                 Chunk chunk = (Chunk) item;
-                TrackRecognizer track = tracks.computeIfAbsent(chunk.track(), t -> t.equals(Transcriber.CALLER)
+                boolean transcribed = agent || chunk.track().equals(Transcriber.CALLER);
+                TrackRecognizer track = tracks.computeIfAbsent(chunk.track(), t -> transcribed
                         ? TrackRecognizer.transcribing(model, callSid, t) : TrackRecognizer.voiceOnly(callSid, t));
                 lastMs = Math.max(lastMs, chunk.timestampMs() + chunk.mulaw().length / 8);
                 List<Transcriber.Utterance> heard = track.accept(chunk.timestampMs(), MuLaw.decode(chunk.mulaw()));

@@ -1,5 +1,6 @@
 package com.calmline.speech;
 
+import com.calmline.privacy.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayDeque;
@@ -24,7 +25,7 @@ final class TrackRecognizer implements AutoCloseable {
 
     private final String callSid;
     private final String track;
-    private final Optional<Recognizer> recognizer;
+    private Optional<Recognizer> recognizer;
     private final HalfBandFilter.Upsampler upsampler = new HalfBandFilter.Upsampler();
     private final VoiceActivity voice = new VoiceActivity();
     private final ArrayDeque<Frame> preroll = new ArrayDeque<>();
@@ -47,6 +48,13 @@ final class TrackRecognizer implements AutoCloseable {
     /** Voice activity only: what the line plays is known text, but when it is audible is worth knowing. */
     static TrackRecognizer voiceOnly(String callSid, String track) {
         return new TrackRecognizer(Optional.empty(), callSid, track);
+    }
+
+    /** From now on this track is transcribed too: an agent has joined the call and speaks on it. */
+    void transcribe(Model model) {
+        if (recognizer.isEmpty()) {
+            recognizer = Optional.of(newRecognizer(model));
+        }
     }
 
     private static Recognizer newRecognizer(Model model) {
@@ -140,8 +148,33 @@ final class TrackRecognizer implements AutoCloseable {
         }
         long start = words.isEmpty() ? atMs : words.get(0).startMs();
         long end = words.isEmpty() ? atMs : words.get(words.size() - 1).endMs();
-        return Optional.of(new Transcriber.Utterance(callSid, track, text, start, end, atMs, List.copyOf(words),
+        List<Transcriber.Word> redacted = redacted(words);
+        String said = words.isEmpty() ? Redactor.redact(text)
+                : String.join(" ", redacted.stream().map(Transcriber.Word::word).toList());
+        return Optional.of(new Transcriber.Utterance(callSid, track, said, start, end, atMs, redacted,
                 prosody.takeVoice()));
+    }
+
+    /**
+     * Card numbers, e-mail addresses and the like, each replaced by one tagged word spanning their time, so
+     * nothing downstream (conversation, screen-pop, store, logs) ever holds them raw.
+     */
+    private static List<Transcriber.Word> redacted(List<Transcriber.Word> words) {
+        List<Redactor.Span> spans = Redactor.spans(words.stream().map(Transcriber.Word::word).toList());
+        if (spans.isEmpty()) {
+            return List.copyOf(words);
+        }
+        List<Transcriber.Word> out = new ArrayList<>();
+        int i = 0;
+        for (Redactor.Span span : spans) {
+            out.addAll(words.subList(i, span.from()));
+            List<Transcriber.Word> hidden = words.subList(span.from(), span.to());
+            out.add(new Transcriber.Word(span.tag(), hidden.get(0).startMs(), hidden.get(hidden.size() - 1).endMs(),
+                    hidden.stream().mapToDouble(Transcriber.Word::confidence).min().orElse(0)));
+            i = span.to();
+        }
+        out.addAll(words.subList(i, words.size()));
+        return List.copyOf(out);
     }
 
     @Override

@@ -15,8 +15,8 @@ import org.vosk.LogLevel;
 import org.vosk.Model;
 
 /**
- * Live transcription of calls: one Vosk {@link Model} per process, one recognizer for the caller's track,
- * voice activity (no recognizer) on the others, each call's audio decoded on its own worker behind a
+ * Live transcription of calls: one Vosk {@link Model} per process, one recognizer for the caller's track
+ * (and the agent's once one joins), voice activity (no recognizer) on the others, each call's audio decoded on its own worker behind a
  * bounded queue so the WebSocket thread never waits on Vosk.
  */
 public final class Transcriber implements AutoCloseable {
@@ -59,8 +59,13 @@ public final class Transcriber implements AutoCloseable {
     public record Activity(String track, long atMs, boolean speaking, long silentMs) {
     }
 
-    /** The caller's own track: the only one Vosk transcribes; the outbound track (what the caller hears) gets voice activity only. */
+    /** The caller's own track, always transcribed. */
     public static final String CALLER = "inbound";
+    /**
+     * What the caller hears: the line's prompts and hold audio (voice activity only, the line's words are
+     * known) until an agent joins, then the agent, transcribed.
+     */
+    public static final String AGENT = "outbound";
 
     /** How far the call's audio has arrived, which may be ahead of what the listener has been given yet. */
     public interface AudioClock {
@@ -134,6 +139,9 @@ public final class Transcriber implements AutoCloseable {
 
         /** Hands a key press to the listener, in order with the audio; false once the call has ended. */
         boolean press(String digits);
+
+        /** An agent is on the call: from here on the outbound track is the agent, and is transcribed. */
+        boolean agentJoined();
 
         /** No more audio: flush, free the recognizers, then tell the listener. Idempotent. */
         void finish();

@@ -24,7 +24,7 @@ final class MediaStream {
     private static final class Call {
         final FrameOrder order = new FrameOrder(MAX_HELD_FRAMES);
         String callSid;
-        Transcriber.Session audio;
+        volatile Transcriber.Session audio;
         boolean ended;
         volatile long lastMediaMs;
     }
@@ -129,6 +129,14 @@ final class MediaStream {
         String keys = digits.replaceAll("[^0-9*#A-D]", "");
         transcripts.record(callSid, new CallEvent.Dtmf(atMs, keys));
         return call != null && call.audio != null && call.audio.press(keys);
+    }
+
+    void agentJoined(String callSid) {
+        Call call = byCallSid.get(callSid);
+        if (call != null && call.audio != null) {
+            call.audio.agentJoined();
+            log.info("call {}: agent joined; transcribing the outbound track", callSid);
+        }
     }
 
     private void end(Call call) {

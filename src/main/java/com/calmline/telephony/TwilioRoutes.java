@@ -22,6 +22,8 @@ public final class TwilioRoutes {
     static final String VOICE = "/twilio/voice";
     static final String LISTEN = "/twilio/listen";
     static final String MEDIA = "/twilio/media";
+    /** Announced (across instances) when Twilio dequeues a caller to an agent: the call's sid. */
+    public static final String AGENT_JOINED = "agent-joined";
     static final String WAIT = "/twilio/wait";
     static final String CONNECT = "/twilio/connect";
     static final String WAIT_KEY = "/twilio/wait/key";
@@ -72,6 +74,11 @@ public final class TwilioRoutes {
         this.control = control;
         this.personAtOnce = personAtOnce;
         this.callbacks = callbacks;
+    }
+
+    /** An agent is on the call: if its stream is here, the outbound track is the agent now, and transcribed. */
+    public void agentJoined(String callSid) {
+        media.agentJoined(callSid);
     }
 
     public void register(RoutesConfig routes) {
@@ -179,6 +186,7 @@ public final class TwilioRoutes {
                 "to must be client:IDENTITY or an E.164 number").get();
         store.updateCall(callSid, Map.of("state", "WITH_AGENT", "connected", Instant.now().toString(),
                 "agent", agent));
+        store.announce(AGENT_JOINED, callSid);
         log.info("call {}: connecting to agent {}", callSid, agent);
         ctx.contentType("application/xml").result(twiml.dialAgent(to));
     }
