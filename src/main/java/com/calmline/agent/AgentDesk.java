@@ -1,8 +1,11 @@
 package com.calmline.agent;
 
+import com.calmline.privacy.Redactor;
+import com.calmline.review.Transcripts;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.web.Auth;
+import com.calmline.web.LiveFeed;
 import com.calmline.web.Pages;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
@@ -75,17 +78,19 @@ public final class AgentDesk {
     }
 
     private final ScreenPops screenPops;
+    private final Transcripts transcripts;
     private final Store store;
     private final CallControl control;
     private final Pages pages;
-    private final DeskFeed feed;
+    private final LiveFeed feed;
 
-    public AgentDesk(ScreenPops screenPops, Store store, CallControl control, Pages pages) {
+    public AgentDesk(ScreenPops screenPops, Store store, CallControl control, Pages pages, Transcripts transcripts) {
         this.screenPops = screenPops;
+        this.transcripts = transcripts;
         this.store = store;
         this.control = control;
         this.pages = pages;
-        this.feed = new DeskFeed(store, this::fragments);
+        this.feed = new LiveFeed("desk", store, this::fragments);
     }
 
     public void register(RoutesConfig routes) {
@@ -140,6 +145,7 @@ public final class AgentDesk {
         if (!holder.equals(me.name())) {
             return new Taken(sid, holder, false, "none");
         }
+        transcripts.tagCall(sid, call, "agent", me.name());
         store.unlistCall(ScreenPops.WAITING, sid);
         store.listCall("agent:" + me.name(), System.currentTimeMillis(), sid);
         CallControl.Outcome outcome = control.connect(sid, Optional.ofNullable(call.get("queueSid")), me.name(),
@@ -154,16 +160,18 @@ public final class AgentDesk {
         String sid = sid(ctx);
         String outcome = ctx.formParamAsClass("outcome", String.class).check(OUTCOMES::contains,
                 "outcome is resolved, follow-up or escalated").get();
-        String note = Optional.ofNullable(ctx.formParam("note")).orElse("").strip();
+        String note = Redactor.redact(Optional.ofNullable(ctx.formParam("note")).orElse("").strip());
         if (note.length() > 1000) {
             throw new BadRequestResponse("a note is at most 1000 characters");
         }
-        String holder = store.call(sid).getOrDefault("agent", "");
+        Map<String, String> call = store.call(sid);
+        String holder = call.getOrDefault("agent", "");
         if (!holder.equals(me.name()) && me.role() == Auth.Role.AGENT) {
             throw new ForbiddenResponse(holder.isEmpty() ? "take the call first" : "this is " + holder + "'s call");
         }
         Map<String, String> wrap = Map.of("outcome", outcome, "note", note, "wrappedUp", Instant.now().toString(),
                 "wrappedUpBy", me.name());
+        transcripts.tagCall(sid, call, "outcome", outcome);
         store.updateCall(sid, wrap);
         store.unlistCall("agent:" + holder, sid);
         return wrap;

@@ -5,6 +5,7 @@ import com.calmline.agent.ScreenPops;
 import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
 import com.calmline.emotion.AngerMeter;
+import com.calmline.review.Supervision;
 import com.calmline.review.Transcripts;
 import com.calmline.routing.Router;
 import com.calmline.speech.Transcriber;
@@ -39,6 +40,8 @@ final class App implements AutoCloseable {
     private final Javalin server;
     private final AgentDesk desk;
     private final CallbackScheduler callbacks;
+    private final Supervision supervision;
+    private final AutoCloseable agentJoined;
 
     App(Config config) throws IOException {
         this.config = config;
@@ -49,7 +52,7 @@ final class App implements AutoCloseable {
         this.store = Store.open(config.redisUrl(), config.dataDir(), config.redisPrefix(),
                 config.transcriptRetention());
         this.transcriber = Transcriber.load(config.voskModelDir(), config.callBacklogFrames());
-        Transcripts transcripts = new Transcripts(store);
+        Transcripts transcripts = new Transcripts(store, config.supervision());
         Optional<TwilioRestClient> rest = config.demoMode() ? Optional.empty() : Optional.of(CallControl.restClient(
                 config.twilioAccountSid().orElseThrow(), config.twilioAuthToken(), config.twilioApiBaseUrl()));
         CallControl control = new CallControl(rest, () -> config.baseUrl(port()), config.listenSeconds(),
@@ -74,7 +77,9 @@ final class App implements AutoCloseable {
         if (config.demoMode()) {
             auth.demoUsers();
         }
-        this.desk = new AgentDesk(screenPops, store, control, pages);
+        this.desk = new AgentDesk(screenPops, store, control, pages, transcripts);
+        this.supervision = new Supervision(store, pages, config.supervision());
+        this.agentJoined = store.follow(TwilioRoutes.AGENT_JOINED, twilio::agentJoined);
         this.server = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson());
             c.startup.showJavalinBanner = false;
@@ -91,6 +96,7 @@ final class App implements AutoCloseable {
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             auth.register(c.routes);
             desk.register(c.routes);
+            supervision.register(c.routes);
             callbacks.register(c.routes, twilio);
             c.routes.exception(JedisException.class, (e, ctx) -> {
                 log.warn("store unavailable for {}: {}", ctx.path(), e.getMessage());
@@ -104,6 +110,7 @@ final class App implements AutoCloseable {
     App start() {
         server.start(config.port());
         callbacks.start();
+        supervision.start();
         log.info("Calmline listening on port {}", server.port());
         return this;
     }
@@ -127,6 +134,8 @@ final class App implements AutoCloseable {
     @Override
     public void close() throws Exception {
         desk.close();
+        supervision.close();
+        agentJoined.close();
         callbacks.close();
         server.stop();
         transcriber.close();

@@ -2,6 +2,7 @@ package com.calmline.app;
 
 import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
+import com.calmline.review.Supervision;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ record Config(
         Path routingDir,
         Optional<String> twilioWorkflowSid,
         CallbackScheduler.Settings callbacks,
-        VentingPolicy.Settings venting) {
+        VentingPolicy.Settings venting,
+        Supervision.Settings supervision) {
 
     /** Signs and checks requests when no real Twilio account is configured (demo mode). */
     static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";
@@ -68,7 +70,12 @@ record Config(
                         integer(env, "MAX_ACK_ROUNDS", 3),
                         integer(env, "MAX_VENTING_SECONDS", 120),
                         fraction(env, "VENTING_ANGER", 0.5),
-                        fraction(env, "CALM_ANGER", 0.35)));
+                        fraction(env, "CALM_ANGER", 0.35)),
+                new Supervision.Settings(
+                        fraction(env, "ALERT_ANGER", 0.8),
+                        integer(env, "ALERT_AFTER_ACKNOWLEDGEMENTS", 2),
+                        zone(env.getOrDefault("DEFAULT_TIME_ZONE", "America/New_York")),
+                        Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90))));
         if (config.venting().calmAnger() > config.venting().ventingAnger()) {
             throw new IllegalArgumentException("CALM_ANGER must not be above VENTING_ANGER");
         }

@@ -55,6 +55,9 @@ final class CallbackBook {
     /** A new entry, held through a Redis outage like a transcript. */
     void add(Callback c, long createdMs) {
         store.schedule("callback:" + c.id(), c.fields(), Map.of(DUE, c.dueMs(), ALL, createdMs), c.id());
+        if (!c.callSid().isEmpty()) {
+            store.indexCall(c.id(), createdMs, List.of("call:" + c.callSid() + ":callbacks"), List.of());
+        }
         history(c.id(), "scheduled " + c.kind().label() + " for " + java.time.Instant.ofEpochMilli(c.dueMs()));
     }
 

@@ -1,6 +1,7 @@
 package com.calmline.callback;
 
 import com.calmline.conversation.Callbacks;
+import com.calmline.privacy.Redactor;
 import com.calmline.web.Auth;
 import com.calmline.web.Pages;
 import io.javalin.config.RoutesConfig;
@@ -63,7 +64,7 @@ final class CallbackDesk {
     }
 
     private Callback create(Context ctx) {
-        String reason = Optional.ofNullable(ctx.formParam("reason")).orElse("").strip();
+        String reason = Redactor.redact(Optional.ofNullable(ctx.formParam("reason")).orElse("").strip());
         if (reason.isEmpty() || reason.length() > 200) {
             throw new BadRequestResponse("a reason is 1 to 200 characters");
         }

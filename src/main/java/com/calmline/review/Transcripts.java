@@ -23,19 +23,26 @@ import java.util.Map;
 public final class Transcripts {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One turn of the stored transcript: a speaker's utterance with word timings, or what the line said. */
+    /**
+     * One turn of the stored transcript: the caller's or agent's utterance (redacted at the recogniser) with
+     * word timings and anger, or what the line said. {@code speaker} is caller, agent or line.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    private record Turn(String track, long startMs, long endMs, String text, Double anger, String angerLevel,
-                        List<Word> words) {
+    record Turn(String speaker, String track, long startMs, long endMs, String text, Double anger,
+                String angerLevel, List<Word> words) {
     }
 
-    private record Word(String word, long startMs, long endMs, double confidence) {
+    record Word(String word, long startMs, long endMs, double confidence) {
     }
 
     private final Store store;
+    private final LiveCalls live;
+    private final Views views;
 
-    public Transcripts(Store store) {
+    public Transcripts(Store store, Supervision.Settings settings) {
         this.store = store;
+        this.live = new LiveCalls(store, settings);
+        this.views = new Views(store);
     }
 
     /** A caller (or agent) utterance, with how angry it sounded, into the transcript and the event stream. */
@@ -43,19 +50,36 @@ public final class Transcripts {
         double rounded = round(anger);
         List<Word> words = u.words().stream()
                 .map(w -> new Word(w.word(), w.startMs(), w.endMs(), w.confidence())).toList();
-        Turn turn = new Turn(u.track(), u.startMs(), u.endMs(), u.text(), rounded, angerLevel, words);
+        String speaker = speaker(u.track());
+        Turn turn = new Turn(speaker, u.track(), u.startMs(), u.endMs(), u.text(), rounded, angerLevel, words);
         CallEvent event = new CallEvent.Utterance(u.atMs(), u.track(), u.text(), u.startMs(), u.endMs(), rounded,
                 angerLevel);
         store.appendUtterance(u.callSid(), json(turn), json(event));
+        live.heard(u.callSid(), u.atMs(), speaker, u.text(), rounded, angerLevel);
     }
 
     /** What the line itself said: known text, so it is recorded rather than transcribed. */
     public void line(String callSid, long startMs, long endMs, String text) {
-        store.appendUtterance(callSid, json(new Turn("line", startMs, endMs, text, null, null, null)), null);
+        store.appendUtterance(callSid, json(new Turn("line", "line", startMs, endMs, text, null, null, null)), null);
     }
 
     public void record(String callSid, CallEvent event) {
         store.appendEvent(callSid, json(event));
+        if (event instanceof CallEvent.Decision d) {
+            live.decided(callSid, d);
+        } else if (event instanceof CallEvent.Route r) {
+            live.routed(callSid, r);
+        } else if (event instanceof CallEvent.Summary s) {
+            live.ended(callSid, s);
+        }
+    }
+
+    /** An agent took the call, or wrapped it up: what the supervisors' list filters on. */
+    public void tagCall(String callSid, Map<String, String> call, String facet, String value) {
+        String old = call.getOrDefault(facet, "");
+        long started = started(call);
+        store.indexCall(callSid, started, CallIndex.facet(facet, value).stream().toList(),
+                old.equals(value) ? List.of() : CallIndex.facet(facet, old).stream().toList());
     }
 
     public void updateCall(String callSid, Map<String, String> fields) {
@@ -65,6 +89,23 @@ public final class Transcripts {
     /** The last event of every call: all its audio has been processed. */
     public void end(String callSid, long atMs) {
         record(callSid, new CallEvent.End(atMs, callSid));
+        store.updateCall(callSid, Map.of("durationMs", Long.toString(atMs)));
+    }
+
+    static String speaker(String track) {
+        return switch (track) {
+            case Transcriber.CALLER -> "caller";
+            case Transcriber.AGENT -> "agent";
+            default -> "line";
+        };
+    }
+
+    static long started(Map<String, String> call) {
+        try {
+            return java.time.Instant.parse(call.getOrDefault("started", "")).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return System.currentTimeMillis();
+        }
     }
 
     public static double round(double v) {
@@ -82,6 +123,7 @@ public final class Transcripts {
         if (call.isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
         }
+        views.viewed(Auth.principal(ctx), sid, "api");
         ObjectNode body = JSON.createObjectNode();
         body.set("call", JSON.valueToTree(call));
         body.set("utterances", parse(store.utterances(sid)));
@@ -97,7 +139,7 @@ public final class Transcripts {
         ctx.json(parse(events));
     }
 
-    private static String json(Object value) {
+    static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -105,7 +147,7 @@ public final class Transcripts {
         }
     }
 
-    private static ArrayNode parse(List<String> jsonLines) {
+    static ArrayNode parse(List<String> jsonLines) {
         ArrayNode array = JSON.createArrayNode();
         for (String line : jsonLines) {
             try {

@@ -1,7 +1,6 @@
-package com.calmline.agent;
+package com.calmline.web;
 
 import com.calmline.store.Store;
-import com.calmline.web.Auth;
 import io.javalin.http.sse.SseClient;
 import java.util.Map;
 import java.util.Optional;
@@ -16,13 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every open agent page current. A page gets the current state when it connects (or reconnects),
+ * Keeps every open page of one kind (the agent desk, the supervisors' pages) current. A page gets the current state when it connects (or reconnects),
  * then fresh fragments whenever any call changes on any instance (Redis pub/sub). Changes arriving close
  * together are sent as one refresh, from one thread, so a burst of utterances costs one render per page;
  * a part that did not change is not sent, so what the agent is reading or has focused stays put.
  */
-final class DeskFeed implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(DeskFeed.class);
+public final class LiveFeed implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
     private static final long REFRESH_MS = 100;
     private static final long HEARTBEAT_MS = 15_000;
 
@@ -36,10 +35,14 @@ final class DeskFeed implements AutoCloseable {
     private final ScheduledExecutorService sender;
     private final AutoCloseable subscription;
 
-    DeskFeed(Store store, BiFunction<Auth.Principal, Optional<String>, Map<String, String>> fragments) {
+    /**
+     * {@code fragments} renders a page's live parts (name to HTML) for a viewer and the call they have open
+     * (the {@code call} query parameter of the feed's URL).
+     */
+    public LiveFeed(String name, Store store, BiFunction<Auth.Principal, Optional<String>, Map<String, String>> fragments) {
         this.fragments = fragments;
         this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "desk-feed");
+            Thread t = new Thread(r, name + "-feed");
             t.setDaemon(true);
             return t;
         });
@@ -48,7 +51,7 @@ final class DeskFeed implements AutoCloseable {
         sender.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
     }
 
-    void join(SseClient client) {
+    public void join(SseClient client) {
         Optional<String> open = Optional.ofNullable(client.ctx().queryParam("call"))
                 .filter(s -> s.matches("CA[0-9a-fA-F]{32}"));
         Viewer viewer = new Viewer(client, Auth.principal(client.ctx()), open, new ConcurrentHashMap<>());
@@ -72,7 +75,7 @@ final class DeskFeed implements AutoCloseable {
                 }
             });
         } catch (RuntimeException e) {
-            log.warn("could not update an agent page: {}", e.toString());
+            log.warn("could not update a page: {}", e.toString());
         }
     }
 
@@ -92,7 +95,7 @@ final class DeskFeed implements AutoCloseable {
             try {
                 v.client().close();
             } catch (RuntimeException e) {
-                log.debug("agent page already gone: {}", e.toString());
+                log.debug("page already gone: {}", e.toString());
             }
         }
         viewers.clear();

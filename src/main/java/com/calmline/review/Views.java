@@ -1,0 +1,59 @@
+package com.calmline.review;
+
+import com.calmline.store.Store;
+import com.calmline.web.Auth;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+
+/**
+ * Who looked at which transcript, and when: every page view, export and API read of a call, and every
+ * erasure, kept in {@code audit:views} (and per call in {@code call:{sid}:views}) for admins, as long as
+ * transcripts are kept.
+ */
+final class Views {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ALL = "audit:views";
+
+    private final Store store;
+
+    Views(Store store) {
+        this.store = store;
+    }
+
+    void viewed(Auth.Principal who, String callSid, String what) {
+        Supervision.View view = new Supervision.View(who.name(), who.role().label(), callSid, what, System.currentTimeMillis());
+        String json = write(view);
+        store.log(ALL, view.atMs(), json);
+        if (!what.equals("erase")) {
+            store.log("call:" + callSid + ":views", view.atMs(), json);
+        }
+    }
+
+    List<Supervision.View> newest(int max) {
+        return read(store.newest(ALL, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, max));
+    }
+
+    List<Supervision.View> of(String callSid, int max) {
+        return read(store.newest("call:" + callSid + ":views", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
+                max));
+    }
+
+    private static List<Supervision.View> read(List<String> entries) {
+        return entries.stream().map(e -> {
+            try {
+                return JSON.readValue(e, Supervision.View.class);
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException("unreadable audit entry", ex);
+            }
+        }).toList();
+    }
+
+    private static String write(Supervision.View view) {
+        try {
+            return JSON.writeValueAsString(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
