@@ -88,7 +88,7 @@ public final class Main {
         String indent = "\n" + " ".repeat(21);
         return switch (e.path("type").asText()) {
             case "utterance" -> String.format(Locale.ROOT, "%s  %-8s %s  [anger %.2f %s]", at,
-                    e.path("track").asText().equals("inbound") ? "caller" : e.path("track").asText(),
+                    e.path("track").asText().equals("inbound") ? "caller" : "agent",
                     e.path("text").asText(), e.path("anger").asDouble(), e.path("angerLevel").asText());
             case "decision" -> String.format(Locale.ROOT, "%s  line     %s%s (%s): %s%s", at, e.path("action").asText(),
                     e.path("action").asText().equals("greet") ? "" : " after " + e.path("silenceMs").asLong()
@@ -116,6 +116,7 @@ public final class Main {
             case "callback" -> String.format("%s  callback %s %s, due %s: %s", at, e.path("kind").asText(),
                     e.path("id").asText(), e.path("due").asText(), e.path("reason").asText());
             case "dtmf" -> String.format("%s  caller pressed %s", at, e.path("digit").asText());
+            case "agent-joined" -> String.format("%s  agent joined: their side is transcribed from here", at);
             case "end" -> String.format("%s  end of call %s", at, e.path("callSid").asText());
             default -> at + "  " + e;
         };

@@ -19,6 +19,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = CallEvent.ScreenPop.class, name = "screenpop"),
         @JsonSubTypes.Type(value = CallEvent.Callback.class, name = "callback"),
         @JsonSubTypes.Type(value = CallEvent.Summary.class, name = "summary"),
+        @JsonSubTypes.Type(value = CallEvent.AgentJoined.class, name = "agent-joined"),
         @JsonSubTypes.Type(value = CallEvent.End.class, name = "end")})
 public sealed interface CallEvent {
     long atMs();
@@ -67,6 +68,10 @@ public sealed interface CallEvent {
     record Summary(long atMs, double angerPeak, String angerLevel, String angerTrend, double ventingSeconds,
                    int talkOvers, int bargeIns, int acknowledgements, int questions, String issue, String feeling,
                    String request) implements CallEvent {
+    }
+
+    /** An agent is on the call: from {@code atMs} the outbound track is theirs, and transcribed. */
+    record AgentJoined(long atMs) implements CallEvent {
     }
 
     /** Always the last event of a call. */

@@ -1,6 +1,7 @@
 package com.calmline.review;
 
 import com.calmline.store.Store;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,9 +95,13 @@ final class CallIndex {
         return new Page((Long) reply.get(0), sids);
     }
 
-    /** Every index entry of a call, rebuilt from what is stored about it, for erasure. */
-    static List<String> keysOf(Map<String, String> call, List<String> texts) {
-        List<String> keys = new ArrayList<>(List.of("calls:by-start", "calls:waiting"));
+    /**
+     * Every index entry of a call, rebuilt from what is stored about it, for erasure; {@code day} is the day
+     * it started on the dashboard's clock (its venting seconds are ranked under that day or, at midnight, the next).
+     */
+    static List<String> keysOf(Map<String, String> call, List<String> texts, LocalDate day) {
+        List<String> keys = new ArrayList<>(List.of("calls:by-start", "calls:waiting",
+                "stats:" + day + ":venting", "stats:" + day.plusDays(1) + ":venting"));
         for (String text : texts) {
             terms(text).forEach(t -> keys.add(word(t)));
         }

@@ -273,7 +273,8 @@ public final class Supervision implements AutoCloseable {
         for (String turn : store.utterances(sid)) {
             texts.add(readTree(turn).path("text").asText(""));
         }
-        store.erase(sid, CallIndex.keysOf(call, texts));
+        store.erase(sid, CallIndex.keysOf(call, texts,
+                LocalDate.parse(Dashboard.day(Transcripts.started(call), settings.zone()))));
         views.viewed(Auth.principal(ctx), sid, "erase");
         log.info("call {}: erased by {}", sid, Auth.principal(ctx).name());
         if (ctx.path().startsWith("/api/") || "application/json".equals(ctx.header("Accept"))) {
@@ -328,6 +329,10 @@ public final class Supervision implements AutoCloseable {
                 decisions.add(new DecisionView(clock(e.path("atMs").asLong()), e.path("action").asText(),
                         e.path("state").asText(), e.path("reason").asText(), e.path("say").asText()));
                 marks.addArray().add(e.path("atMs").asLong() / 1000.0).add(e.path("action").asText());
+            } else if (type.equals("agent-joined")) {
+                decisions.add(new DecisionView(clock(e.path("atMs").asLong()), "agent joined", "WITH_AGENT",
+                        "the caller was put through to " + call.getOrDefault("agent", "an agent"), ""));
+                marks.addArray().add(e.path("atMs").asLong() / 1000.0).add("agent");
             } else if (type.equals("route")) {
                 decisions.add(new DecisionView(clock(e.path("atMs").asLong()), "route to " + e.path("queue").asText(),
                         "ROUTING", "topic " + e.path("topic").asText() + ": " + e.path("reason").asText(), ""));

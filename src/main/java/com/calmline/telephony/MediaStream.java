@@ -133,8 +133,8 @@ final class MediaStream {
 
     void agentJoined(String callSid) {
         Call call = byCallSid.get(callSid);
-        if (call != null && call.audio != null) {
-            call.audio.agentJoined();
+        if (call != null && call.audio != null && call.audio.agentJoined()) {
+            transcripts.record(callSid, new CallEvent.AgentJoined(call.lastMediaMs));
             log.info("call {}: agent joined; transcribing the outbound track", callSid);
         }
     }

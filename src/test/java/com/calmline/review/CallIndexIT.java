@@ -133,12 +133,16 @@ class CallIndexIT {
         String sid = call(1000, "billing", "billing", 0.9, "furious about " + word);
         store.appendUtterance(sid, "{\"speaker\":\"caller\",\"text\":\"furious about " + word + "\"}", "{}");
         assertEquals(List.of(sid), search(word, 0.75, "billing"));
-        store.erase(sid, CallIndex.keysOf(store.call(sid), List.of("furious about " + word)));
+        store.erase(sid, CallIndex.keysOf(store.call(sid), List.of("furious about " + word),
+                java.time.LocalDate.now(ZONE)));
         assertTrue(store.call(sid).isEmpty());
         assertTrue(store.utterances(sid).isEmpty());
         assertTrue(search(word, 0, "").isEmpty());
         assertTrue(search(word, 0.75, "billing").isEmpty());
         assertEquals(0, store.count(CallIndex.word(word), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+        String venting = "stats:" + java.time.LocalDate.now(ZONE) + ":venting";
+        assertTrue(store.newest(venting, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 100_000).stream()
+                .noneMatch(sid::equals), "its venting seconds left the dashboard's ranking");
     }
 
     @Test
