@@ -127,7 +127,9 @@ final class MediaStream {
         Call call = byCallSid.get(callSid);
         long atMs = call == null ? -1 : call.lastMediaMs;
         String keys = digits.replaceAll("[^0-9*#A-D]", "");
-        transcripts.record(callSid, new CallEvent.Dtmf(atMs, keys));
+        // Only the keys the line acts on are kept: a caller keying in a card number leaves no digits behind.
+        String recorded = keys.matches("[01]") ? keys : "•".repeat(keys.length());
+        transcripts.record(callSid, new CallEvent.Dtmf(atMs, recorded));
         return call != null && call.audio != null && call.audio.press(keys);
     }
 

@@ -158,6 +158,8 @@ class CallIT {
         call.play(Arrays.copyOfRange(fixture.mulaw(), 0, 8000 * 2), 8);
         HttpResponse<String> gather = simulator.post("/twilio/listen",
                 Map.of("CallSid", call.callSid, "Digits", "1", "AccountSid", Simulator.newSid("AC")));
+        simulator.post("/twilio/listen", Map.of("CallSid", call.callSid, "Digits", "4111111111111111",
+                "AccountSid", Simulator.newSid("AC")));
         call.play(Arrays.copyOfRange(fixture.mulaw(), 8000 * 2, fixture.mulaw().length), 8);
         call.stop();
         call.close();
@@ -168,6 +170,9 @@ class CallIT {
         JsonNode key = events.stream().filter(e -> e.path("type").asText().equals("dtmf")).findFirst().orElseThrow();
         assertEquals("1", key.path("digit").asText());
         assertEquals(2000, key.path("atMs").asLong(), "pressed after two seconds of the caller's audio");
+        List<String> keyed = events.stream().filter(e -> e.path("type").asText().equals("dtmf"))
+                .map(e -> e.path("digit").asText()).toList();
+        assertEquals(List.of("1", "•".repeat(16)), keyed, "keys the line does not act on leave no digits behind");
     }
 
     @Test
