@@ -15,14 +15,17 @@ import java.util.regex.Pattern;
 
 /**
  * Search over calls without a search engine: an inverted index kept in Redis itself, one sorted set per word
- * and per facet value ({@code index:word:refund}, {@code index:queue:billing}, {@code index:anger:16}), each
+ * and per facet value ({@code index:word:refund}, {@code index:queue:billing}, {@code index:anger:0.75}), each
  * holding call sids scored by the call's start. A query intersects the sets it names with
  * {@code calls:by-start} inside one Lua script (Redis walks the smallest set first), so its cost follows the
  * rarest term, not the number of calls stored; a date range is a score range on the result.
  */
 final class CallIndex {
-    /** Anger peaks are indexed in steps of 0.05, the steps the filter offers, so "anger ≥ x" is exact. */
-    static final int BUCKETS = 20;
+    /**
+     * The "anger at least" steps the filter offers; a call is in the set of every step its peak reached, so
+     * each filter is one set, exact, and a peak only ever adds sets.
+     */
+    static final List<String> ANGER_STEPS = List.of("0.25", "0.5", "0.75", "0.9");
     private static final Pattern WORD = Pattern.compile("[a-z0-9']+");
     private static final Pattern TAG = Pattern.compile("\\[[a-z]+]");
     /** Words too common to narrow a search; a query made only of them lists every call. */
@@ -33,15 +36,8 @@ final class CallIndex {
     private static final String SEARCH = """
             local p, tmp = ARGV[1], ARGV[1] .. ARGV[2]
             local min, max, offset, count = ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
-            local n, m = tonumber(ARGV[7]), tonumber(ARGV[8])
             local sets, weights = {p .. 'calls:by-start'}, {1}
-            for i = 1, n do sets[#sets + 1] = p .. ARGV[8 + i]; weights[#weights + 1] = 0 end
-            if m > 0 then
-              local any = {}
-              for i = 1, m do any[#any + 1] = p .. ARGV[8 + n + i] end
-              redis.call('ZUNIONSTORE', tmp .. ':any', #any, unpack(any))
-              sets[#sets + 1] = tmp .. ':any'; weights[#weights + 1] = 0
-            end
+            for i = 7, #ARGV do sets[#sets + 1] = p .. ARGV[i]; weights[#weights + 1] = 0 end
             local args = {'ZINTERSTORE', tmp, #sets}
             for _, k in ipairs(sets) do args[#args + 1] = k end
             args[#args + 1] = 'WEIGHTS'
@@ -49,13 +45,13 @@ final class CallIndex {
             redis.call(unpack(args))
             local total = redis.call('ZCOUNT', tmp, min, max)
             local page = redis.call('ZREVRANGEBYSCORE', tmp, max, min, 'LIMIT', offset, count)
-            redis.call('DEL', tmp, tmp .. ':any')
+            redis.call('DEL', tmp)
             table.insert(page, 1, total)
             return page
             """;
 
-    /** What a supervisor asked for; empty fields do not filter. {@code minAnger} is a multiple of 0.05 or 0. */
-    record Query(long fromMs, long toMs, double minAnger, String topic, String queue, String agent, String outcome,
+    /** What a supervisor asked for; empty fields do not filter. {@code minAnger} is one of {@link #ANGER_STEPS} or empty. */
+    record Query(long fromMs, long toMs, String minAnger, String topic, String queue, String agent, String outcome,
                  String text, int offset, int count) {
     }
 
@@ -75,21 +71,14 @@ final class CallIndex {
         facet("queue", q.queue()).ifPresent(all::add);
         facet("agent", q.agent()).ifPresent(all::add);
         facet("outcome", q.outcome()).ifPresent(all::add);
-        List<String> any = new ArrayList<>();
-        if (q.minAnger() > 0) {
-            for (int b = bucket(q.minAnger() + 1e-9); b <= BUCKETS; b++) {
-                any.add(anger(b));
-            }
-        }
-        if (all.isEmpty() && any.isEmpty()) {
+        facet("anger", q.minAnger()).ifPresent(all::add);
+        if (all.isEmpty()) {
             return new Page(store.count("calls:by-start", q.fromMs(), q.toMs()),
                     store.newest("calls:by-start", q.fromMs(), q.toMs(), q.offset(), q.count()));
         }
         List<String> args = new ArrayList<>(List.of("search:" + UUID.randomUUID(), Long.toString(q.fromMs()),
-                Long.toString(q.toMs()), Integer.toString(q.offset()), Integer.toString(q.count()),
-                Integer.toString(all.size()), Integer.toString(any.size())));
+                Long.toString(q.toMs()), Integer.toString(q.offset()), Integer.toString(q.count())));
         args.addAll(all);
-        args.addAll(any);
         List<?> reply = (List<?>) store.script(SEARCH, List.of(), args);
         List<String> sids = reply.subList(1, reply.size()).stream().map(Object::toString).toList();
         return new Page((Long) reply.get(0), sids);
@@ -108,9 +97,7 @@ final class CallIndex {
         for (String f : List.of("topic", "queue", "agent", "outcome")) {
             facet(f, call.getOrDefault(f, "")).ifPresent(keys::add);
         }
-        for (int b = 0; b <= BUCKETS; b++) {
-            keys.add(anger(b));
-        }
+        ANGER_STEPS.forEach(step -> keys.add("index:anger:" + step));
         String from = call.getOrDefault("from", "");
         if (!from.isEmpty()) {
             keys.add("calls:by-caller:" + from);
@@ -135,15 +122,13 @@ final class CallIndex {
         return "index:word:" + term;
     }
 
-    static String anger(int bucket) {
-        return "index:anger:" + bucket;
+    /** The anger sets a call whose peak is {@code anger} belongs to. */
+    static List<String> angerSets(double anger) {
+        return ANGER_STEPS.stream().filter(step -> anger >= Double.parseDouble(step)).map(step -> "index:anger:" + step)
+                .toList();
     }
 
     static Optional<String> facet(String name, String value) {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of("index:" + name + ":" + value);
-    }
-
-    static int bucket(double anger) {
-        return (int) Math.max(0, Math.min(BUCKETS, Math.floor(anger * BUCKETS)));
     }
 }

@@ -38,7 +38,7 @@ final class LiveCalls {
         String queue = "";
         String topic = "";
         int acknowledgements;
-        int angerBucket = -1;
+        final Set<String> angerSets = new HashSet<>();
         boolean alerted;
         boolean stillAngryAlerted;
 
@@ -64,23 +64,15 @@ final class LiveCalls {
                 fresh.add(CallIndex.word(term));
             }
         }
-        List<String> leave = new ArrayList<>();
         if (speaker.equals("caller")) {
             if (call.firstLevel == null) {
                 call.firstLevel = level;
             }
             call.lastLevel = level;
-            int bucket = CallIndex.bucket(anger);
-            if (bucket > call.angerBucket) {
-                if (call.angerBucket >= 0) {
-                    leave.add(CallIndex.anger(call.angerBucket));
-                }
-                fresh.add(CallIndex.anger(bucket));
-                call.angerBucket = bucket;
-            }
+            CallIndex.angerSets(anger).stream().filter(call.angerSets::add).forEach(fresh::add);
             alert(callSid, call, anger, level, text);
         }
-        store.indexCall(callSid, call.startedMs, fresh, leave);
+        store.indexCall(callSid, call.startedMs, fresh, List.of());
     }
 
     void decided(String callSid, CallEvent.Decision decision) {

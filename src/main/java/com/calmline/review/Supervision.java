@@ -44,7 +44,6 @@ public final class Supervision implements AutoCloseable {
     private static final String SID = "CA[0-9a-fA-F]{32}";
     private static final int PAGE = 25;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
-    private static final List<String> ANGER_STEPS = List.of("0.25", "0.5", "0.75", "0.9");
     private static final Duration ALERTS_SHOWN = Duration.ofHours(1);
     /** Angry turns closer together than this are one stretch of venting on the timeline. */
     private static final long VENTING_GAP_MS = 3000;
@@ -71,7 +70,7 @@ public final class Supervision implements AutoCloseable {
         }
 
         public List<String> angerSteps() {
-            return ANGER_STEPS;
+            return CallIndex.ANGER_STEPS;
         }
     }
 
@@ -424,17 +423,13 @@ public final class Supervision implements AutoCloseable {
         long from = Math.max(day(f.from(), 0).orElse(0L),
                 System.currentTimeMillis() - settings.retention().toMillis());
         long to = day(f.to(), 1).map(t -> t - 1).orElse(Long.MAX_VALUE / 2);
-        double anger = 0;
-        if (!f.anger().isEmpty()) {
-            if (!ANGER_STEPS.contains(f.anger())) {
-                throw new BadRequestResponse("anger is one of " + ANGER_STEPS);
-            }
-            anger = Double.parseDouble(f.anger());
+        if (!f.anger().isEmpty() && !CallIndex.ANGER_STEPS.contains(f.anger())) {
+            throw new BadRequestResponse("anger is one of " + CallIndex.ANGER_STEPS);
         }
         if (!f.outcome().isEmpty() && !OUTCOMES.contains(f.outcome())) {
             throw new BadRequestResponse("outcome is one of " + OUTCOMES);
         }
-        return new CallIndex.Query(from, to, anger, f.topic(), f.queue(), f.agent(), f.outcome(), f.q(),
+        return new CallIndex.Query(from, to, f.anger(), f.topic(), f.queue(), f.agent(), f.outcome(), f.q(),
                 (page - 1) * PAGE, PAGE);
     }
 
