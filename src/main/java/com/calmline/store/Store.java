@@ -308,8 +308,12 @@ public final class Store implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         return () -> {
-            if (subscription.isSubscribed()) {
-                subscription.unsubscribe();
+            try {
+                if (subscription.isSubscribed()) {
+                    subscription.unsubscribe();
+                }
+            } catch (JedisException e) {
+                log.debug("{} subscription already gone with its connection: {}", channel, e.getMessage());
             }
             thread.interrupt();
         };
