@@ -28,11 +28,11 @@ public final class Transcripts {
      * word timings and anger, or what the line said. {@code speaker} is caller, agent or line.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Turn(String speaker, String track, long startMs, long endMs, String text, Double anger,
+    private record Turn(String speaker, String track, long startMs, long endMs, String text, Double anger,
                 String angerLevel, List<Word> words) {
     }
 
-    record Word(String word, long startMs, long endMs, double confidence) {
+    private record Word(String word, long startMs, long endMs, double confidence) {
     }
 
     private final Store store;
@@ -136,10 +136,11 @@ public final class Transcripts {
         if (events.isEmpty() && store.call(sid).isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
         }
+        views.viewed(Auth.principal(ctx), sid, "api");
         ctx.json(parse(events));
     }
 
-    static String json(Object value) {
+    private static String json(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -14,6 +14,7 @@ import java.util.List;
 final class Views {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ALL = "audit:views";
+    private static final java.time.Duration REPEAT = java.time.Duration.ofMinutes(1);
 
     private final Store store;
 
@@ -21,7 +22,15 @@ final class Views {
         this.store = store;
     }
 
+    /**
+     * Records a look at a call. Repeated looks of one kind by one person within a minute (a page left open
+     * and reloaded, a tool polling the events) are one entry, so the audit stays readable.
+     */
     void viewed(Auth.Principal who, String callSid, String what) {
+        if (!what.equals("erase") && !store.putIfAbsent("audit:seen:" + who.name() + ":" + callSid + ":" + what, "1",
+                REPEAT)) {
+            return;
+        }
         Supervision.View view = new Supervision.View(who.name(), who.role().label(), callSid, what, System.currentTimeMillis());
         String json = write(view);
         store.log(ALL, view.atMs(), json);
