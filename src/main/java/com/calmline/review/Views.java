@@ -27,7 +27,8 @@ final class Views {
      * and reloaded, a tool polling the events) are one entry, so the audit stays readable.
      */
     void viewed(Auth.Principal who, String callSid, String what) {
-        if (!what.equals("erase") && !store.putIfAbsent("audit:seen:" + who.name() + ":" + callSid + ":" + what, "1",
+        // Kept among the call's own keys, so erasing the call erases it too.
+        if (!what.equals("erase") && !store.putIfAbsent("call:" + callSid + ":seen:" + who.name() + ":" + what, "1",
                 REPEAT)) {
             return;
         }
