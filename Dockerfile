@@ -18,7 +18,7 @@ COPY --from=build /src/prompts /app/prompts
 COPY --from=build /src/routing /app/routing
 RUN mkdir -p /app/data && chown calmline /app/data
 USER calmline
-ENV PORT=8080 DATA_DIR=/app/data VOSK_MODEL_DIR=/app/models/model-en-us PROMPTS_DIR=/app/prompts \
+ENV PORT=8080 HOST=0.0.0.0 DATA_DIR=/app/data VOSK_MODEL_DIR=/app/models/model-en-us PROMPTS_DIR=/app/prompts \
     ROUTING_DIR=/app/routing
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD curl -fsS http://localhost:8080/health || exit 1

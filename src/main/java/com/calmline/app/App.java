@@ -108,10 +108,12 @@ final class App implements AutoCloseable {
     }
 
     App start() {
-        server.start(config.port());
+        server.start(config.listenHost(), config.port());
         callbacks.start();
         supervision.start();
-        log.info("Calmline listening on port {}", server.port());
+        log.info("Calmline listening on {}:{}{}", config.listenHost(), server.port(), config.demoMode()
+                && config.host().isEmpty() ? " (demo mode: this machine only; set HOST=0.0.0.0 to listen on every "
+                + "interface)" : "");
         return this;
     }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 /** Everything the operator can set, from environment variables; every one has a working default. */
 record Config(
         int port,
+        Optional<String> host,
         Optional<String> publicBaseUrl,
         Optional<String> twilioAccountSid,
         String twilioAuthToken,
@@ -39,6 +40,7 @@ record Config(
     static Config fromEnv(Map<String, String> env) {
         Config config = new Config(
                 integer(env, "PORT", 8080),
+                optional(env, "HOST"),
                 optional(env, "PUBLIC_BASE_URL"),
                 optional(env, "TWILIO_ACCOUNT_SID"),
                 optional(env, "TWILIO_AUTH_TOKEN").orElse(DEMO_AUTH_TOKEN),
@@ -94,6 +96,14 @@ record Config(
      */
     String baseUrl(int boundPort) {
         return publicBaseUrl.orElse("http://localhost:" + boundPort);
+    }
+
+    /**
+     * The interface to listen on: HOST, or in demo mode, whose signing token is public, only this machine;
+     * otherwise every interface.
+     */
+    String listenHost() {
+        return host.orElse(demoMode() ? "127.0.0.1" : "0.0.0.0");
     }
 
     /** Session cookies are marked Secure when the service is reached over https. */

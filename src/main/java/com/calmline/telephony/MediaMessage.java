@@ -20,8 +20,11 @@ sealed interface MediaMessage {
         }
     }
 
-    /** {@code caller}: the caller's number, which our own TwiML passes as the stream's custom parameter. */
-    record Start(long sequence, String streamSid, String callSid, String accountSid, String caller)
+    /**
+     * {@code caller}: the caller's number, and {@code token}: what binds the stream to its call, both passed by
+     * our own TwiML as the stream's custom parameters.
+     */
+    record Start(long sequence, String streamSid, String callSid, String accountSid, String caller, String token)
             implements MediaMessage {
     }
 
@@ -68,7 +71,8 @@ sealed interface MediaMessage {
         return switch (event) {
             case "start" -> new Start(seq, text(m, "streamSid"), text(m.path("start"), "callSid"),
                     m.path("start").path("accountSid").asText(""),
-                    m.path("start").path("customParameters").path("caller").asText(""));
+                    m.path("start").path("customParameters").path("caller").asText(""),
+                    m.path("start").path("customParameters").path("token").asText(""));
             case "media" -> media(seq, m.path("media"));
             case "mark" -> new Mark(seq, m.path("mark").path("name").asText(""));
             case "dtmf" -> new Dtmf(seq, text(m.path("dtmf"), "digit"));

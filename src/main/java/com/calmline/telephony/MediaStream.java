@@ -5,13 +5,17 @@ import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
 import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The {@code /twilio/media} WebSocket. Jetty delivers one socket's messages one at a time, so each
@@ -20,25 +24,38 @@ import org.slf4j.LoggerFactory;
 final class MediaStream {
     private static final Logger log = LoggerFactory.getLogger(MediaStream.class);
     private static final int MAX_HELD_FRAMES = 50;
+    private static final int POLICY_VIOLATION = 1008;
+    /** As long as a call is kept; a call has one stream in its whole life. */
+    private static final Duration STREAM_CLAIM = Duration.ofDays(400);
 
     private static final class Call {
         final FrameOrder order = new FrameOrder(MAX_HELD_FRAMES);
+        final WsContext socket;
         String callSid;
         volatile Transcriber.Session audio;
         boolean ended;
         volatile long lastMediaMs;
+        boolean refused;
+
+        Call(WsContext socket) {
+            this.socket = socket;
+        }
     }
 
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     private final Map<String, Call> byCallSid = new ConcurrentHashMap<>();
+    /** Calls whose stream is open here: the check that holds while Redis is away. */
+    private final Set<String> streamed = ConcurrentHashMap.newKeySet();
     private final Transcriber transcriber;
     private final TwilioRoutes.Listeners listeners;
     private final Store store;
     private final Transcripts transcripts;
     private final MeterRegistry metrics;
+    private final StreamTokens tokens;
 
     MediaStream(Transcriber transcriber, TwilioRoutes.Listeners listeners,
-                Store store, Transcripts transcripts, MeterRegistry metrics) {
+                Store store, Transcripts transcripts, StreamTokens tokens, MeterRegistry metrics) {
+        this.tokens = tokens;
         this.transcriber = transcriber;
         this.listeners = listeners;
         this.store = store;
@@ -47,13 +64,16 @@ final class MediaStream {
     }
 
     void configure(WsConfig ws) {
-        ws.onConnect(ctx -> calls.put(ctx.sessionId(), new Call()));
+        ws.onConnect(ctx -> calls.put(ctx.sessionId(), new Call(ctx)));
         ws.onMessage(ctx -> receive(calls.get(ctx.sessionId()), ctx.message()));
         ws.onClose(ctx -> end(calls.remove(ctx.sessionId())));
         ws.onError(ctx -> log.warn("media socket error: {}", String.valueOf(ctx.error())));
     }
 
     private void receive(Call call, String text) {
+        if (call.refused) {
+            return;
+        }
         MediaMessage message;
         try {
             message = MediaMessage.parse(text);
@@ -92,6 +112,14 @@ final class MediaStream {
             count("malformed-restart");
             return;
         }
+        if (!tokens.valid(start.callSid(), start.token())) {
+            refuse(call, "not-this-call", "its token was not issued for call " + start.callSid());
+            return;
+        }
+        if (!firstStream(start.callSid())) {
+            refuse(call, "second-stream", "call " + start.callSid() + " already had its stream");
+            return;
+        }
         call.callSid = start.callSid();
         byCallSid.put(start.callSid(), call);
         call.audio = transcriber.open(start.callSid(), clock -> listeners.forCall(start.callSid(), start.caller(),
@@ -99,6 +127,30 @@ final class MediaStream {
         store.updateCall(start.callSid(), Map.of("streamSid", start.streamSid(),
                 "streamStarted", Instant.now().toString()));
         log.info("call {}: media stream {} started", start.callSid(), start.streamSid());
+    }
+
+    /**
+     * One stream per call, ever, across instances: a replayed stream URL, or a stream for a call that has
+     * ended, is refused. While Redis is away this instance's own memory is the check.
+     */
+    private boolean firstStream(String callSid) {
+        if (!streamed.add(callSid)) {
+            return false;
+        }
+        try {
+            return store.putIfAbsent("call:" + callSid + ":stream", Instant.now().toString(), STREAM_CLAIM);
+        } catch (JedisException e) {
+            log.warn("call {}: Redis unavailable, so only this instance checks the stream is the call's first: {}",
+                    callSid, e.getMessage());
+            return true;
+        }
+    }
+
+    private void refuse(Call call, String reason, String why) {
+        call.refused = true;
+        count("refused-" + reason);
+        log.warn("refused a media stream: {}", why);
+        call.socket.closeSession(POLICY_VIOLATION, "stream refused");
     }
 
     private void media(Call call, MediaMessage.Media media) {
@@ -147,6 +199,7 @@ final class MediaStream {
             finish(call);
             if (call.callSid != null) {
                 byCallSid.remove(call.callSid);
+                streamed.remove(call.callSid);
             }
         }
     }

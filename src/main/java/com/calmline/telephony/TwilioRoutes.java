@@ -35,6 +35,7 @@ public final class TwilioRoutes {
     private final String greeting;
     private final Store store;
     private final MediaStream media;
+    private final StreamTokens tokens;
     private final MeterRegistry metrics;
     private final CallControl control;
     private final PersonAtOnce personAtOnce;
@@ -69,7 +70,8 @@ public final class TwilioRoutes {
         this.twiml = new TwimlBuilder(listenSeconds);
         this.greeting = greeting;
         this.store = store;
-        this.media = new MediaStream(transcriber, listeners, store, transcripts, metrics);
+        this.tokens = new StreamTokens(authToken);
+        this.media = new MediaStream(transcriber, listeners, store, transcripts, tokens, metrics);
         this.metrics = metrics;
         this.control = control;
         this.personAtOnce = personAtOnce;
@@ -107,7 +109,8 @@ public final class TwilioRoutes {
         metrics.counter("calmline.calls.answered").increment();
         log.info("call {}: answered, from {}", callSid, call.get("from"));
         ctx.contentType("application/xml")
-                .result(twiml.greeting(urls.websocket(ctx, MEDIA), call.get("from"), greeting, urls.http(ctx, LISTEN)));
+                .result(twiml.greeting(urls.websocket(ctx, MEDIA), call.get("from"), tokens.issue(callSid), greeting,
+                        urls.http(ctx, LISTEN)));
     }
 
     private void listen(Context ctx) {

@@ -28,10 +28,14 @@ final class TwimlBuilder {
         this.listenSeconds = listenSeconds;
     }
 
-    /** {@code caller} travels to the media stream as a custom parameter, so the call's conversation knows it. */
-    String greeting(String streamUrl, String caller, String greeting, String listenUrl) {
+    /**
+     * {@code caller} travels to the media stream as a custom parameter, so the call's conversation knows it;
+     * {@code token} too, binding the stream to this call (Twilio's stream URL takes no query string).
+     */
+    String greeting(String streamUrl, String caller, String token, String greeting, String listenUrl) {
         Stream stream = new Stream.Builder().url(streamUrl).track(Stream.Track.BOTH_TRACKS)
-                .parameter(new Parameter.Builder().name("caller").value(caller).build()).build();
+                .parameter(new Parameter.Builder().name("caller").value(caller).build())
+                .parameter(new Parameter.Builder().name("token").value(token).build()).build();
         return new VoiceResponse.Builder()
                 .start(new Start.Builder().stream(stream).build())
                 .say(new Say.Builder(greeting).build())

@@ -10,6 +10,14 @@ import org.junit.jupiter.api.Test;
 /** The anger thresholds of the venting policy, as an operator sets them. */
 class ConfigTest {
     @Test
+    void demoModeWhoseSigningTokenIsPublicListensOnlyOnThisMachineUnlessHostSaysOtherwise() {
+        assertEquals("127.0.0.1", Config.fromEnv(Map.of()).listenHost());
+        assertEquals("0.0.0.0", Config.fromEnv(Map.of("HOST", "0.0.0.0")).listenHost());
+        assertEquals("0.0.0.0", Config.fromEnv(Map.of("TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32),
+                "TWILIO_AUTH_TOKEN", "real-token", "PUBLIC_BASE_URL", "https://line.example.com")).listenHost());
+    }
+
+    @Test
     void theVentingThresholdsDefaultToHalfAndALittleLess() {
         Config config = Config.fromEnv(Map.of());
         assertEquals(0.5, config.venting().ventingAnger());

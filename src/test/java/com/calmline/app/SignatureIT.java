@@ -45,6 +45,7 @@ class SignatureIT {
         assertTrue(twiml.contains("<Start><Stream"), twiml);
         assertTrue(twiml.contains("track=\"both_tracks\""), twiml);
         assertTrue(twiml.contains("url=\"wss://support.example.test/twilio/media\""), twiml);
+        assertTrue(twiml.matches("(?s).*<Parameter name=\"token\" value=\"[A-Za-z0-9_-]{43}\"/>.*"), twiml);
         assertTrue(twiml.contains("<Say>Thank you for calling."), twiml);
         assertTrue(twiml.contains("<Gather") && twiml.contains("input=\"dtmf\""), twiml);
         assertTrue(twiml.indexOf("<Start>") < twiml.indexOf("<Say>"), "the stream starts before the greeting");
@@ -99,6 +100,77 @@ class SignatureIT {
         assertEquals(403, upgradeStatus(local, TwilioSignature.sign(TOKEN, signed + "x", Map.of())));
         assertEquals(403, upgradeStatus(local, TwilioSignature.sign(TOKEN, local, Map.of())));
         assertEquals(101, upgradeStatus(local, TwilioSignature.sign(TOKEN, signed, Map.of())));
+    }
+
+    /**
+     * The stream URL and its signature are the same for every call, so whoever saw one could replay it: the
+     * token Twilio passes in {@code start} binds a stream to the call it was issued for, once.
+     */
+    @Test
+    void aStreamIsBoundToItsCallOnceAndAReplayIsRefused() throws Exception {
+        Map<String, String> form = form();
+        String callSid = form.get("CallSid");
+        String twiml = postVoice(form, TOKEN, false).body();
+        String token = twiml.replaceFirst("(?s).*<Parameter name=\"token\" value=\"([^\"]+)\"/>.*", "$1");
+
+        Map<String, String> other = form();
+        postVoice(other, TOKEN, false);
+        assertEquals(1008, stream(other.get("CallSid"), token), "a token issued for another call");
+        assertEquals(1008, stream(callSid, ""), "no token");
+
+        assertEquals(-1, stream(callSid, token), "the call's own stream, once");
+        Simulator simulator = service.simulator();
+        simulator.awaitEnd(callSid, java.time.Duration.ofSeconds(30));
+        int events = simulator.events(callSid).size();
+        assertEquals(1008, stream(callSid, token), "the same stream replayed after the call ended");
+        Thread.sleep(500);
+        assertEquals(events, simulator.events(callSid).size(), "the replay added nothing to the call");
+        assertEquals(1, simulator.events(callSid).stream().filter(e -> e.path("type").asText().equals("summary"))
+                .count());
+    }
+
+    /**
+     * Opens a correctly signed stream and starts it for {@code callSid} with {@code token}, then sends a
+     * second of silence and stops: 1008 if the server refused the stream, -1 if it took it to the end.
+     */
+    private int stream(String callSid, String token) throws Exception {
+        java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        WebSocket ws = http.newWebSocketBuilder()
+                .header("X-Twilio-Signature", TwilioSignature.sign(TOKEN, PUBLIC.replace("https", "wss")
+                        + "/twilio/media", Map.of()))
+                .buildAsync(URI.create("ws://localhost:" + service.app.port() + "/twilio/media"), new WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(WebSocket w, int code, String reason) {
+                        closed.complete(code);
+                        return null;
+                    }
+                }).join();
+        String stream = Simulator.newSid("MZ");
+        ws.sendText("{\"event\":\"connected\",\"protocol\":\"Call\",\"version\":\"1.0.0\"}", true).join();
+        ws.sendText("{\"event\":\"start\",\"sequenceNumber\":\"1\",\"streamSid\":\"" + stream + "\",\"start\":{"
+                + "\"streamSid\":\"" + stream + "\",\"accountSid\":\"AC" + "0".repeat(32) + "\",\"callSid\":\"" + callSid
+                + "\",\"tracks\":[\"inbound\",\"outbound\"],\"customParameters\":{\"caller\":\"+15555550100\","
+                + "\"token\":\"" + token + "\"},\"mediaFormat\":{\"encoding\":\"audio/x-mulaw\",\"sampleRate\":8000,"
+                + "\"channels\":1}}}", true).join();
+        String silence = java.util.Base64.getEncoder().encodeToString(new byte[160]).replace("A", "/");
+        try {
+            for (int i = 0; i < 50; i++) {
+                ws.sendText("{\"event\":\"media\",\"sequenceNumber\":\"" + (i + 2) + "\",\"streamSid\":\"" + stream
+                        + "\",\"media\":{\"track\":\"inbound\",\"chunk\":\"" + (i + 1) + "\",\"timestamp\":\"" + i * 20
+                        + "\",\"payload\":\"" + silence + "\"}}", true).join();
+            }
+            ws.sendText("{\"event\":\"stop\",\"sequenceNumber\":\"52\",\"streamSid\":\"" + stream
+                    + "\",\"stop\":{\"callSid\":\"" + callSid + "\"}}", true).join();
+        } catch (CompletionException e) {
+            // The server closed the socket while frames were on their way: that is the refusal.
+        }
+        try {
+            int code = closed.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            return code == WebSocket.NORMAL_CLOSURE || code == 1005 ? -1 : code;
+        } catch (java.util.concurrent.TimeoutException e) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "call ended").exceptionally(t -> ws).join();
+            return -1;
+        }
     }
 
     private int upgradeStatus(String url, String signature) {

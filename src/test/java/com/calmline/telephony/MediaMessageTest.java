@@ -55,7 +55,7 @@ class MediaMessageTest {
                 + "'customParameters':{'caller':'+15555550100'},'mediaFormat':{'encoding':'audio/x-mulaw','sampleRate':8000,'channels':1}},"
                 + "'streamSid':'" + STREAM + "'}");
         MediaMessage.Start s = assertInstanceOf(MediaMessage.Start.class, MediaMessage.parse(text));
-        assertEquals(new MediaMessage.Start(1, STREAM, CALL, ACCOUNT, "+15555550100"), s);
+        assertEquals(new MediaMessage.Start(1, STREAM, CALL, ACCOUNT, "+15555550100", ""), s);
     }
 
     @Test

@@ -62,7 +62,7 @@ class TwimlTest {
 
     @Test
     void greetingStartsTheStreamBeforeSpeakingThenListens() throws Exception {
-        Element root = response(new TwimlBuilder(30).greeting(STREAM_URL, "+15555550100", GREETING, LISTEN_URL));
+        Element root = response(new TwimlBuilder(30).greeting(STREAM_URL, "+15555550100", "t0ken", GREETING, LISTEN_URL));
         List<Element> verbs = children(root);
         assertEquals(List.of("Start", "Say", "Gather", "Redirect"), names(verbs));
 
@@ -82,7 +82,7 @@ class TwimlTest {
 
     @Test
     void gatherTimeoutComesFromTheConstructor() throws Exception {
-        Element root = response(new TwimlBuilder(7).greeting(STREAM_URL, "+15555550100", GREETING, LISTEN_URL));
+        Element root = response(new TwimlBuilder(7).greeting(STREAM_URL, "+15555550100", "t0ken", GREETING, LISTEN_URL));
         assertListeningGather(children(root).get(2), 7, LISTEN_URL);
         Element listen = response(new TwimlBuilder(45).listen(LISTEN_URL));
         assertListeningGather(children(listen).get(0), 45, LISTEN_URL);
