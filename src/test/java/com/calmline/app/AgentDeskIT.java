@@ -177,9 +177,13 @@ class AgentDeskIT {
         return browser.wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(element).getText());
     }
 
-    /** Presses Enter on the element, as a keyboard user would; found afresh if a live update redrew it. */
+    /**
+     * Presses Enter on the element, as a keyboard user would; found afresh if a live update redrew it (or is
+     * redrawing it at that moment).
+     */
     private static void press(Chromium browser, By element) {
-        browser.wait.ignoring(StaleElementReferenceException.class).until(d -> {
+        browser.wait.ignoring(StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.ElementNotInteractableException.class).until(d -> {
             d.findElement(element).sendKeys(Keys.ENTER);
             return true;
         });
