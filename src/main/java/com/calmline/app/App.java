@@ -42,6 +42,7 @@ final class App implements AutoCloseable {
     private final CallbackScheduler callbacks;
     private final Supervision supervision;
     private final AutoCloseable agentJoined;
+    private final TwilioRoutes twilio;
 
     App(Config config) throws IOException {
         this.config = config;
@@ -67,9 +68,10 @@ final class App implements AutoCloseable {
                 config.promptsDir(), transcripts, pages, metrics);
         VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), anger, control,
                 transcripts, screenPops, callbacks, metrics);
-        TwilioRoutes twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
+        this.twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
                 config.listenSeconds(), policy.greeting(), store, transcripts, transcriber, policy::forCall, control,
-                new TwilioRoutes.PersonAtOnce(policy.personPrompt(), router.route("", 0).queue()),
+                new TwilioRoutes.PersonAtOnce(policy.personPrompt(), policy.lostPrompt(),
+                        router.route("", 0).queue()),
                 callbacks::requestedByKey, metrics);
         Optional<String> apiToken = config.apiToken()
                 .or(() -> config.demoMode() ? Optional.of(DemoToken.create(config.dataDir())) : Optional.empty());
@@ -138,6 +140,7 @@ final class App implements AutoCloseable {
         desk.close();
         supervision.close();
         agentJoined.close();
+        twilio.close();
         callbacks.close();
         server.stop();
         transcriber.close();

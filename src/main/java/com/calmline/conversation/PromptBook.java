@@ -26,6 +26,8 @@ final class PromptBook {
     private final String confirm;
     private final String route;
     private final String person;
+    /** What a caller hears when the line lost their audio and puts them through to a person. */
+    final String lost;
     private final Map<Request.Kind, String> requests = new EnumMap<>(Request.Kind.class);
 
     private PromptBook(Path dir) throws IOException {
@@ -42,6 +44,7 @@ final class PromptBook {
         confirm = text(dir, "confirm.txt");
         route = text(dir, "route.txt");
         person = text(dir, "person.txt");
+        lost = text(dir, "lost.txt");
         for (Request.Kind kind : Request.Kind.values()) {
             if (kind != Request.Kind.PERSON) {
                 requests.put(kind, text(dir, "request-" + kind.label() + ".txt"));

@@ -58,6 +58,10 @@ public final class VentingPolicy {
     }
 
     /** What a caller who asks for a person hears as they are put through. */
+    public String lostPrompt() {
+        return prompts.lost;
+    }
+
     public String personPrompt() {
         return prompts.request(new Request(Request.Kind.PERSON, ""));
     }

@@ -66,6 +66,11 @@ final class CallWorker implements Transcriber.Session, Runnable {
     }
 
     @Override
+    public boolean running() {
+        return !finished.get();
+    }
+
+    @Override
     public long receivedMs() {
         return receivedMs;
     }

@@ -143,6 +143,9 @@ public final class Transcriber implements AutoCloseable {
         /** An agent is on the call: from here on the outbound track is the agent, and is transcribed. */
         boolean agentJoined();
 
+        /** True until the call's audio has ended or its worker failed. */
+        boolean running();
+
         /** No more audio: flush, free the recognizers, then tell the listener. Idempotent. */
         void finish();
     }

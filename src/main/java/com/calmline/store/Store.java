@@ -260,6 +260,18 @@ public final class Store implements AutoCloseable {
         return Optional.ofNullable(redis.get(prefix + key));
     }
 
+    /** Sets each key to live for {@code ttl} more, in one round trip: marks that something is still alive. */
+    public void touch(Collection<String> keys, Duration ttl) {
+        try (AbstractPipeline pipe = redis.pipelined()) {
+            keys.forEach(k -> pipe.set(prefix + k, "1", new SetParams().px(ttl.toMillis())));
+            pipe.sync();
+        }
+    }
+
+    public boolean exists(String key) {
+        return redis.exists(prefix + key);
+    }
+
     /** A value that lives for {@code ttl}, set only if absent; false if the key already existed. */
     public boolean putIfAbsent(String key, String value, Duration ttl) {
         return "OK".equals(redis.set(prefix + key, value, new SetParams().nx().ex(ttl.toSeconds())));

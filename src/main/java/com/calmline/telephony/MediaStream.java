@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisException;
@@ -25,6 +28,11 @@ final class MediaStream {
     private static final Logger log = LoggerFactory.getLogger(MediaStream.class);
     private static final int MAX_HELD_FRAMES = 50;
     private static final int POLICY_VIOLATION = 1008;
+    private static final Duration BEAT = Duration.ofSeconds(2);
+    /** A stream not marked alive for this long is gone: three beats missed. */
+    private static final Duration ALIVE = BEAT.multipliedBy(3);
+    /** How long after the answer a call may go without its stream having started, before it counts as lost. */
+    private static final Duration FIRST_STREAM = Duration.ofSeconds(10);
     /** As long as a call is kept; a call has one stream in its whole life. */
     private static final Duration STREAM_CLAIM = Duration.ofDays(400);
 
@@ -52,10 +60,18 @@ final class MediaStream {
     private final Transcripts transcripts;
     private final MeterRegistry metrics;
     private final StreamTokens tokens;
+    private final ScheduledExecutorService heartbeat;
+    private boolean beatFailed;
 
     MediaStream(Transcriber transcriber, TwilioRoutes.Listeners listeners,
                 Store store, Transcripts transcripts, StreamTokens tokens, MeterRegistry metrics) {
         this.tokens = tokens;
+        this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stream-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeat.scheduleWithFixedDelay(this::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
         this.transcriber = transcriber;
         this.listeners = listeners;
         this.store = store;
@@ -183,6 +199,55 @@ final class MediaStream {
         String recorded = keys.matches("[01]") ? keys : "•".repeat(keys.length());
         transcripts.record(callSid, new CallEvent.Dtmf(atMs, recorded));
         return call != null && call.audio != null && call.audio.press(keys);
+    }
+
+    /** Marks, in Redis, every call whose audio this instance is still transcribing: the others' way to know. */
+    private void beat() {
+        List<String> alive = byCallSid.values().stream().filter(c -> c.audio != null && c.audio.running())
+                .map(c -> "call:" + c.callSid + ":live").toList();
+        if (alive.isEmpty()) {
+            return;
+        }
+        try {
+            store.touch(alive, ALIVE);
+            beatFailed = false;
+        } catch (JedisException e) {
+            if (!beatFailed) {
+                log.warn("cannot mark live streams in Redis: {}", e.getMessage());
+                beatFailed = true;
+            }
+        }
+    }
+
+    /**
+     * True when nobody is transcribing this call any more: not here, and not, by its mark in Redis, on
+     * another instance, and it has been answered long enough for its stream to have started. If Redis
+     * cannot say, the call is not counted lost: routing a caller who is being heard would cut them off.
+     */
+    boolean lost(String callSid) {
+        Call here = byCallSid.get(callSid);
+        if (here != null && here.audio != null && here.audio.running()) {
+            return false;
+        }
+        try {
+            if (store.exists("call:" + callSid + ":live")) {
+                return false;
+            }
+            Map<String, String> call = store.call(callSid);
+            if (call.isEmpty() || !call.getOrDefault("queue", "").isEmpty()) {
+                return false;
+            }
+            boolean stoppedHere = here != null && here.audio != null;
+            return stoppedHere || call.containsKey("streamEnded") || Duration.between(
+                    Instant.parse(call.getOrDefault("started", Instant.now().toString())), Instant.now())
+                    .compareTo(FIRST_STREAM) > 0;
+        } catch (JedisException | java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    void close() {
+        heartbeat.shutdownNow();
     }
 
     void agentJoined(String callSid) {

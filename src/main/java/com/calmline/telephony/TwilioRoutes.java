@@ -57,7 +57,7 @@ public final class TwilioRoutes {
     }
 
     /** What a caller who pressed 0 hears and where they go when their conversation runs on another instance. */
-    public record PersonAtOnce(String say, String queue) {
+    public record PersonAtOnce(String say, String lost, String queue) {
     }
 
     public TwilioRoutes(String authToken, Optional<String> publicBaseUrl, int listenSeconds, String greeting,
@@ -76,6 +76,11 @@ public final class TwilioRoutes {
         this.control = control;
         this.personAtOnce = personAtOnce;
         this.callbacks = callbacks;
+    }
+
+    /** Stops marking this instance's streams as alive. */
+    public void close() {
+        media.close();
     }
 
     /** An agent is on the call: if its stream is here, the outbound track is the agent now, and transcribed. */
@@ -131,6 +136,15 @@ public final class TwilioRoutes {
             log.info("call {}: pressed 0 with no conversation here; routing to {}", callSid, personAtOnce.queue());
             store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue()));
             ctx.contentType("application/xml").result(control.routing(personAtOnce.say(), personAtOnce.queue(), "{}"));
+            return;
+        }
+        if (media.lost(callSid)) {
+            // Nobody is listening to this caller any more (the stream dropped, the worker failed, the instance
+            // holding it died): put them through rather than leave them talking to silence.
+            log.warn("call {}: no live stream; routing to {}", callSid, personAtOnce.queue());
+            metrics.counter("calmline.calls.lost").increment();
+            store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
+            ctx.contentType("application/xml").result(control.routing(personAtOnce.lost(), personAtOnce.queue(), "{}"));
             return;
         }
         ctx.contentType("application/xml").result(twiml.listen(urls.http(ctx, LISTEN)));

@@ -176,6 +176,27 @@ class CallIT {
     }
 
     @Test
+    void aCallerWhoseStreamDropsIsPutThroughRatherThanLeftListening() throws Exception {
+        Fixture fixture = Fixture.load("delivery-late");
+        Simulator simulator = service.simulator();
+        Simulator.Call call = simulator.dial("+15555550100", "+15555550199").connect();
+        call.play(Arrays.copyOfRange(fixture.mulaw(), 0, 8000 * 2), 8);
+        Map<String, String> gather = Map.of("CallSid", call.callSid, "AccountSid", Simulator.newSid("AC"));
+        String heard = simulator.post("/twilio/listen", gather).body();
+        assertTrue(heard.contains("<Gather") && !heard.contains("<Enqueue"), "while it is heard it listens: " + heard);
+
+        call.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String lost = heard;
+        while (!lost.contains("<Enqueue") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            lost = simulator.post("/twilio/listen", gather).body();
+        }
+        assertTrue(lost.contains("trouble hearing you") && lost.contains("<Enqueue"), lost);
+        assertEquals("true", RoutingIT.api(service, "/api/calls/" + call.callSid).path("call").path("lost").asText());
+    }
+
+    @Test
     void healthReportsRedisAndModel() throws Exception {
         String health = get("/health");
         assertTrue(health.contains("\"redis\":\"UP\""), health);
