@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Writes that Redis could not take yet, in their original order, in memory and in the {@link Journal} on
@@ -32,42 +33,48 @@ final class Outbox {
         }
     }
 
-    /** Sends now if nothing waits and Redis answers; otherwise keeps the batch for {@link #flush}. */
+    /**
+     * Sends now if nothing waits and Redis takes it; otherwise keeps the batch for {@link #flush}. Redis
+     * refusing it for now (still loading its data after a restart, out of memory, read-only) is an outage too.
+     */
     synchronized void submit(List<Write> batch, Consumer<List<Write>> send) {
         if (pending.isEmpty()) {
             try {
                 send.accept(batch);
                 return;
-            } catch (JedisConnectionException e) {
-                log.warn("Redis unreachable ({}); holding writes in memory until it is back", e.getMessage());
+            } catch (JedisException e) {
+                log.warn("Redis unreachable or refusing writes ({}); holding writes until it takes them",
+                        e.getMessage());
             }
         }
         if (pending.size() >= capacity) {
             dropped++;
             log.error("Redis outbox full ({} batches); dropping the oldest, {} dropped so far", capacity, dropped);
             pending.removeFirst();
+            // Gone: the journal must not count it as owed, or the next batch delivered would be marked as it.
+            journal.ifPresent(Journal::delivered);
         }
         journal.ifPresent(j -> j.append(batch));
         pending.addLast(batch);
     }
 
-    /** Sends what waits, oldest first, stopping at the first connection failure. */
+    /**
+     * Sends what waits, oldest first, stopping at the first failure. Never throws for Redis: this runs on a
+     * schedule, and a schedule that throws once never runs again.
+     */
     synchronized void flush(Consumer<List<Write>> send) {
         int sent = 0;
         while (!pending.isEmpty()) {
             try {
                 send.accept(pending.peekFirst());
             } catch (JedisConnectionException e) {
-                if (sent > 0) {
-                    // Redis went away again mid-flush: the journal keeps only what is still owed.
-                    journal.ifPresent(j -> {
-                        j.clear();
-                        pending.forEach(j::append);
-                    });
-                }
+                return;
+            } catch (JedisException e) {
+                log.warn("Redis refused held writes ({}); trying again shortly", e.getMessage());
                 return;
             }
             pending.removeFirst();
+            journal.ifPresent(Journal::delivered);
             sent++;
         }
         if (sent > 0) {
