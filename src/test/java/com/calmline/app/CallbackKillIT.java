@@ -17,9 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +34,14 @@ import redis.embedded.RedisServer;
 class CallbackKillIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private RedisServer redis;
-    private Process doomed;
+    private ServiceProcess doomed;
     private RunningService survivor;
     private TwilioStandIn twilio;
 
     @AfterEach
     void stop() throws Exception {
         if (doomed != null) {
-            doomed.destroyForcibly();
+            doomed.close();
         }
         if (survivor != null) {
             survivor.close();
@@ -77,8 +75,7 @@ class CallbackKillIT {
             assertTrue(System.nanoTime() < deadline, "the doomed instance never rang");
             Thread.sleep(50);
         }
-        new ProcessBuilder("kill", "-9", Long.toString(doomed.pid())).start().waitFor();
-        doomed.waitFor();
+        doomed.kill();
 
         // Twilio has the call the dead instance placed, and it has since ended.
         twilio.stub(get(urlPathEqualTo(CallbackIT.callsPath())).willReturn(okJson(callList())));
@@ -145,8 +142,7 @@ class CallbackKillIT {
                     HttpResponse.BodyHandlers.ofString());
             String id = JSON.readTree(created.body()).path("id").asText();
             assertTrue(dialling.await(30, TimeUnit.SECONDS), "the doomed instance never tried to ring");
-            new ProcessBuilder("kill", "-9", Long.toString(doomed.pid())).start().waitFor();
-            doomed.waitFor();
+            doomed.kill();
 
             twilio.stub(get(urlPathEqualTo(CallbackIT.callsPath())).willReturn(okJson(callList(""))));
             twilio.stub(post(urlPathEqualTo(CallbackIT.callsPath())).willReturn(okJson("{\"sid\":\""
@@ -181,18 +177,8 @@ class CallbackKillIT {
 
     /** The service as its own process (the packaged jar), so it can be killed for real. */
     private URI startDoomed(Map<String, String> env) throws Exception {
-        int port = freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/calmline.jar"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "callback-kill-doomed.log").toFile());
-        builder.environment().putAll(env);
-        builder.environment().put("PORT", Integer.toString(port));
-        builder.environment().put("DATA_DIR", Files.createTempDirectory("calmline-doomed").toString());
-        doomed = builder.start();
-        URI url = URI.create("http://127.0.0.1:" + port);
-        awaitUp(url);
-        return url;
+        doomed = ServiceProcess.start(env, Files.createTempDirectory("calmline-doomed"), "callback-kill-doomed");
+        return doomed.url;
     }
 
     private static String callList() {
@@ -210,21 +196,6 @@ class CallbackKillIT {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(on.url() + path))
                 .header("Authorization", "Bearer " + RunningService.API_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(r.body());
-    }
-
-    private static void awaitUp(URI url) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (HttpClient.newHttpClient().send(HttpRequest.newBuilder(url.resolve("/health")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException e) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("the child instance did not start; see target/callback-kill-doomed.log");
     }
 
     private static int freePort() throws Exception {
