@@ -93,7 +93,12 @@ final class RunningService implements AutoCloseable {
     }
 
     Simulator simulator() {
-        return new Simulator(url(), config.publicBaseUrl().orElse(url().toString()), config.twilioAuthToken(),
+        return simulatorThrough(url());
+    }
+
+    /** A simulator that reaches the service at {@code host} (a relay in front of it), signing as for the service. */
+    Simulator simulatorThrough(URI host) {
+        return new Simulator(host, config.publicBaseUrl().orElse(url().toString()), config.twilioAuthToken(),
                 config.apiToken().or(() -> DemoToken.read(dataDir)));
     }
 

@@ -49,6 +49,11 @@ final class TwilioStandIn implements AutoCloseable {
                 .withBody("{\"code\":" + code + ",\"message\":\"" + message + "\",\"status\":" + status + "}")));
     }
 
+    /** Twilio answers every update of this call so (a fault, a delay...); the newest of these for a call wins. */
+    void answers(String callSid, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
+        server.stubFor(post(urlPathEqualTo(callPath(callSid))).willReturn(response));
+    }
+
     List<LoggedRequest> updates(String callSid) {
         return server.findAll(postRequestedFor(urlPathEqualTo(callPath(callSid))));
     }
