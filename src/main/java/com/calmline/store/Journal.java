@@ -18,17 +18,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outbox on disk: every batch held back from Redis is appended as one JSON line and forced to disk
- * before the write is acknowledged, so a restart mid-outage loses nothing. Each batch that then reaches
- * Redis is marked by a {@value #DELIVERED} line, so a restart in the middle of handing the held batches
- * over does not store the delivered ones twice. Emptied once everything held has reached Redis.
+ * before the write is acknowledged, so a restart mid-outage loses nothing. Emptied once everything held
+ * has reached Redis.
  */
 final class Journal {
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Write>> BATCH = new TypeReference<>() {
     };
-    /** A line that says: the oldest batch in the journal not yet marked has reached Redis. */
-    private static final String DELIVERED = "+";
 
     private final Path file;
     private FileChannel channel;
@@ -43,14 +40,9 @@ final class Journal {
             return List.of();
         }
         List<List<Write>> batches = new ArrayList<>();
-        int delivered = 0;
         try {
             for (String line : complete().split("\n")) {
                 if (line.isBlank()) {
-                    continue;
-                }
-                if (line.equals(DELIVERED)) {
-                    delivered++;
                     continue;
                 }
                 try {
@@ -62,7 +54,7 @@ final class Journal {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the outbox journal " + file, e);
         }
-        return List.copyOf(batches.subList(Math.min(delivered, batches.size()), batches.size()));
+        return batches;
     }
 
     /**
@@ -88,32 +80,17 @@ final class Journal {
     /** Appends the batch and forces it to disk. */
     void append(List<Write> batch) {
         try {
-            write(JSON.writerFor(BATCH).writeValueAsString(batch));
+            if (channel == null) {
+                Files.createDirectories(file.getParent());
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+            }
+            channel.write(ByteBuffer.wrap((JSON.writerFor(BATCH).writeValueAsString(batch) + "\n")
+                    .getBytes(StandardCharsets.UTF_8)));
             channel.force(false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the outbox journal " + file, e);
         }
-    }
-
-    /**
-     * The oldest batch not yet marked has reached Redis. Not forced: a process killed still leaves the mark
-     * with the OS; only a crash of the machine could lose it, and then the batch is stored twice, not lost.
-     */
-    void delivered() {
-        try {
-            write(DELIVERED);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the outbox journal " + file, e);
-        }
-    }
-
-    private void write(String line) throws IOException {
-        if (channel == null) {
-            Files.createDirectories(file.getParent());
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
-        }
-        channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Everything held has reached Redis. */

