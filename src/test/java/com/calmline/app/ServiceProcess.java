@@ -1,0 +1,145 @@
+package com.calmline.app;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service ({@code target/calmline.jar}) as its own process, as it is deployed, so its CPU and
+ * memory can be read from /proc apart from whatever drives it.
+ */
+final class ServiceProcess implements AutoCloseable {
+    /** The JVM flags the Docker image starts the service with. */
+    static final List<String> JVM_FLAGS = List.of("-XX:MaxRAMPercentage=75");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final Process process;
+    final URI url;
+    final Path log;
+    final Path dataDir;
+
+    private ServiceProcess(Process process, URI url, Path log, Path dataDir) {
+        this.process = process;
+        this.url = url;
+        this.log = log;
+        this.dataDir = dataDir;
+    }
+
+    static ServiceProcess start(Map<String, String> env, String name) throws Exception {
+        Path jar = Path.of("target", "calmline.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run through `mvn -Pbench-load verify`, which packages it");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-jar", jar.toString()));
+        Path log = Path.of("target", name + ".log");
+        Path data = Files.createTempDirectory("calmline-" + name);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        builder.environment().put("PORT", Integer.toString(port));
+        builder.environment().put("DATA_DIR", data.toString());
+        ServiceProcess service = new ServiceProcess(builder.start(), URI.create("http://127.0.0.1:" + port), log, data);
+        service.awaitUp();
+        return service;
+    }
+
+    private void awaitUp() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(url.resolve("/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        close();
+        throw new IllegalStateException("the service did not come up; see " + log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** User plus system CPU time the process has used, in clock ticks (/proc/PID/stat utime + stime). */
+    long cpuTicks() throws IOException {
+        return Proc.cpuTicks(pid());
+    }
+
+    /** Resident memory (/proc/PID/status VmRSS), in kB. */
+    long rssKb() throws IOException {
+        return Proc.rssKb(pid());
+    }
+
+    Scrape metrics() throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(url.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /metrics answered " + response.statusCode());
+        }
+        return Scrape.parse(response.body());
+    }
+
+    /** Stops the service as an orchestrator would (SIGTERM, then SIGKILL if it lingers) and removes its data. */
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Reading a process's use of the machine from /proc. */
+    static final class Proc {
+        /** Clock ticks per second, as /proc counts CPU time. */
+        static final long TICKS_PER_SECOND = ticksPerSecond();
+
+        private Proc() {
+        }
+
+        static long cpuTicks(long pid) throws IOException {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name (field 2) may hold spaces; fields after it start with state (3), utime is 14.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+
+        static long rssKb(long pid) throws IOException {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst().orElseThrow(() -> new IOException("no VmRSS for process " + pid));
+        }
+
+        private static long ticksPerSecond() {
+            try {
+                Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+                String out = new String(getconf.getInputStream().readAllBytes()).trim();
+                return getconf.waitFor() == 0 ? Long.parseLong(out) : 100;
+            } catch (IOException | InterruptedException | NumberFormatException e) {
+                return 100;
+            }
+        }
+    }
+}
