@@ -43,12 +43,19 @@ public final class LoadBench {
     private static final long STAGGER_MS = 3000;
     private static final String AUTH_TOKEN = "load-bench-auth-token";
     private static final String NO_STREAM = "the TwiML starts no media stream";
+    /**
+     * How long after a step's audio the service may take to finish transcribing it; past that the step has
+     * fallen far behind, and waiting longer would only stretch the benchmark.
+     */
+    private static final Duration DRAIN = Duration.ofSeconds(60);
 
     private final ServiceProcess service;
     private final TwilioStandIn twilio;
     private final List<Fixture> fixtures;
     private final long minPauseMs;
     private final Simulator simulator;
+    /** How long the line's greeting lasts by the service's own reckoning; callers wait for it before talking. */
+    private long greetingMs;
 
     private LoadBench(ServiceProcess service, TwilioStandIn twilio, List<Fixture> fixtures, long minPauseMs) {
         this.service = service;
@@ -99,8 +106,8 @@ public final class LoadBench {
                 bench.warmUp();
                 long idleRssKb = service.rssKb();
                 System.out.printf("service pid %d, idle RSS after warm-up %.0f MB; CPU from /proc/PID/stat over each "
-                                + "step's streaming, %% of one core (and of the machine's %d)%n", service.pid(),
-                        idleRssKb / 1024.0, cores);
+                                + "step's streaming, %% of one core (and of the machine's %d); callers wait out the "
+                                + "%.1f s greeting%n", service.pid(), idleRssKb / 1024.0, cores, bench.greetingMs / 1000.0);
                 System.out.println(Step.HEADER);
                 boolean allKept = true;
                 for (int calls : steps) {
@@ -148,8 +155,23 @@ public final class LoadBench {
         }
     }
 
-    /** A couple of short calls first, so the figures are not the JIT's or the first recogniser's. */
+    /**
+     * Learns how long the greeting lasts from one call, then makes a couple of short calls, so the figures are
+     * not the JIT's or the first recogniser's.
+     */
     private void warmUp() throws Exception {
+        Simulator.Call probe = simulator.dial("+15555550100", "+15555550199");
+        try (probe) {
+            probe.connect();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while ((greetingMs = simulator.lineUntilMs(probe.callSid)) <= 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            probe.stop();
+        }
+        if (greetingMs <= 0) {
+            throw new IllegalStateException("the service recorded no greeting for call " + probe.callSid);
+        }
         run(2, 10_000, 0);
         Thread.sleep(2000);
     }
@@ -164,7 +186,8 @@ public final class LoadBench {
         List<LoadCaller.Layout> layouts = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
             Random random = new Random(seed * 1000 + i);
-            layouts.add(LoadCaller.layout(fixtures, random, 300 + random.nextInt(1700), holdMs, minPauseMs));
+            layouts.add(LoadCaller.layout(fixtures, random, greetingMs + 300 + random.nextInt(1200), holdMs,
+                    minPauseMs));
         }
         Scrape before = service.metrics();
         long serviceTicks0 = service.cpuTicks();
@@ -199,8 +222,9 @@ public final class LoadBench {
             wallSeconds = (System.nanoTime() - wall0) / 1e9;
             sampler.shutdownNow();
             List<Future<Boolean>> ended = new ArrayList<>();
+            long drainDeadline = System.nanoTime() + DRAIN.toNanos();
             for (Outcome o : outcomes) {
-                ended.add(pool.submit(() -> !o.streamed() || ended(o.callSid())));
+                ended.add(pool.submit(() -> !o.streamed() || ended(o.callSid(), drainDeadline)));
             }
             int notEnded = 0;
             for (Future<Boolean> e : ended) {
@@ -244,10 +268,10 @@ public final class LoadBench {
         }
     }
 
-    /** Waits for the service to record the call's end (its audio all processed); false if it never does. */
-    private boolean ended(String callSid) {
+    /** Waits for the service to record the call's end (its audio all processed); false if not by the deadline. */
+    private boolean ended(String callSid, long deadlineNanos) {
         try {
-            simulator.awaitEnd(callSid, Duration.ofSeconds(90));
+            simulator.awaitEnd(callSid, Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
             return true;
         } catch (IOException | InterruptedException e) {
             return false;
@@ -374,7 +398,7 @@ public final class LoadBench {
                 out.add("... " + (errors().size() - 3) + " more errors");
             }
             if (notEnded > 0) {
-                out.add(notEnded + " calls were not fully transcribed 90 s after they ended");
+                out.add(notEnded + " calls were not fully transcribed " + DRAIN.toSeconds() + " s after they ended");
             }
             double sent = streamed().stream().mapToLong(o -> o.layout().audio().length / Simulator.FRAME_BYTES).sum();
             double heard = counter(FRAMES, "result", "accepted") + dropped();
