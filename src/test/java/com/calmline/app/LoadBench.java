@@ -99,6 +99,11 @@ public final class LoadBench {
         Map<String, String> env = new HashMap<>(twilio.liveEnv(AUTH_TOKEN));
         env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
         env.put("API_TOKEN", RunningService.API_TOKEN);
+        // Every call of a step is transcribed: admission control is out of the way until the 2x run.
+        int maxStep = Arrays.stream(steps).max().orElse(1);
+        env.put("MAX_LIVE_CALLS", Integer.toString(maxStep));
+        System.out.printf("steps run with MAX_LIVE_CALLS=%d (every call transcribed; the default here is %d)%n",
+                maxStep, config.maxLiveCalls());
         try {
             int kept = 0;
             try (ServiceProcess service = ServiceProcess.start(env, "load-bench-service")) {
@@ -176,9 +181,15 @@ public final class LoadBench {
         Thread.sleep(2000);
     }
 
-    /** What one call of a step did. */
-    private record Outcome(String callSid, boolean streamed, boolean overflowed, LoadCaller.Layout layout,
-                           LoadCaller.Played played, Optional<String> error) {
+    /** What became of a call: transcribed, sent to a queue by admission control (at the answer or at its stream), failed. */
+    private enum Fate { STREAMED, QUEUED_AT_ANSWER, QUEUED_AT_STREAM, FAILED }
+
+    /** What one call of a step did; {@code played} only when it was streamed. */
+    private record Outcome(String callSid, Fate fate, LoadCaller.Layout layout, LoadCaller.Played played,
+                           Optional<String> error) {
+        boolean streamed() {
+            return fate == Fate.STREAMED;
+        }
     }
 
     /** Holds {@code calls} calls of {@code holdMs} audio each, streamed at real time, and reads what it cost. */
@@ -250,7 +261,7 @@ public final class LoadBench {
             } catch (IOException e) {
                 if (String.valueOf(e.getMessage()).startsWith(NO_STREAM)) {
                     boolean queued = e.getMessage().contains("<Enqueue");
-                    return new Outcome(sid, false, queued, layout, null,
+                    return new Outcome(sid, queued ? Fate.QUEUED_AT_ANSWER : Fate.FAILED, layout, null,
                             queued ? Optional.empty() : Optional.of("answered without a stream or a queue: " + e.getMessage()));
                 }
                 throw e;
@@ -259,13 +270,35 @@ public final class LoadBench {
             LoadCaller.Played played;
             try (call) {
                 call.connect();
-                played = LoadCaller.play(call, layout);
+                try {
+                    played = LoadCaller.play(call, layout);
+                } catch (RuntimeException e) {
+                    if (routedByRest(sid)) {
+                        // The stream came when every line was busy: the service closed it and sent the caller
+                        // to a queue through Twilio instead.
+                        return new Outcome(sid, Fate.QUEUED_AT_STREAM, layout, null, Optional.empty());
+                    }
+                    throw e;
+                }
                 call.stop();
             }
-            return new Outcome(sid, true, false, layout, played, Optional.empty());
+            return new Outcome(sid, Fate.STREAMED, layout, played, Optional.empty());
         } catch (Exception e) {
-            return new Outcome(sid, false, false, layout, null, Optional.of("call " + sid + ": " + e));
+            return new Outcome(sid, Fate.FAILED, layout, null, Optional.of("call " + sid + ": " + e));
         }
+    }
+
+    /** Whether Twilio (WireMock) was told to put this call in a queue. */
+    private boolean routedByRest(String callSid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (twilio.updates(callSid).stream().anyMatch(r -> r.getBodyAsString().contains("Twiml=")
+                    && TwilioStandIn.twimlOf(r).contains("<Enqueue"))) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     /** Waits for the service to record the call's end (its audio all processed); false if not by the deadline. */
@@ -380,13 +413,14 @@ public final class LoadBench {
         }
 
         String admission() {
-            long queued = outcomes.stream().filter(Outcome::overflowed).count();
+            long atAnswer = outcomes.stream().filter(o -> o.fate() == Fate.QUEUED_AT_ANSWER).count();
+            long atStream = outcomes.stream().filter(o -> o.fate() == Fate.QUEUED_AT_STREAM).count();
             String serverCount = after.has(OVERFLOW)
                     ? String.format("%.0f", after.sum(OVERFLOW) - before.sum(OVERFLOW)) : "n/a (no " + OVERFLOW + ")";
-            return String.format("  %d transcribed, %d sent to a queue (TwiML <Enqueue>, no <Stream>); the service "
-                            + "counted %s overflowed%n  transcribed calls: lag p50/p95 %s ms, decision p50/p95 %s ms, "
+            return String.format("  %d transcribed, %d sent to a queue (%d by the answer's TwiML: <Enqueue>, no <Stream>; "
+                            + "%d by REST when their stream came); the service counted %s overflowed%n  transcribed calls: lag p50/p95 %s ms, decision p50/p95 %s ms, "
                             + "dropped frames %.0f; service CPU %.0f %% of a core, RSS %.0f MB; generator late %s ms",
-                    streamed().size(), queued, serverCount, lagText(), decisionText(), dropped(),
+                    streamed().size(), atAnswer + atStream, atAnswer, atStream, serverCount, lagText(), decisionText(), dropped(),
                     100 * serviceCpuSeconds / wallSeconds, peakRssKb / 1024.0, lateText());
         }
 
