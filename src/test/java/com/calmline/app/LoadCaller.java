@@ -48,7 +48,9 @@ final class LoadCaller {
         List<Long> turnEnds = new ArrayList<>();
         long speech = 0;
         silence(audio, leadMs);
-        while (true) {
+        // Near the end, shorter turns are tried before the rest is left silent.
+        int misses = 0;
+        while (misses < 20) {
             ByteArrayOutputStream turn = new ByteArrayOutputStream();
             long turnSpeech = 0;
             long speechEndInTurnMs = 0;
@@ -69,7 +71,8 @@ final class LoadCaller {
             long turnMs = turn.size() / BYTES_PER_MS;
             long turnStartMs = audio.size() / BYTES_PER_MS;
             if (turnStartMs + turnMs + minPauseMs > durationMs) {
-                break;
+                misses++;
+                continue;
             }
             audio.writeBytes(turn.toByteArray());
             // The end of the frame that holds the turn's last sound of speech.
