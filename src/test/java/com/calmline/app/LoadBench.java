@@ -232,6 +232,7 @@ public final class LoadBench {
             benchTicks = ServiceProcess.Proc.cpuTicks(ProcessHandle.current().pid()) - benchTicks0;
             wallSeconds = (System.nanoTime() - wall0) / 1e9;
             sampler.shutdownNow();
+            Optional<ServiceProcess.Heap> heap = service.heap();
             List<Future<Boolean>> ended = new ArrayList<>();
             long drainDeadline = System.nanoTime() + DRAIN.toNanos();
             for (Outcome o : outcomes) {
@@ -243,7 +244,7 @@ public final class LoadBench {
             }
             Scrape after = service.metrics();
             return new Step(calls, outcomes, before, after, serviceTicks / (double) ServiceProcess.Proc.TICKS_PER_SECOND,
-                    benchTicks / (double) ServiceProcess.Proc.TICKS_PER_SECOND, wallSeconds, peakRssKb.get(),
+                    benchTicks / (double) ServiceProcess.Proc.TICKS_PER_SECOND, wallSeconds, peakRssKb.get(), heap,
                     decisionDelays(outcomes), notEnded);
         } finally {
             sampler.shutdownNow();
@@ -338,8 +339,8 @@ public final class LoadBench {
 
     /** The figures of one step. */
     private record Step(int calls, List<Outcome> outcomes, Scrape before, Scrape after, double serviceCpuSeconds,
-                        double benchCpuSeconds, double wallSeconds, long peakRssKb, List<Long> decisionDelays,
-                        int notEnded) {
+                        double benchCpuSeconds, double wallSeconds, long peakRssKb, Optional<ServiceProcess.Heap> heap,
+                        List<Long> decisionDelays, int notEnded) {
         static final String HEADER = String.format("%5s | %17s | %19s | %16s | %16s | %7s | %9s | %15s | %s",
                 "calls", "lag p50/p95 ms", "decision p50/p95 ms", "CPU %core (mach)", "RSS MB (per call)",
                 "dropped", "speech %", "generator late", "verdict");
@@ -383,7 +384,7 @@ public final class LoadBench {
         }
 
         String decisionText() {
-            return decisionDelays.isEmpty() ? "none" : String.format("%d / %d (%d)", percentile(decisionDelays, 0.5),
+            return decisionDelays.isEmpty() ? "none spoken" : String.format("%d / %d (%d)", percentile(decisionDelays, 0.5),
                     percentile(decisionDelays, 0.95), decisionDelays.size());
         }
 
@@ -418,7 +419,7 @@ public final class LoadBench {
             String serverCount = after.has(OVERFLOW)
                     ? String.format("%.0f", after.sum(OVERFLOW) - before.sum(OVERFLOW)) : "n/a (no " + OVERFLOW + ")";
             return String.format("  %d transcribed, %d sent to a queue (%d by the answer's TwiML: <Enqueue>, no <Stream>; "
-                            + "%d by REST when their stream came); the service counted %s overflowed%n  transcribed calls: lag p50/p95 %s ms, decision p50/p95 %s ms, "
+                            + "%d by REST when their stream came); the service counted %s overflowed%n  transcribed calls: lag p50/p95 ms %s, decision p50/p95 ms %s, "
                             + "dropped frames %.0f; service CPU %.0f %% of a core, RSS %.0f MB; generator late %s ms",
                     streamed().size(), atAnswer + atStream, atAnswer, atStream, serverCount, lagText(), decisionText(), dropped(),
                     100 * serviceCpuSeconds / wallSeconds, peakRssKb / 1024.0, lateText());
@@ -440,8 +441,11 @@ public final class LoadBench {
                 out.add(String.format("frames sent %.0f, the service counted %.0f", sent, heard));
             }
             out.add(String.format("bench JVM (callers + WireMock) CPU %.0f %% of a core; step %.1f s; %d spoken "
-                    + "updates for %d turns", 100 * benchCpuSeconds / wallSeconds, wallSeconds, decisionDelays.size(),
-                    streamed().stream().mapToInt(o -> o.layout().turnEndsMs().size()).sum()));
+                    + "updates for %d turns%s", 100 * benchCpuSeconds / wallSeconds, wallSeconds, decisionDelays.size(),
+                    streamed().stream().mapToInt(o -> o.layout().turnEndsMs().size()).sum(),
+                    heap.map(h -> String.format("; service Java heap at the end %.0f MB committed, %.0f MB used "
+                            + "(the rest of its RSS is native: Vosk, threads, code)", h.committedKb() / 1024.0,
+                            h.usedKb() / 1024.0)).orElse("")));
             return out;
         }
     }

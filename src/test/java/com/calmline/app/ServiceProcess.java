@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The packaged service ({@code target/calmline.jar}) as its own process, as it is deployed, so its CPU and
@@ -21,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class ServiceProcess implements AutoCloseable {
     /** The JVM flags the Docker image starts the service with. */
     static final List<String> JVM_FLAGS = List.of("-XX:MaxRAMPercentage=75");
+    private static final Pattern HEAP = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final Process process;
@@ -88,6 +92,32 @@ final class ServiceProcess implements AutoCloseable {
     /** Resident memory (/proc/PID/status VmRSS), in kB. */
     long rssKb() throws IOException {
         return Proc.rssKb(pid());
+    }
+
+    /** The service's Java heap, committed and used, in kB. */
+    record Heap(long committedKb, long usedKb) {
+    }
+
+    /**
+     * The heap as {@code jcmd PID GC.heap_info} reports it, to tell how much of the RSS is the Java heap (grown
+     * as the JVM saw fit) and how much native (Vosk, threads, code); empty where this Java has no jcmd.
+     */
+    Optional<Heap> heap() throws InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return Optional.empty();
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.heap_info")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            Matcher m = HEAP.matcher(out);
+            return m.find() ? Optional.of(new Heap(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     Scrape metrics() throws IOException, InterruptedException {
