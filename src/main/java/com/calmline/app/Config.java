@@ -27,6 +27,9 @@ record Config(
         Path promptsDir,
         int listenSeconds,
         int callBacklogFrames,
+        int maxLiveCalls,
+        Duration twilioTimeout,
+        Duration shutdownGrace,
         Optional<String> apiToken,
         Optional<String> twilioApiBaseUrl,
         Path routingDir,
@@ -35,6 +38,12 @@ record Config(
         VentingPolicy.Settings venting,
         Supervision.Settings supervision,
         LogEncoder.Format logFormat) {
+
+    /**
+     * Calls one core transcribes at real time with room to spare, measured by {@code mvn -B -Pbench-load
+     * verify}: the default MAX_LIVE_CALLS is this times the cores.
+     */
+    static final int CALLS_PER_CORE = 12;
 
     /** Signs and checks requests when no real Twilio account is configured (demo mode). */
     static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";
@@ -55,6 +64,9 @@ record Config(
                 Path.of(env.getOrDefault("PROMPTS_DIR", "prompts")),
                 integer(env, "LISTEN_SECONDS", 30),
                 integer(env, "CALL_BACKLOG_FRAMES", 3000),
+                integer(env, "MAX_LIVE_CALLS", CALLS_PER_CORE * Runtime.getRuntime().availableProcessors()),
+                Duration.ofMillis(integer(env, "TWILIO_TIMEOUT_MS", 3000)),
+                Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 20)),
                 optional(env, "API_TOKEN"),
                 optional(env, "TWILIO_API_BASE_URL"),
                 Path.of(env.getOrDefault("ROUTING_DIR", "routing")),
@@ -81,6 +93,12 @@ record Config(
                         zone(env.getOrDefault("DEFAULT_TIME_ZONE", "America/New_York")),
                         Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90))),
                 logFormat(env));
+        if (config.maxLiveCalls() < 1) {
+            throw new IllegalArgumentException("MAX_LIVE_CALLS must be at least 1");
+        }
+        if (config.twilioTimeout().toMillis() < 100) {
+            throw new IllegalArgumentException("TWILIO_TIMEOUT_MS must be at least 100");
+        }
         if (config.venting().calmAnger() > config.venting().ventingAnger()) {
             throw new IllegalArgumentException("CALM_ANGER must not be above VENTING_ANGER");
         }

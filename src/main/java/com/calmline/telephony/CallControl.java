@@ -10,6 +10,7 @@ import com.twilio.type.Twiml;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ public final class CallControl {
     private static final Logger log = LoggerFactory.getLogger(CallControl.class);
 
     public enum Delivery {
-        SENT, DEMO, CALL_ENDED, FAILED;
+        /** STALE: not sent, because the caller spoke again between the decision and its delivery. */
+        SENT, DEMO, CALL_ENDED, FAILED, STALE;
 
         public String label() {
             return name().toLowerCase().replace('_', '-');
@@ -55,11 +57,14 @@ public final class CallControl {
         this.workflowSid = workflowSid;
     }
 
-    /** A REST client for the account; with {@code apiBaseUrl}, its requests go there instead of api.twilio.com. */
-    public static TwilioRestClient restClient(String accountSid, String authToken, Optional<String> apiBaseUrl) {
-        TwilioRestClient.Builder builder = new TwilioRestClient.Builder(accountSid, authToken);
-        apiBaseUrl.ifPresent(base -> builder.httpClient(new RedirectingHttpClient(base)));
-        return builder.build();
+    /**
+     * A REST client for the account that gives up after {@code timeout} (connect, then response) and tries
+     * once; with {@code apiBaseUrl}, its requests go there instead of api.twilio.com.
+     */
+    public static TwilioRestClient restClient(String accountSid, String authToken, Optional<String> apiBaseUrl,
+                                              Duration connectTimeout, Duration responseTimeout) {
+        return new TwilioRestClient.Builder(accountSid, authToken)
+                .httpClient(new TwilioHttpClient(apiBaseUrl, connectTimeout, responseTimeout)).build();
     }
 
     /**
@@ -235,6 +240,11 @@ public final class CallControl {
             request.run();
             return new Outcome(xml, Delivery.SENT, "");
         } catch (ApiException e) {
+            if (e.getStatusCode() == null) {
+                // The SDK reports a timeout or a refused connection as an ApiException without a status.
+                log.warn("call {}: Twilio did not answer the update: {}", callSid, e.getMessage());
+                return new Outcome(xml, Delivery.FAILED, "unreachable: " + e.getMessage());
+            }
             boolean gone = Integer.valueOf(404).equals(e.getStatusCode()) || Integer.valueOf(21220).equals(e.getCode());
             log.warn("call {}: Twilio refused the update (HTTP {}, code {}): {}", callSid, e.getStatusCode(),
                     e.getCode(), e.getMessage());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -46,6 +47,7 @@ final class MediaStream {
         volatile Transcriber.Session audio;
         boolean ended;
         volatile long lastMediaMs;
+        volatile boolean agent;
         boolean refused;
 
         Call(WsContext socket) {
@@ -68,6 +70,7 @@ final class MediaStream {
     private final LogSafe.Limit malformed = new LogSafe.Limit("malformed-media-frame", Level.WARN, 10);
     private final LogSafe.Limit refused = new LogSafe.Limit("refused-stream", Level.WARN, 10);
     private final LogSafe.Limit socketErrors = new LogSafe.Limit("media-socket-error", Level.WARN, 10);
+    private java.util.function.Consumer<String> overflow = callSid -> { };
 
     MediaStream(Transcriber transcriber, TwilioRoutes.Listeners listeners,
                 Store store, Transcripts transcripts, StreamTokens tokens, MeterRegistry metrics) {
@@ -83,6 +86,11 @@ final class MediaStream {
         this.store = store;
         this.transcripts = transcripts;
         this.metrics = metrics;
+    }
+
+    /** Where a call goes whose stream arrives when this instance transcribes as many calls as it may. */
+    void overflowTo(java.util.function.Consumer<String> overflow) {
+        this.overflow = overflow;
     }
 
     void configure(WsConfig ws) {
@@ -164,9 +172,17 @@ final class MediaStream {
         }
         call.callSid = start.callSid();
         MDC.put(LogSafe.CALL_SID, call.callSid);
+        Optional<Transcriber.Session> audio = transcriber.open(start.callSid(),
+                clock -> listeners.forCall(start.callSid(), start.caller(), clock));
+        if (audio.isEmpty()) {
+            call.refused = true;
+            count("overflow");
+            overflow.accept(start.callSid());
+            call.socket.closeSession(1000, "not transcribed: every line busy");
+            return;
+        }
         byCallSid.put(start.callSid(), call);
-        call.audio = transcriber.open(start.callSid(), clock -> listeners.forCall(start.callSid(), start.caller(),
-                clock));
+        call.audio = audio.get();
         store.updateCall(start.callSid(), Map.of("streamSid", start.streamSid(),
                 "streamStarted", Instant.now().toString()));
         log.info("call {}: media stream {} started", start.callSid(), start.streamSid());
@@ -280,6 +296,7 @@ final class MediaStream {
     void agentJoined(String callSid) {
         Call call = byCallSid.get(callSid);
         if (call != null && call.audio != null && call.audio.agentJoined()) {
+            call.agent = true;
             transcripts.record(callSid, new CallEvent.AgentJoined(call.lastMediaMs));
             log.info("call {}: agent joined; transcribing the outbound track", callSid);
         }
@@ -297,15 +314,33 @@ final class MediaStream {
     }
 
 
-    private void finish(Call call) {
-        if (call.audio == null || call.ended) {
-            return;
+    /**
+     * Shutting down: ends the audio of every call streaming here (their last utterances and summaries are
+     * stored as at a hang-up) and returns those no agent has joined, which need a person now.
+     */
+    List<String> finishAll() {
+        List<String> withoutAgent = new java.util.ArrayList<>();
+        for (Call call : byCallSid.values()) {
+            if (finish(call) && !call.agent) {
+                withoutAgent.add(call.callSid);
+            }
         }
-        call.ended = true;
+        return withoutAgent;
+    }
+
+    /** Ends the call's audio here, once, from its socket's thread or at shutdown; true the one time it does. */
+    private boolean finish(Call call) {
+        synchronized (call) {
+            if (call.audio == null || call.ended) {
+                return false;
+            }
+            call.ended = true;
+        }
         call.audio.finish();
         store.updateCall(call.callSid, Map.of("streamEnded", Instant.now().toString(),
                 "duplicateFrames", Long.toString(call.order.duplicates()),
                 "skippedFrames", Long.toString(call.order.skipped())));
+        return true;
     }
 
     private void count(String result) {
