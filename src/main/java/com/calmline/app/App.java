@@ -5,6 +5,7 @@ import com.calmline.agent.ScreenPops;
 import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
 import com.calmline.emotion.AngerMeter;
+import com.calmline.privacy.LogSafe;
 import com.calmline.review.Supervision;
 import com.calmline.review.Transcripts;
 import com.calmline.routing.Router;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** The running service, wired by hand: every part is constructed here and nowhere else. */
@@ -43,6 +45,7 @@ final class App implements AutoCloseable {
     private final Supervision supervision;
     private final AutoCloseable agentJoined;
     private final TwilioRoutes twilio;
+    private final LogSafe.Limit storeDown = new LogSafe.Limit("store-unavailable", Level.WARN, 10);
     private volatile boolean closing;
 
     App(Config config) throws IOException {
@@ -105,7 +108,7 @@ final class App implements AutoCloseable {
             supervision.register(c.routes);
             callbacks.register(c.routes, twilio);
             c.routes.exception(JedisException.class, (e, ctx) -> {
-                log.warn("store unavailable for {}: {}", ctx.path(), e.getMessage());
+                storeDown.log(log, "store unavailable for {}: {}", LogSafe.text(ctx.path()), e.getMessage());
                 ctx.status(503).json(Map.of("error", "store unavailable, try again shortly"));
             });
             twilio.register(c.routes);

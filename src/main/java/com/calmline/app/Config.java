@@ -2,6 +2,7 @@ package com.calmline.app;
 
 import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
+import com.calmline.privacy.LogEncoder;
 import com.calmline.review.Supervision;
 import java.net.URI;
 import java.nio.file.Path;
@@ -35,7 +36,8 @@ record Config(
         Optional<String> twilioWorkflowSid,
         CallbackScheduler.Settings callbacks,
         VentingPolicy.Settings venting,
-        Supervision.Settings supervision) {
+        Supervision.Settings supervision,
+        LogEncoder.Format logFormat) {
 
     /**
      * Calls one core transcribes at real time with room to spare, measured by {@code mvn -B -Pbench-load
@@ -89,7 +91,8 @@ record Config(
                         fraction(env, "ALERT_ANGER", 0.8),
                         integer(env, "ALERT_AFTER_ACKNOWLEDGEMENTS", 2),
                         zone(env.getOrDefault("DEFAULT_TIME_ZONE", "America/New_York")),
-                        Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90))));
+                        Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90))),
+                logFormat(env));
         if (config.maxLiveCalls() < 1) {
             throw new IllegalArgumentException("MAX_LIVE_CALLS must be at least 1");
         }
@@ -144,6 +147,15 @@ record Config(
 
     private static Optional<String> optional(Map<String, String> env, String name) {
         return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    private static LogEncoder.Format logFormat(Map<String, String> env) {
+        String value = optional(env, "LOG_FORMAT").orElse("json");
+        try {
+            return LogEncoder.Format.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("LOG_FORMAT must be json or text, not '" + value + "'");
+        }
     }
 
     private static double fraction(Map<String, String> env, String name, double fallback) {

@@ -88,7 +88,7 @@ public final class CallControl {
 
     /** Says {@code text}, then goes back to listening. */
     public Outcome say(String callSid, String text) {
-        return update(callSid, twiml.sayThenListen(text, listenUrl()));
+        return update(callSid, "say", twiml.sayThenListen(text, listenUrl()));
     }
 
     /**
@@ -96,12 +96,12 @@ public final class CallControl {
      * carrying {@code taskAttributes} (JSON).
      */
     public Outcome route(String callSid, String text, String queue, String taskAttributes) {
-        return update(callSid, routing(text, queue, taskAttributes));
+        return update(callSid, "route", routing(text, queue, taskAttributes));
     }
 
     /** Says {@code text} (a callback confirmed), then ends the call. */
     public Outcome sayThenHangUp(String callSid, String text) {
-        return update(callSid, twiml.sayThenHangUp(text));
+        return update(callSid, "say-then-hang-up", twiml.sayThenHangUp(text));
     }
 
     /**
@@ -196,7 +196,7 @@ public final class CallControl {
     public Outcome connect(String callSid, Optional<String> queueSid, String agent, String target) {
         String url = base() + TwilioRoutes.CONNECT + "?agent=" + encode(agent) + "&to=" + encode(target);
         if (twilio.isEmpty()) {
-            log.info("DEMO: would send call {} to {}", callSid, url);
+            log.info("DEMO: would send call {} to agent {}", callSid, agent);
             return new Outcome(url, Delivery.DEMO, "demo mode: not sent");
         }
         return sent(callSid, url, () -> {
@@ -211,7 +211,7 @@ public final class CallControl {
 
     /** Stops whatever the line is saying and listens. */
     public Outcome listen(String callSid) {
-        return update(callSid, twiml.listen(listenUrl()));
+        return update(callSid, "listen", twiml.listen(listenUrl()));
     }
 
     private String listenUrl() {
@@ -226,9 +226,10 @@ public final class CallControl {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private Outcome update(String callSid, String xml) {
+    /** {@code kind} names the TwiML in the log, which never holds the TwiML: it says the caller's words back. */
+    private Outcome update(String callSid, String kind, String xml) {
         if (twilio.isEmpty()) {
-            log.info("DEMO: would update call {} with TwiML {}", callSid, xml);
+            log.info("DEMO: would update call {} with {} TwiML ({} characters)", callSid, kind, xml.length());
             return new Outcome(xml, Delivery.DEMO, "demo mode: not sent");
         }
         return sent(callSid, xml, () -> Call.updater(callSid).setTwiml(new Twiml(xml)).update(twilio.get()));

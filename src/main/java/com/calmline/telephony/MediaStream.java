@@ -1,5 +1,6 @@
 package com.calmline.telephony;
 
+import com.calmline.privacy.LogSafe;
 import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
@@ -19,6 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -64,6 +67,9 @@ final class MediaStream {
     private final StreamTokens tokens;
     private final ScheduledExecutorService heartbeat;
     private boolean beatFailed;
+    private final LogSafe.Limit malformed = new LogSafe.Limit("malformed-media-frame", Level.WARN, 10);
+    private final LogSafe.Limit refused = new LogSafe.Limit("refused-stream", Level.WARN, 10);
+    private final LogSafe.Limit socketErrors = new LogSafe.Limit("media-socket-error", Level.WARN, 10);
     private java.util.function.Consumer<String> overflow = callSid -> { };
 
     MediaStream(Transcriber transcriber, TwilioRoutes.Listeners listeners,
@@ -89,9 +95,28 @@ final class MediaStream {
 
     void configure(WsConfig ws) {
         ws.onConnect(ctx -> calls.put(ctx.sessionId(), new Call(ctx)));
-        ws.onMessage(ctx -> receive(calls.get(ctx.sessionId()), ctx.message()));
-        ws.onClose(ctx -> end(calls.remove(ctx.sessionId())));
-        ws.onError(ctx -> log.warn("media socket error: {}", String.valueOf(ctx.error())));
+        ws.onMessage(ctx -> {
+            Call call = calls.get(ctx.sessionId());
+            inCall(call, () -> receive(call, ctx.message()));
+        });
+        ws.onClose(ctx -> {
+            Call call = calls.remove(ctx.sessionId());
+            inCall(call, () -> end(call));
+        });
+        ws.onError(ctx -> inCall(calls.get(ctx.sessionId()), () -> socketErrors.log(log, "media socket error: {}",
+                LogSafe.text(ctx.error()))));
+    }
+
+    /** Runs {@code work} with the call's sid, once its stream has started, on every line it logs. */
+    private static void inCall(Call call, Runnable work) {
+        if (call != null && call.callSid != null) {
+            MDC.put(LogSafe.CALL_SID, call.callSid);
+        }
+        try {
+            work.run();
+        } finally {
+            MDC.remove(LogSafe.CALL_SID);
+        }
     }
 
     private void receive(Call call, String text) {
@@ -102,7 +127,8 @@ final class MediaStream {
         try {
             message = MediaMessage.parse(text);
         } catch (MediaMessage.Malformed e) {
-            log.warn("call {}: dropped malformed media frame ({})", call.callSid, e.getMessage());
+            malformed.log(log, "call {}: dropped malformed media frame ({})", call.callSid,
+                    LogSafe.text(e.getMessage()));
             count("malformed-" + e.reason);
             return;
         }
@@ -137,7 +163,7 @@ final class MediaStream {
             return;
         }
         if (!tokens.valid(start.callSid(), start.token())) {
-            refuse(call, "not-this-call", "its token was not issued for call " + start.callSid());
+            refuse(call, "not-this-call", "its token was not issued for call " + LogSafe.text(start.callSid()));
             return;
         }
         if (!firstStream(start.callSid())) {
@@ -145,6 +171,7 @@ final class MediaStream {
             return;
         }
         call.callSid = start.callSid();
+        MDC.put(LogSafe.CALL_SID, call.callSid);
         Optional<Transcriber.Session> audio = transcriber.open(start.callSid(),
                 clock -> listeners.forCall(start.callSid(), start.caller(), clock));
         if (audio.isEmpty()) {
@@ -181,7 +208,7 @@ final class MediaStream {
     private void refuse(Call call, String reason, String why) {
         call.refused = true;
         count("refused-" + reason);
-        log.warn("refused a media stream: {}", why);
+        refused.log(log, "refused a media stream: {}", why);
         call.socket.closeSession(POLICY_VIOLATION, "stream refused");
     }
 

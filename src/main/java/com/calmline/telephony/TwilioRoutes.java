@@ -1,5 +1,6 @@
 package com.calmline.telephony;
 
+import com.calmline.privacy.LogSafe;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** Twilio's side of the line: the voice webhooks and the media stream, every request signature-checked. */
@@ -30,6 +33,7 @@ public final class TwilioRoutes {
     static final String CONNECT = "/twilio/connect";
     static final String WAIT_KEY = "/twilio/wait/key";
     private static final String DIAL_TARGET = "client:[A-Za-z0-9_.@-]{1,100}|\\+[1-9][0-9]{6,14}";
+    private static final String CALL_SID = "CA[0-9a-fA-F]{32}";
 
     private final RequestValidator validator;
     private final PublicUrls urls;
@@ -42,6 +46,7 @@ public final class TwilioRoutes {
     private final CallControl control;
     private final PersonAtOnce personAtOnce;
     private final CallbackOffer callbacks;
+    private final LogSafe.Limit forged = new LogSafe.Limit("rejected-signature", Level.WARN, 10);
     private final Transcriber transcriber;
     private final Transcripts transcripts;
 
@@ -126,6 +131,10 @@ public final class TwilioRoutes {
     }
 
     public void register(RoutesConfig routes) {
+        // Every line logged while Twilio's request for a call is handled names the call; cleared before and after,
+        // so a pooled thread never lends one request's call to the next.
+        routes.before("/twilio/*", TwilioRoutes::callContext);
+        routes.after("/twilio/*", ctx -> MDC.remove(LogSafe.CALL_SID));
         routes.post(VOICE, this::answer);
         routes.post(LISTEN, this::listen);
         routes.post(WAIT, this::waiting);
@@ -138,7 +147,7 @@ public final class TwilioRoutes {
     private void answer(Context ctx) {
         Map<String, String> form = signedForm(ctx);
         String callSid = ctx.formParamAsClass("CallSid", String.class)
-                .check(s -> s.matches("CA[0-9a-fA-F]{32}"), "CallSid must be CA followed by 32 hex digits")
+                .check(s -> s.matches(CALL_SID), "CallSid must be CA followed by 32 hex digits")
                 .get();
         long now = System.currentTimeMillis();
         Map<String, String> call = new HashMap<>();
@@ -159,7 +168,7 @@ public final class TwilioRoutes {
             return;
         }
         store.createCall(callSid, now, call);
-        log.info("call {}: answered, from {}", callSid, call.get("from"));
+        log.info("call {}: answered, from {}", callSid, LogSafe.phone(call.get("from")));
         ctx.contentType("application/xml")
                 .result(twiml.greeting(urls.websocket(ctx, MEDIA), call.get("from"), tokens.issue(callSid), greeting,
                         urls.http(ctx, LISTEN)));
@@ -276,6 +285,16 @@ public final class TwilioRoutes {
         ctx.contentType("application/xml").result(twiml.dialAgent(to));
     }
 
+    /** Only a well-formed sid goes into the MDC: the form is not yet signature-checked here. */
+    private static void callContext(Context ctx) {
+        String callSid = ctx.formParam("CallSid");
+        if (callSid != null && callSid.matches(CALL_SID)) {
+            MDC.put(LogSafe.CALL_SID, callSid);
+        } else {
+            MDC.remove(LogSafe.CALL_SID);
+        }
+    }
+
     private static String required(Map<String, String> form, String name) {
         String value = form.get(name);
         if (value == null || value.isEmpty()) {
@@ -296,8 +315,8 @@ public final class TwilioRoutes {
         String signature = ctx.header("X-Twilio-Signature");
         if (signature == null || !validator.validate(url, params, signature)) {
             metrics.counter("calmline.webhooks.forged").increment();
-            log.warn("rejected request to {} from {}: {} X-Twilio-Signature", ctx.path(), ctx.ip(),
-                    signature == null ? "missing" : "wrong");
+            forged.log(log, "rejected request to {} from {}: {} X-Twilio-Signature", LogSafe.text(ctx.path()),
+                    LogSafe.text(ctx.ip()), signature == null ? "missing" : "wrong");
             throw new ForbiddenResponse("invalid Twilio signature");
         }
     }

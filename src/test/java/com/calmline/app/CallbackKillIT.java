@@ -177,7 +177,7 @@ class CallbackKillIT {
 
     /** The service as its own process (the packaged jar), so it can be killed for real. */
     private URI startDoomed(Map<String, String> env) throws Exception {
-        doomed = ServiceProcess.start(env, Files.createTempDirectory("calmline-doomed"), "callback-kill-doomed");
+        doomed = ServiceProcess.start(env, "callback-kill-doomed");
         return doomed.url;
     }
 

@@ -52,11 +52,11 @@ class ProcessKillIT {
     @AfterEach
     void stop() throws Exception {
         threads.shutdownNow();
-        if (doomed != null) {
-            doomed.close();
-        }
         if (restarted != null) {
             restarted.close();
+        }
+        if (doomed != null) {
+            doomed.close();
         }
         if (redis != null) {
             redis.stop();
@@ -76,13 +76,13 @@ class ProcessKillIT {
             port = s.getLocalPort();
         }
         Path redisDir = Files.createTempDirectory("calmline-redis");
-        Path data = Files.createTempDirectory("calmline-data");
         redis = redis(port, redisDir);
         redis.start();
         Map<String, String> env = new HashMap<>(CallbackIT.env(twilio, CallbackIT.middayZone()));
         env.put("REDIS_URL", "redis://127.0.0.1:" + port);
         env.put("API_TOKEN", RunningService.API_TOKEN);
-        doomed = ServiceProcess.start(env, data, "process-kill-doomed");
+        doomed = ServiceProcess.start(env, "process-kill-doomed");
+        Path data = doomed.dataDir;
         Simulator simulator = new Simulator(doomed.url, TwilioStandIn.PUBLIC_URL, env.get("TWILIO_AUTH_TOKEN"),
                 Optional.of(RunningService.API_TOKEN));
 

@@ -6,51 +6,70 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The service as its own process (the packaged jar), so a test can kill it for real (SIGKILL). */
+/**
+ * The packaged service ({@code target/calmline.jar}) as its own process, as it is deployed, so its CPU and
+ * memory can be read from /proc apart from whatever drives it, and so it can be killed for real.
+ */
 final class ServiceProcess implements AutoCloseable {
-    final URI url;
-    final Path dataDir;
-    private final Process process;
+    /** The JVM flags the Docker image starts the service with. */
+    static final List<String> JVM_FLAGS = List.of("-XX:MaxRAMPercentage=75");
+    private static final Pattern HEAP = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServiceProcess(URI url, Path dataDir, Process process) {
-        this.url = url;
-        this.dataDir = dataDir;
+    final Process process;
+    final URI url;
+    final Path log;
+    final Path dataDir;
+
+    private ServiceProcess(Process process, URI url, Path log, Path dataDir) {
         this.process = process;
+        this.url = url;
+        this.log = log;
+        this.dataDir = dataDir;
     }
 
-    /** Starts {@code target/calmline.jar} with {@code env}, its output in target/{@code name}.log; returns once healthy. */
-    static ServiceProcess start(Map<String, String> env, Path dataDir, String name) throws Exception {
+    static ServiceProcess start(Map<String, String> env, String name) throws Exception {
+        Path jar = Path.of("target", "calmline.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run through `mvn -Pbench-load verify`, which packages it");
+        }
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", "target/calmline.jar")).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", name + ".log").toFile());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-jar", jar.toString()));
+        Path log = Path.of("target", name + ".log");
+        Path data = Files.createTempDirectory("calmline-" + name);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // As the Docker image runs it: glibc's per-thread malloc arenas otherwise add tens of MB per call.
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
         builder.environment().putAll(env);
         builder.environment().put("PORT", Integer.toString(port));
-        builder.environment().put("DATA_DIR", dataDir.toString());
-        ServiceProcess service = new ServiceProcess(URI.create("http://127.0.0.1:" + port), dataDir, builder.start());
-        service.awaitUp(name);
+        builder.environment().put("DATA_DIR", data.toString());
+        ServiceProcess service = new ServiceProcess(builder.start(), URI.create("http://127.0.0.1:" + port), log, data);
+        service.awaitUp();
         return service;
     }
 
-    /** SIGKILL: no shutdown hook runs, nothing is flushed or closed. */
-    void kill() throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-9", Long.toString(process.pid())).start().waitFor();
-        process.waitFor();
-    }
-
-    private void awaitUp(String name) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    private void awaitUp() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
-                if (HttpClient.newHttpClient().send(HttpRequest.newBuilder(url.resolve("/health")).build(),
+                if (HTTP.send(HttpRequest.newBuilder(url.resolve("/health")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
@@ -59,11 +78,106 @@ final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the service process did not start; see target/" + name + ".log");
+        close();
+        throw new IllegalStateException("the service did not come up; see " + log);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL, as a crash or the OOM killer ends it: no shutdown hook runs, nothing is flushed or closed. */
+    void kill() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-9", Long.toString(pid())).start().waitFor();
+        process.waitFor();
+    }
+
+    /** User plus system CPU time the process has used, in clock ticks (/proc/PID/stat utime + stime). */
+    long cpuTicks() throws IOException {
+        return Proc.cpuTicks(pid());
+    }
+
+    /** Resident memory (/proc/PID/status VmRSS), in kB. */
+    long rssKb() throws IOException {
+        return Proc.rssKb(pid());
+    }
+
+    /** The service's Java heap, committed and used, in kB. */
+    record Heap(long committedKb, long usedKb) {
+    }
+
+    /**
+     * The heap as {@code jcmd PID GC.heap_info} reports it, to tell how much of the RSS is the Java heap (grown
+     * as the JVM saw fit) and how much native (Vosk, threads, code); empty where this Java has no jcmd.
+     */
+    Optional<Heap> heap() throws InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return Optional.empty();
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.heap_info")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            Matcher m = HEAP.matcher(out);
+            return m.find() ? Optional.of(new Heap(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    Scrape metrics() throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(url.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /metrics answered " + response.statusCode());
+        }
+        return Scrape.parse(response.body());
+    }
+
+    /** Stops the service as an orchestrator would (SIGTERM, then SIGKILL if it lingers) and removes its data. */
     @Override
-    public void close() {
-        process.destroyForcibly();
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Reading a process's use of the machine from /proc. */
+    static final class Proc {
+        /** Clock ticks per second, as /proc counts CPU time. */
+        static final long TICKS_PER_SECOND = ticksPerSecond();
+
+        private Proc() {
+        }
+
+        static long cpuTicks(long pid) throws IOException {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name (field 2) may hold spaces; fields after it start with state (3), utime is 14.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+
+        static long rssKb(long pid) throws IOException {
+            return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                    .findFirst().orElseThrow(() -> new IOException("no VmRSS for process " + pid));
+        }
+
+        private static long ticksPerSecond() {
+            try {
+                Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+                String out = new String(getconf.getInputStream().readAllBytes()).trim();
+                return getconf.waitFor() == 0 ? Long.parseLong(out) : 100;
+            } catch (IOException | InterruptedException | NumberFormatException e) {
+                return 100;
+            }
+        }
     }
 }
