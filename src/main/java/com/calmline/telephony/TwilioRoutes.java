@@ -289,11 +289,10 @@ public final class TwilioRoutes {
 
     /** Only a well-formed sid goes into the MDC: the form is not yet signature-checked here. */
     private static void callContext(Context ctx) {
-        String callSid = ctx.formParam("CallSid");
-        if (callSid != null && callSid.matches(CALL_SID)) {
-            MDC.put(LogSafe.CALL_SID, callSid);
-        } else {
-            MDC.remove(LogSafe.CALL_SID);
+        MDC.remove(LogSafe.CALL_SID);
+        List<String> sids = readableForm(ctx).getOrDefault("CallSid", List.of());
+        if (!sids.isEmpty() && sids.get(0).matches(CALL_SID)) {
+            MDC.put(LogSafe.CALL_SID, sids.get(0));
         }
     }
 
