@@ -92,7 +92,7 @@ class FuzzIT {
                 "-Xmx512m", "-jar", "target/calmline.jar").redirectErrorStream(true)
                 .redirectOutput(LOG.toFile());
         builder.environment().putAll(Map.of("PORT", Integer.toString(port), "DATA_DIR", dataDir.toString(),
-                "API_TOKEN", API_TOKEN));
+                "API_TOKEN", API_TOKEN, "LOG_FORMAT", "text"));
         server = builder.start();
         url = URI.create("http://127.0.0.1:" + port);
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
