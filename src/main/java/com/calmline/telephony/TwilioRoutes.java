@@ -9,12 +9,14 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -147,7 +149,7 @@ public final class TwilioRoutes {
     private void answer(Context ctx) {
         Map<String, String> form = signedForm(ctx);
         String callSid = ctx.formParamAsClass("CallSid", String.class)
-                .check(s -> s.matches(CALL_SID), "CallSid must be CA followed by 32 hex digits")
+                .check(s -> s != null && s.matches(CALL_SID), "CallSid must be CA followed by 32 hex digits")
                 .get();
         long now = System.currentTimeMillis();
         Map<String, String> call = new HashMap<>();
@@ -287,11 +289,10 @@ public final class TwilioRoutes {
 
     /** Only a well-formed sid goes into the MDC: the form is not yet signature-checked here. */
     private static void callContext(Context ctx) {
-        String callSid = ctx.formParam("CallSid");
-        if (callSid != null && callSid.matches(CALL_SID)) {
-            MDC.put(LogSafe.CALL_SID, callSid);
-        } else {
-            MDC.remove(LogSafe.CALL_SID);
+        MDC.remove(LogSafe.CALL_SID);
+        List<String> sids = readableForm(ctx).getOrDefault("CallSid", List.of());
+        if (!sids.isEmpty() && sids.get(0).matches(CALL_SID)) {
+            MDC.put(LogSafe.CALL_SID, sids.get(0));
         }
     }
 
@@ -305,10 +306,37 @@ public final class TwilioRoutes {
 
     private Map<String, String> signedForm(Context ctx) {
         Map<String, String> form = new HashMap<>();
-        ctx.formParamMap().forEach((k, v) -> form.put(k, v.isEmpty() ? "" : v.get(0)));
+        readableForm(ctx).forEach((k, v) -> form.put(k, v.isEmpty() ? "" : v.get(0)));
         String query = ctx.queryString();
         requireSignature(ctx, urls.http(ctx, ctx.path()) + (query == null ? "" : "?" + query), form);
         return form;
+    }
+
+    /**
+     * The request's form. Twilio posts url-encoded forms only, so a multipart body is refused unread: Jetty would
+     * parse it (and spool its parts to disk) before anyone knew who sent it, and after a broken one it drops the
+     * connection unannounced. A body that cannot be read (an unknown charset, a body cut off) is the sender's
+     * fault, answered with Jetty's status for it or 400, not a 500 and a stack trace; Javalin's own answers (413
+     * for a body over its size limit) stand.
+     */
+    private static Map<String, List<String>> readableForm(Context ctx) {
+        if (ctx.isMultipart()) {
+            throw new HttpResponseException(415, "Twilio webhooks are url-encoded forms");
+        }
+        try {
+            return ctx.formParamMap();
+        } catch (HttpResponseException e) {
+            throw e;
+        } catch (Exception e) {
+            int status = 400;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+                    status = h.getCode();
+                    break;
+                }
+            }
+            throw new HttpResponseException(status, "the request's body is not a readable form");
+        }
     }
 
     private void requireSignature(Context ctx, String url, Map<String, String> params) {

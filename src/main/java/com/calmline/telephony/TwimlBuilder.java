@@ -22,6 +22,11 @@ import java.util.Optional;
  * while the audio goes to the media stream.
  */
 final class TwimlBuilder {
+    /**
+     * What XML 1.0 cannot contain at all: most control characters, U+FFFE, U+FFFF and unpaired surrogates (a
+     * regex sees a pair as one code point, so pairs stay).
+     */
+    private static final String NOT_XML = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\uFFFE\\uFFFF\\uD800-\\uDFFF]";
     private final int listenSeconds;
 
     TwimlBuilder(int listenSeconds) {
@@ -30,11 +35,13 @@ final class TwimlBuilder {
 
     /**
      * {@code caller} travels to the media stream as a custom parameter, so the call's conversation knows it;
-     * {@code token} too, binding the stream to this call (Twilio's stream URL takes no query string).
+     * {@code token} too, binding the stream to this call (Twilio's stream URL takes no query string). The
+     * caller is whatever the webhook's From said: characters XML cannot carry, even escaped, are left out, or
+     * the whole answer would be unreadable to Twilio and the call would fail.
      */
     String greeting(String streamUrl, String caller, String token, String greeting, String listenUrl) {
         Stream stream = new Stream.Builder().url(streamUrl).track(Stream.Track.BOTH_TRACKS)
-                .parameter(new Parameter.Builder().name("caller").value(caller).build())
+                .parameter(new Parameter.Builder().name("caller").value(caller.replaceAll(NOT_XML, "")).build())
                 .parameter(new Parameter.Builder().name("token").value(token).build()).build();
         return new VoiceResponse.Builder()
                 .start(new Start.Builder().stream(stream).build())

@@ -80,6 +80,16 @@ class TwimlTest {
         assertRedirect(verbs.get(3), LISTEN_URL);
     }
 
+    /** Whatever the webhook's From said, the greeting is still XML Twilio can read; what XML can carry is kept. */
+    @Test
+    void aCallerWithCharactersXmlCannotCarryStillGetsAReadableGreeting() throws Exception {
+        String from = "+1555\u0000\u0001\u001b[31m\r\n\t<&\"'>\ud83d\ude21\ufffe\ud800";
+        Element root = response(new TwimlBuilder(30).greeting(STREAM_URL, from, "t0ken", GREETING, LISTEN_URL));
+        Element caller = (Element) root.getElementsByTagName("Parameter").item(0);
+        assertEquals("caller", caller.getAttribute("name"));
+        assertEquals("+1555[31m\r\n\t<&\"'>\ud83d\ude21", caller.getAttribute("value"));
+    }
+
     @Test
     void gatherTimeoutComesFromTheConstructor() throws Exception {
         Element root = response(new TwimlBuilder(7).greeting(STREAM_URL, "+15555550100", "t0ken", GREETING, LISTEN_URL));
