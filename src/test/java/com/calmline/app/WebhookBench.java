@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URLEncoder;
@@ -41,15 +42,21 @@ public final class WebhookBench {
     private static final String TOKEN = "bench-auth-token-" + Long.toHexString(System.nanoTime());
     private static final String PATH = "/twilio/voice";
     private static final int[] CONCURRENCY = {1, 8, 32};
-    private static final long WARM_UP_MS = 5000;
-    private static final long RUN_MS = 4000;
-    private static final int ROUNDS = 2;
+    /** Long enough for the JIT to settle: shorter, and compilations still run through the first timed rounds. */
+    private static final long WARM_UP_MS = 10_000;
+    private static final long RUN_MS = 2000;
+    private static final int ROUNDS = 4;
     /** Makes every call sid of this run new to Redis, so each request creates a call. */
     private static final long RUN_ID = ThreadLocalRandom.current().nextLong();
     private static final AtomicLong CALLS = new AtomicLong();
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    /** Per-request latencies (ns), errors, and the wall time of one timed run. */
-    record Run(long[] nanos, long errors, long elapsedNanos) {
+    /**
+     * Per-request latencies (ns), errors, the wall time of one timed run and the CPU time this JVM spent in it
+     * (server and load generator; the generator's share is the same for both servers, as are the requests).
+     */
+    record Run(long[] nanos, long errors, long elapsedNanos, long cpuNanos) {
         double perSecond() {
             return nanos.length * 1e9 / elapsedNanos;
         }
@@ -57,7 +64,11 @@ public final class WebhookBench {
         static Run merge(List<Run> runs) {
             long[] all = runs.stream().flatMapToLong(r -> Arrays.stream(r.nanos)).sorted().toArray();
             return new Run(all, runs.stream().mapToLong(Run::errors).sum(),
-                    runs.stream().mapToLong(Run::elapsedNanos).sum());
+                    runs.stream().mapToLong(Run::elapsedNanos).sum(), runs.stream().mapToLong(Run::cpuNanos).sum());
+        }
+
+        double cpuMicrosPerRequest() {
+            return cpuNanos / 1e3 / nanos.length;
         }
 
         double percentileMs(double p) {
@@ -104,14 +115,15 @@ public final class WebhookBench {
                 form(0).size(), twimlBytes);
         out.printf("service: the whole app (signature check, call record in Redis, stream token, log line); "
                 + "bare: Javalin 7 returning the same bytes%n");
-        out.printf("cores %d; closed loop over keep-alive connections; warm-up %d s each, then per concurrency "
-                + "%d x %d s per server, alternating service/bare%n", Runtime.getRuntime().availableProcessors(),
-                WARM_UP_MS / 1000, ROUNDS, RUN_MS / 1000);
+        out.printf("cores %d, load average %.1f; closed loop over keep-alive connections; warm-up %d s each, then "
+                + "per concurrency %d x %d s per server, alternating service/bare%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), WARM_UP_MS / 1000, ROUNDS, RUN_MS / 1000);
         long serviceAnswered = 1 + run(servicePort, 8, WARM_UP_MS).nanos().length;
         run(barePort, 8, WARM_UP_MS);
         out.println();
-        out.println("conc |    service: p50     p99     max   req/s |       bare: p50     p99     max   req/s "
-                + "| p99 ratio | errors");
+        out.println("(cpu/req: this JVM's CPU time per request, load generator, GC and JIT included; Redis's not)");
+        out.println("conc | service: p50     p99     max   req/s  cpu/req |    bare: p50     p99     max   req/s  "
+                + "cpu/req | p99 ratio | errors");
         for (int c : CONCURRENCY) {
             List<Run> ours = new ArrayList<>();
             List<Run> bares = new ArrayList<>();
@@ -122,12 +134,13 @@ public final class WebhookBench {
             Run s = Run.merge(ours);
             serviceAnswered += s.nanos().length;
             Run b = Run.merge(bares);
-            out.printf("%4d | %8.2fms %6.2fms %6.2fms %7.0f | %8.2fms %6.2fms %6.2fms %7.0f | %8.2fx | %d/%d%n", c,
-                    s.percentileMs(0.50), s.percentileMs(0.99), s.maxMs(), s.perSecond(), b.percentileMs(0.50),
-                    b.percentileMs(0.99), b.maxMs(), b.perSecond(), s.percentileMs(0.99) / b.percentileMs(0.99),
-                    s.errors(), b.errors());
+            out.printf("%4d | %8.2fms %6.2fms %6.2fms %7.0f %6.0fus | %5.2fms %6.2fms %6.2fms %7.0f %6.0fus | %8.2fx "
+                    + "| %d/%d%n", c, s.percentileMs(0.50), s.percentileMs(0.99), s.maxMs(), s.perSecond(),
+                    s.cpuMicrosPerRequest(), b.percentileMs(0.50), b.percentileMs(0.99), b.maxMs(), b.perSecond(),
+                    b.cpuMicrosPerRequest(), s.percentileMs(0.99) / b.percentileMs(0.99), s.errors(), b.errors());
             out.printf("     | p99 per round: service %s, bare %s%n", p99s(ours), p99s(bares));
         }
+        out.printf("load average now %.1f%n", loadAverage());
         out.println();
         // Every answered webhook must have stored its call: the figures above include that real write.
         long stored;
@@ -137,6 +150,11 @@ public final class WebhookBench {
         }
         out.printf("service: %d calls answered 200, %d call records in Redis, answered counter %.0f%n",
                 serviceAnswered, stored, service.metric("calmline_calls_answered_total"));
+    }
+
+    /** Other work on the machine skews the figures, the service's more (it needs more CPU per request). */
+    private static double loadAverage() {
+        return CPU.getSystemLoadAverage();
     }
 
     private static String p99s(List<Run> runs) {
@@ -187,17 +205,19 @@ public final class WebhookBench {
             threads.add(t);
             t.start();
         }
+        long cpu = CPU.getProcessCpuTime();
         started[0] = System.nanoTime();
         go.countDown();
         for (Thread t : threads) {
             t.join();
         }
+        cpu = CPU.getProcessCpuTime() - cpu;
         for (Connection c : connections) {
             c.close();
         }
         long end = Arrays.stream(finished).max().orElseThrow();
         long[] all = Arrays.stream(results).flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Run(all, Arrays.stream(errors).sum(), end - started[0]);
+        return new Run(all, Arrays.stream(errors).sum(), end - started[0], cpu);
     }
 
     /** The service's own answer to one call, which the bare handler then returns verbatim. */
