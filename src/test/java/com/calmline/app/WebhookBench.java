@@ -1,5 +1,6 @@
 package com.calmline.app;
 
+import com.calmline.telephony.TwilioRoutes;
 import com.calmline.telephony.TwilioSignature;
 import io.javalin.Javalin;
 import java.io.BufferedInputStream;
@@ -87,22 +88,31 @@ public final class WebhookBench {
         try (TwilioStandIn twilio = new TwilioStandIn()) {
             env.putAll(twilio.liveEnv(TOKEN));
             env.put("HOST", "127.0.0.1");
-            try (RunningService service = RunningService.start(env)) {
+            RunningService service = RunningService.start(env);
+            try {
                 String twiml = answer(service.app.port());
                 Javalin bare = Javalin.create(c -> {
                     c.startup.showJavalinBanner = false;
-                    c.routes.post(PATH, ctx -> ctx.contentType("application/xml").result(twiml));
+                    c.routes.post(PATH, ctx -> ctx.contentType(TwilioRoutes.TWIML).result(twiml));
                 }).start("127.0.0.1", 0);
                 try (PrintStream serviceLog = new PrintStream(new BufferedOutputStream(
                         new FileOutputStream(logs.toFile()), 128), true)) {
                     System.setOut(serviceLog);
-                    bench(console, service, bare.port(), twiml.length());
+                    bench(console, service, bare.port(), twiml.getBytes(StandardCharsets.UTF_8).length);
                 } finally {
                     System.setOut(console);
                     bare.stop();
                 }
                 console.printf("service log lines written meanwhile: %d (to %s, deleted)%n",
                         Files.readAllLines(logs).size(), logs.getFileName());
+            } finally {
+                service.close();
+                // Tens of thousands of calls in Redis's append-only file: not worth keeping.
+                try (java.util.stream.Stream<Path> files = Files.walk(service.dataDir)) {
+                    for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(f);
+                    }
+                }
             }
         } finally {
             Files.deleteIfExists(logs);
