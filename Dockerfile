@@ -21,5 +21,7 @@ USER calmline
 ENV PORT=8080 HOST=0.0.0.0 DATA_DIR=/app/data VOSK_MODEL_DIR=/app/models/model-en-us PROMPTS_DIR=/app/prompts \
     ROUTING_DIR=/app/routing
 EXPOSE 8080
+# Liveness, not readiness: /health stays 200 while Redis is away, because a restart would lose the writes held
+# in memory and cut off the calls in progress. Load balancers should use /ready.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD curl -fsS http://localhost:8080/health || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/calmline.jar"]

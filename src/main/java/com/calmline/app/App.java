@@ -5,6 +5,7 @@ import com.calmline.agent.ScreenPops;
 import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
 import com.calmline.emotion.AngerMeter;
+import com.calmline.privacy.LogSafe;
 import com.calmline.review.Supervision;
 import com.calmline.review.Transcripts;
 import com.calmline.routing.Router;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import redis.clients.jedis.exceptions.JedisException;
 
 /** The running service, wired by hand: every part is constructed here and nowhere else. */
@@ -43,6 +45,8 @@ final class App implements AutoCloseable {
     private final Supervision supervision;
     private final AutoCloseable agentJoined;
     private final TwilioRoutes twilio;
+    private final LogSafe.Limit storeDown = new LogSafe.Limit("store-unavailable", Level.WARN, 10);
+    private volatile boolean closing;
 
     App(Config config) throws IOException {
         this.config = config;
@@ -52,10 +56,12 @@ final class App implements AutoCloseable {
         }
         this.store = Store.open(config.redisUrl(), config.dataDir(), config.redisPrefix(),
                 config.transcriptRetention());
-        this.transcriber = Transcriber.load(config.voskModelDir(), config.callBacklogFrames());
+        this.transcriber = Transcriber.load(config.voskModelDir(), config.callBacklogFrames(), config.maxLiveCalls(),
+                metrics);
         Transcripts transcripts = new Transcripts(store, config.supervision());
         Optional<TwilioRestClient> rest = config.demoMode() ? Optional.empty() : Optional.of(CallControl.restClient(
-                config.twilioAccountSid().orElseThrow(), config.twilioAuthToken(), config.twilioApiBaseUrl()));
+                config.twilioAccountSid().orElseThrow(), config.twilioAuthToken(), config.twilioApiBaseUrl(),
+                config.twilioTimeout(), config.twilioTimeout()));
         CallControl control = new CallControl(rest, () -> config.baseUrl(port()), config.listenSeconds(),
                 config.twilioWorkflowSid());
         config.twilioAccountSid().ifPresent(account -> control.checkAccount(account));
@@ -70,7 +76,7 @@ final class App implements AutoCloseable {
                 transcripts, screenPops, callbacks, metrics);
         this.twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
                 config.listenSeconds(), policy.greeting(), store, transcripts, transcriber, policy::forCall, control,
-                new TwilioRoutes.PersonAtOnce(policy.personPrompt(), policy.lostPrompt(),
+                new TwilioRoutes.PersonAtOnce(policy.personPrompt(), policy.lostPrompt(), policy.overflowPrompt(),
                         router.route("", 0).queue()),
                 callbacks::requestedByKey, metrics);
         Optional<String> apiToken = config.apiToken()
@@ -95,13 +101,14 @@ final class App implements AutoCloseable {
             });
             c.routes.get("/", ctx -> ctx.redirect("/agent"));
             c.routes.get("/health", this::health);
+            c.routes.get("/ready", this::ready);
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
             auth.register(c.routes);
             desk.register(c.routes);
             supervision.register(c.routes);
             callbacks.register(c.routes, twilio);
             c.routes.exception(JedisException.class, (e, ctx) -> {
-                log.warn("store unavailable for {}: {}", ctx.path(), e.getMessage());
+                storeDown.log(log, "store unavailable for {}: {}", LogSafe.text(ctx.path()), e.getMessage());
                 ctx.status(503).json(Map.of("error", "store unavailable, try again shortly"));
             });
             twilio.register(c.routes);
@@ -123,27 +130,59 @@ final class App implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * Liveness: the process answers. 200 even while Redis is away, because a restart then would lose what the
+     * outbox holds in memory and cut off the calls in progress; the body says what is degraded.
+     */
     private void health(Context ctx) {
+        ctx.json(state(store.reachable()));
+    }
+
+    /**
+     * Readiness: a new call would be taken here. The model is loaded (or this would not answer), the service
+     * is not shutting down, and Redis answers or the outbox journal can hold writes until it does. A full
+     * line is still ready: its new callers go straight to a person, which beats no answer at all.
+     */
+    private void ready(Context ctx) {
         boolean redis = store.reachable();
+        boolean ready = !closing && (redis || store.journaled());
+        Map<String, Object> body = state(redis);
+        body.put("status", closing ? "SHUTTING_DOWN" : ready ? "READY" : "NOT_READY");
+        ctx.status(ready ? 200 : 503).json(body);
+    }
+
+    private Map<String, Object> state(boolean redis) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", redis ? "UP" : "DEGRADED");
         body.put("redis", redis ? "UP" : "DOWN");
         body.put("heldWrites", store.heldWrites());
+        body.put("refusedWrites", store.refusedWrites());
         body.put("model", "LOADED");
         body.put("modelDir", transcriber.modelDir().toString());
+        body.put("liveCalls", transcriber.live());
+        body.put("maxLiveCalls", transcriber.maxCalls());
         body.put("twilio", config.demoMode() ? "DEMO" : "LIVE");
-        ctx.status(redis ? 200 : 503).json(body);
+        return body;
     }
 
+    /**
+     * Graceful shutdown: stop taking calls (not ready; new callers go straight to a person), hand every call
+     * in progress to a person and finish its audio (last utterances and summaries stored), let callbacks
+     * being dialled finish, stop the server, flush what the outbox holds (the journal keeps the rest).
+     */
     @Override
     public void close() throws Exception {
+        closing = true;
+        log.info("shutting down: taking no new calls, handing {} calls in progress to a person", transcriber.live());
+        twilio.drain(transcriber, config.shutdownGrace());
+        callbacks.close();
         desk.close();
         supervision.close();
         agentJoined.close();
         twilio.close();
-        callbacks.close();
         server.stop();
         transcriber.close();
         store.close();
+        log.info("shut down");
     }
 }

@@ -2,6 +2,7 @@ package com.calmline.app;
 
 import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
+import com.calmline.privacy.LogEncoder;
 import com.calmline.review.Supervision;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,13 +27,23 @@ record Config(
         Path promptsDir,
         int listenSeconds,
         int callBacklogFrames,
+        int maxLiveCalls,
+        Duration twilioTimeout,
+        Duration shutdownGrace,
         Optional<String> apiToken,
         Optional<String> twilioApiBaseUrl,
         Path routingDir,
         Optional<String> twilioWorkflowSid,
         CallbackScheduler.Settings callbacks,
         VentingPolicy.Settings venting,
-        Supervision.Settings supervision) {
+        Supervision.Settings supervision,
+        LogEncoder.Format logFormat) {
+
+    /**
+     * Calls one core transcribes at real time with room to spare, measured by {@code mvn -B -Pbench-load
+     * verify}: the default MAX_LIVE_CALLS is this times the cores.
+     */
+    static final int CALLS_PER_CORE = 12;
 
     /** Signs and checks requests when no real Twilio account is configured (demo mode). */
     static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";
@@ -51,8 +62,11 @@ record Config(
                 Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90)),
                 Path.of(env.getOrDefault("VOSK_MODEL_DIR", "models/model-en-us")),
                 Path.of(env.getOrDefault("PROMPTS_DIR", "prompts")),
-                integer(env, "LISTEN_SECONDS", 30),
+                integer(env, "LISTEN_SECONDS", 5),
                 integer(env, "CALL_BACKLOG_FRAMES", 3000),
+                integer(env, "MAX_LIVE_CALLS", CALLS_PER_CORE * Runtime.getRuntime().availableProcessors()),
+                Duration.ofMillis(integer(env, "TWILIO_TIMEOUT_MS", 3000)),
+                Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 8)),
                 optional(env, "API_TOKEN"),
                 optional(env, "TWILIO_API_BASE_URL"),
                 Path.of(env.getOrDefault("ROUTING_DIR", "routing")),
@@ -77,7 +91,14 @@ record Config(
                         fraction(env, "ALERT_ANGER", 0.8),
                         integer(env, "ALERT_AFTER_ACKNOWLEDGEMENTS", 2),
                         zone(env.getOrDefault("DEFAULT_TIME_ZONE", "America/New_York")),
-                        Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90))));
+                        Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90))),
+                logFormat(env));
+        if (config.maxLiveCalls() < 1) {
+            throw new IllegalArgumentException("MAX_LIVE_CALLS must be at least 1");
+        }
+        if (config.twilioTimeout().toMillis() < 100) {
+            throw new IllegalArgumentException("TWILIO_TIMEOUT_MS must be at least 100");
+        }
         if (config.venting().calmAnger() > config.venting().ventingAnger()) {
             throw new IllegalArgumentException("CALM_ANGER must not be above VENTING_ANGER");
         }
@@ -126,6 +147,15 @@ record Config(
 
     private static Optional<String> optional(Map<String, String> env, String name) {
         return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    private static LogEncoder.Format logFormat(Map<String, String> env) {
+        String value = optional(env, "LOG_FORMAT").orElse("json");
+        try {
+            return LogEncoder.Format.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("LOG_FORMAT must be json or text, not '" + value + "'");
+        }
     }
 
     private static double fraction(Map<String, String> env, String name, double fallback) {

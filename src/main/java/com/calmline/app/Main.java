@@ -1,6 +1,7 @@
 package com.calmline.app;
 
 import com.calmline.emotion.AngerMeter;
+import com.calmline.privacy.LogEncoder;
 import com.calmline.routing.Router;
 import com.calmline.speech.PhoneAudio;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +31,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("serve")) {
-            App app = new App(Config.fromEnv(System.getenv())).start();
+            App app = new App(config()).start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     app.close();
@@ -45,13 +46,20 @@ public final class Main {
         } else if (args[0].equals("anger") && args.length == 3 && args[1].equals("--fit")) {
             AngerReport.fit(Path.of(args[2]), AngerMeter.load(), System.out);
         } else if (args[0].equals("topics") && args.length == 2) {
-            TopicReport.print(Path.of(args[1]), Router.load(Config.fromEnv(System.getenv()).routingDir()), System.out);
+            TopicReport.print(Path.of(args[1]), Router.load(config().routingDir()), System.out);
         } else if (args[0].equals("user")) {
-            System.exit(UserCommand.run(Config.fromEnv(System.getenv()), args, System.in, System.out, System.err));
+            System.exit(UserCommand.run(config(), args, System.in, System.out, System.err));
         } else {
             System.err.println(USAGE);
             System.exit(2);
         }
+    }
+
+    /** The environment's settings, with the log already in the format they ask for. */
+    private static Config config() {
+        Config config = Config.fromEnv(System.getenv());
+        LogEncoder.use(config.logFormat());
+        return config;
     }
 
     private static int simulate(String[] args) throws Exception {
@@ -70,7 +78,7 @@ public final class Main {
                 }
             }
         }
-        Config config = Config.fromEnv(System.getenv());
+        Config config = config();
         byte[] mulaw = PhoneAudio.load(audio);
         Simulator simulator = new Simulator(URI.create(url), config.publicBaseUrl().orElse(url),
                 config.twilioAuthToken(), config.apiToken().or(() -> DemoToken.read(config.dataDir())));

@@ -1,6 +1,7 @@
 package com.calmline.callback;
 
 import com.calmline.conversation.Callbacks;
+import com.calmline.privacy.LogSafe;
 import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
 import com.calmline.store.Store;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Callbacks that are never lost and never rung twice. Four ways in: a caller asks (1 on the keypad while
@@ -118,13 +120,16 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
                 : hours.earliest(notBefore, phone.zone());
         Callback c = new Callback(UUID.randomUUID().toString(), phone.e164(), phone.zone().getId(), reason, kind, callSid,
                 screenPop(callSid), due.toEpochMilli(), 0, Callback.Status.SCHEDULED, "");
-        book.add(c, System.currentTimeMillis());
-        if (!callSid.isEmpty()) {
-            transcripts.record(callSid, new CallEvent.Callback(-1, c.id(), OffsetDateTime.ofInstant(due, phone.zone())
-                    .toString(), reason, kind.label()));
+        try (MDC.MDCCloseable inCallback = MDC.putCloseable(LogSafe.CALLBACK_ID, c.id())) {
+            book.add(c, System.currentTimeMillis());
+            if (!callSid.isEmpty()) {
+                transcripts.record(callSid, new CallEvent.Callback(-1, c.id(), OffsetDateTime.ofInstant(due,
+                        phone.zone()).toString(), reason, kind.label()));
+            }
+            metrics.counter("calmline.callbacks.scheduled", "kind", kind.label()).increment();
+            log.info("{} callback {} due {}{}", kind.label(), c.id(), due, callSid.isEmpty() ? ""
+                    : " for call " + callSid);
         }
-        metrics.counter("calmline.callbacks.scheduled", "kind", kind.label()).increment();
-        log.info("{} callback {} due {}{}", kind.label(), c.id(), due, callSid.isEmpty() ? "" : " for call " + callSid);
         return Optional.of(c);
     }
 

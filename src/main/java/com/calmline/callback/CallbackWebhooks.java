@@ -1,5 +1,6 @@
 package com.calmline.callback;
 
+import com.calmline.privacy.LogSafe;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
@@ -16,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** Twilio's side of a callback: the customer (or a machine) answered, how the attempt ended, the follow-up's key. */
 final class CallbackWebhooks {
     private static final Logger log = LoggerFactory.getLogger(CallbackWebhooks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FOLLOW_UP = "/twilio/callback/follow-up";
+    private static final String UUID = "[0-9a-f-]{36}";
 
     private final CallbackScheduler.Settings settings;
     private final CallbackBook book;
@@ -40,8 +43,20 @@ final class CallbackWebhooks {
         this.scheduler = scheduler;
     }
 
-    /** Every one signature-checked like Twilio's other webhooks. */
+    /**
+     * Every one signature-checked like Twilio's other webhooks. Lines logged while one is handled name the
+     * callback (and, through TwilioRoutes, the new call's sid).
+     */
     void register(RoutesConfig routes, TwilioRoutes twilio) {
+        routes.before("/twilio/callback/*", ctx -> {
+            String id = ctx.queryParam("id");
+            if (id != null && id.matches(UUID)) {
+                MDC.put(LogSafe.CALLBACK_ID, id);
+            } else {
+                MDC.remove(LogSafe.CALLBACK_ID);
+            }
+        });
+        routes.after("/twilio/callback/*", ctx -> MDC.remove(LogSafe.CALLBACK_ID));
         routes.post(Dialler.ANSWER, ctx -> answer(ctx, twilio.verified(ctx)));
         routes.post(Dialler.STATUS, ctx -> status(ctx, twilio.verified(ctx)));
         routes.post(FOLLOW_UP, ctx -> followUp(ctx, twilio.verified(ctx)));

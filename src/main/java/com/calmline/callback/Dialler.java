@@ -1,5 +1,6 @@
 package com.calmline.callback;
 
+import com.calmline.privacy.LogSafe;
 import com.calmline.telephony.CallControl;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Rings due callbacks, one thread per instance: every second it claims what is due (and what an instance
@@ -76,7 +78,7 @@ final class Dialler implements AutoCloseable {
 
     /** One entry's trouble (Twilio refusing a lookup, say) must not hold up the rest: it stays leased and comes back. */
     private void ringOne(String id) {
-        try {
+        try (MDC.MDCCloseable inCallback = MDC.putCloseable(LogSafe.CALLBACK_ID, id)) {
             book.find(id).ifPresent(this::ring);
         } catch (RuntimeException e) {
             log.warn("callback {}: not rung this round: {}", id, e.getMessage());

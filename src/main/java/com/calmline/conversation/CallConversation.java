@@ -207,7 +207,8 @@ final class CallConversation implements Transcriber.Listener {
         Optional<Handover.Facts> facts = move.action() == Move.Action.ROUTE ? Optional.of(facts(move))
                 : Optional.empty();
         Optional<Handover.Plan> plan = facts.map(handover::plan);
-        Delivery.Sent sent = plan.isPresent() ? delivery.route(move, plan.get()) : delivery.deliver(move);
+        Delivery.Sent sent = plan.isPresent() ? delivery.route(move, plan.get(), a.atMs())
+                : delivery.deliver(move, a.atMs());
         if (sent.heard()) {
             rules.delivered(move);
             alreadySaid.add(move.say());
@@ -235,7 +236,7 @@ final class CallConversation implements Transcriber.Listener {
 
     /** The line confirms the callback it scheduled and ends the call. */
     private void closing(Transcriber.Activity a, Move move) {
-        Delivery.Sent sent = delivery.hangUp(move);
+        Delivery.Sent sent = delivery.hangUp(move, a.atMs());
         if (sent.heard()) {
             long until = sent.acceptedAtMs() + speakingTimeMs(move.say());
             turns.lineStarts(move.action().label(), sent.acceptedAtMs(), until);

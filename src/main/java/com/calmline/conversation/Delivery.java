@@ -9,7 +9,10 @@ import java.util.function.Supplier;
 /**
  * Gets what the line decided to the caller: replaces the call's TwiML through Twilio, notes when Twilio
  * accepted it on the call's own audio clock (the line starts speaking then, not when it decided), keeps a
- * move Twilio did not take so it can be tried again, and counts decisions for the operator.
+ * move Twilio did not take so it can be tried again, and counts decisions for the operator. Runs on the
+ * call's conversation thread, which may be behind the audio: just before sending words, it asks the audio
+ * thread whether the caller has spoken since the pause the move was decided on, and if so drops the move
+ * (kept, like a failed one, for the next real pause) rather than speak over them.
  */
 final class Delivery {
     /** What became of an update, and the stream time by which Twilio had accepted it. */
@@ -36,24 +39,36 @@ final class Delivery {
         this.metrics = metrics;
     }
 
-    /** Says {@code move}'s words, then listens again. */
-    Sent deliver(Move move) {
-        return kept(move, send(() -> control.say(callSid, move.say())));
+    /** Says {@code move}'s words, decided on the pause at {@code decidedAtMs}, then listens again. */
+    Sent deliver(Move move, long decidedAtMs) {
+        return kept(move, speak(decidedAtMs, () -> control.say(callSid, move.say())));
     }
 
     /** Says {@code move}'s words (a callback confirmed), then ends the call. */
-    Sent hangUp(Move move) {
-        return kept(move, send(() -> control.sayThenHangUp(callSid, move.say())));
+    Sent hangUp(Move move, long decidedAtMs) {
+        return kept(move, speak(decidedAtMs, () -> control.sayThenHangUp(callSid, move.say())));
     }
 
     /** Says {@code move}'s words, then puts the caller in the planned queue with the plan's task attributes. */
-    Sent route(Move move, Handover.Plan plan) {
-        return kept(move, send(() -> control.route(callSid, move.say(), plan.queue(), plan.taskAttributes())));
+    Sent route(Move move, Handover.Plan plan, long decidedAtMs) {
+        return kept(move, speak(decidedAtMs, () -> control.route(callSid, move.say(), plan.queue(),
+                plan.taskAttributes())));
     }
 
     private Sent kept(Move move, Sent sent) {
-        failed = sent.outcome().delivery() == CallControl.Delivery.FAILED ? Optional.of(move) : Optional.empty();
+        CallControl.Delivery d = sent.outcome().delivery();
+        failed = d == CallControl.Delivery.FAILED || d == CallControl.Delivery.STALE ? Optional.of(move)
+                : Optional.empty();
         return sent;
+    }
+
+    private Sent speak(long decidedAtMs, Supplier<CallControl.Outcome> update) {
+        long voice = clock.callerVoiceMs();
+        if (voice > decidedAtMs) {
+            return new Sent(new CallControl.Outcome("", CallControl.Delivery.STALE, "the caller spoke again at "
+                    + voice + " ms, after the pause at " + decidedAtMs + " ms this was decided on"), clock.receivedMs());
+        }
+        return send(update);
     }
 
     /** Stops whatever the line is saying and listens. */

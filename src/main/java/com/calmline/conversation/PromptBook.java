@@ -28,6 +28,8 @@ final class PromptBook {
     private final String person;
     /** What a caller hears when the line lost their audio and puts them through to a person. */
     final String lost;
+    /** What a caller hears when every transcribed line is busy and they go straight to a person. */
+    final String overflow;
     private final Map<Request.Kind, String> requests = new EnumMap<>(Request.Kind.class);
 
     private PromptBook(Path dir) throws IOException {
@@ -45,6 +47,7 @@ final class PromptBook {
         route = text(dir, "route.txt");
         person = text(dir, "person.txt");
         lost = text(dir, "lost.txt");
+        overflow = text(dir, "overflow.txt");
         for (Request.Kind kind : Request.Kind.values()) {
             if (kind != Request.Kind.PERSON) {
                 requests.put(kind, text(dir, "request-" + kind.label() + ".txt"));

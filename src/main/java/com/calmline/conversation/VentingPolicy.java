@@ -62,6 +62,11 @@ public final class VentingPolicy {
         return prompts.lost;
     }
 
+    /** What a caller hears when every transcribed line is busy, as they are put through. */
+    public String overflowPrompt() {
+        return prompts.overflow;
+    }
+
     public String personPrompt() {
         return prompts.request(new Request(Request.Kind.PERSON, ""));
     }

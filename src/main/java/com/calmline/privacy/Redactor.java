@@ -41,6 +41,8 @@ public final class Redactor {
 
     /** Punctuation that ends a clause rather than belonging to the number or word it follows. */
     private static final String TRAILING = ",.;:!?";
+    /** Quotes and brackets, which enclose a value without belonging to it; not parentheses: "(555) 555-0100". */
+    private static final String ENCLOSING = "'\"`‘’“”[]{}<>";
     /** How far back a word like "visa" or "social" still explains the digits that follow it. */
     private static final int CONTEXT_WINDOW = 6;
     /** How many words after "born" the date itself may start ("born in march", "born on the first"). */
@@ -92,7 +94,7 @@ public final class Redactor {
         List<Token> tokens = tokens(written);
         String[] keys = new String[tokens.size()];
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = written.substring(tokens.get(i).start(), tokens.get(i).coreEnd()).toLowerCase(Locale.ROOT);
+            keys[i] = written.substring(tokens.get(i).coreStart(), tokens.get(i).coreEnd()).toLowerCase(Locale.ROOT);
         }
         List<Span> spans = new Scan(keys).spans();
         if (spans.isEmpty()) {
@@ -101,7 +103,7 @@ public final class Redactor {
         StringBuilder out = new StringBuilder(written.length());
         int copied = 0;
         for (Span span : spans) {
-            out.append(written, copied, tokens.get(span.from()).start()).append(span.tag());
+            out.append(written, copied, tokens.get(span.from()).coreStart()).append(span.tag());
             copied = tokens.get(span.to() - 1).coreEnd();
         }
         return out.append(written, copied, written.length()).toString();
@@ -115,13 +117,18 @@ public final class Redactor {
         String[] keys = new String[words.size()];
         for (int i = 0; i < keys.length; i++) {
             String word = words.get(i);
-            keys[i] = word.substring(0, coreEnd(word, 0, word.length())).toLowerCase(Locale.ROOT);
+            int start = coreStart(word, 0, word.length());
+            keys[i] = word.substring(start, coreEnd(word, start, word.length())).toLowerCase(Locale.ROOT);
         }
         return new Scan(keys).spans();
     }
 
-    /** A whitespace token of free text; its core is the token without the punctuation that ends a clause. */
-    private record Token(int start, int coreEnd) {
+    /**
+     * A whitespace token of free text; its core is the token without the quotes and brackets around it and
+     * the punctuation that ends a clause: "'4111" and "1111'," are digits (a log line quotes what it could not
+     * parse), and the quotes stay around the tag.
+     */
+    private record Token(int coreStart, int coreEnd) {
     }
 
     private static List<Token> tokens(String text) {
@@ -136,13 +143,22 @@ public final class Redactor {
             while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
                 i++;
             }
-            tokens.add(new Token(start, coreEnd(text, start, i)));
+            int coreStart = coreStart(text, start, i);
+            tokens.add(new Token(coreStart, coreEnd(text, coreStart, i)));
         }
         return tokens;
     }
 
+    private static int coreStart(String text, int start, int end) {
+        while (start < end && ENCLOSING.indexOf(text.charAt(start)) >= 0) {
+            start++;
+        }
+        return start;
+    }
+
     private static int coreEnd(String text, int start, int end) {
-        while (end > start && TRAILING.indexOf(text.charAt(end - 1)) >= 0) {
+        while (end > start && (TRAILING.indexOf(text.charAt(end - 1)) >= 0
+                || ENCLOSING.indexOf(text.charAt(end - 1)) >= 0)) {
             end--;
         }
         return end;

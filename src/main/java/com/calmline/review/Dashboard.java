@@ -82,8 +82,8 @@ final class Dashboard {
         dates.forEach(d -> args.add("stats:" + d + ":venting"));
         String median = String.valueOf(store.script(MEDIAN, List.of(), args));
         return new Supervision.Period(label, calls, share(angry, calls), share(sum(counters, "calmedBeforeAgent"), reachedAgent),
-                median.isEmpty() ? Double.NaN : Double.parseDouble(median), sum(counters, "talkOvers"), byQueue,
-                byTopic);
+                median.isEmpty() ? Double.NaN : Double.parseDouble(median), sum(counters, "talkOvers"),
+                sum(counters, "overflow"), byQueue, byTopic);
     }
 
     static String day(long epochMs, ZoneId zone) {

@@ -117,7 +117,7 @@ public final class Supervision implements AutoCloseable {
 
     /** One period's figures: shares are 0-1, or NaN with no calls to share. */
     public record Period(String label, long calls, double arrivedAngry, double calmedBeforeAgent, double medianVentingSeconds,
-                  long talkOvers, Map<String, Long> byQueue, Map<String, Long> byTopic) {
+                  long talkOvers, long overflow, Map<String, Long> byQueue, Map<String, Long> byTopic) {
         public String percent(double share) {
             return Double.isNaN(share) ? "–" : Math.round(share * 100) + " %";
         }

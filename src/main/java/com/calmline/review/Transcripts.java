@@ -38,9 +38,11 @@ public final class Transcripts {
     private final Store store;
     private final LiveCalls live;
     private final Views views;
+    private final java.time.ZoneId zone;
 
     public Transcripts(Store store, Supervision.Settings settings) {
         this.store = store;
+        this.zone = settings.zone();
         this.live = new LiveCalls(store, settings);
         this.views = new Views(store);
     }
@@ -84,6 +86,15 @@ public final class Transcripts {
 
     public void updateCall(String callSid, Map<String, String> fields) {
         store.updateCall(callSid, fields);
+    }
+
+    /**
+     * A call the line could not transcribe (every transcribed line busy) went straight to {@code queue}: it
+     * counts among the day's calls and routed calls, and as overflow, for the supervisors' dashboard.
+     */
+    public void overflowed(String callSid, long startedMs, String queue) {
+        store.count("stats:" + Dashboard.day(startedMs, zone),
+                Map.of("calls", 1L, "overflow", 1L, "queue:" + queue, 1L), null, 0, callSid);
     }
 
     /** The last event of every call: all its audio has been processed. */

@@ -4,23 +4,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.vosk.Model;
 
-/** Drains one call's frame queue into per-track recognizers on a worker thread. */
-final class CallWorker implements Transcriber.Session, Runnable {
+/**
+ * One call's two threads. The audio thread drains the call's frame queue into per-track recognizers; what
+ * it hears goes, in order, through a second bounded queue to the conversation thread, which runs the
+ * listener. The listener may wait on Twilio or Redis; the audio keeps being recognised meanwhile, up to
+ * {@link #CONVERSATION_BACKLOG} events ahead, after which the audio thread waits too.
+ */
+final class CallWorker implements Transcriber.Session {
+    /** A minute of per-frame activity: far longer than any Twilio or Redis timeout. */
+    private static final int CONVERSATION_BACKLOG = 3000;
     private static final Logger log = LoggerFactory.getLogger(CallWorker.class);
 
     /** What the call's worker takes, in arrival order: audio, a key the caller pressed, or the end. */
     private sealed interface Item {
     }
 
-    private record Chunk(String track, long timestampMs, byte[] mulaw) implements Item {
+    private record Chunk(String track, long timestampMs, byte[] mulaw, long arrivedNanos) implements Item {
     }
 
     private record Key(String digits, long atMs) implements Item {
@@ -33,26 +44,43 @@ final class CallWorker implements Transcriber.Session, Runnable {
     }
 
     private static final Item END = new End();
+    private static final Runnable DONE = () -> { };
 
     private final Model model;
     private final String callSid;
     private final Transcriber.Listener listener;
     private final BlockingQueue<Item> queue;
+    private final BlockingQueue<Runnable> heard = new ArrayBlockingQueue<>(CONVERSATION_BACKLOG);
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final Timer lag;
+    private final Runnable released;
     private volatile long receivedMs;
+    private volatile long callerVoiceMs = -1;
 
     CallWorker(Model model, String callSid, Function<Transcriber.AudioClock, Transcriber.Listener> listener,
-               int queueFrames) {
+               int queueFrames, Timer lag, Runnable released) {
         this.model = model;
         this.callSid = callSid;
         this.queue = new ArrayBlockingQueue<>(queueFrames);
+        this.lag = lag;
+        this.released = released;
         this.listener = listener.apply(this);
+    }
+
+    void start(Executor audio, Executor conversation) {
+        conversation.execute(this::converse);
+        audio.execute(this::listen);
     }
 
     @Override
     public boolean offer(String track, long timestampMs, byte[] mulaw) {
         receivedMs = Math.max(receivedMs, timestampMs + mulaw.length / 8);
-        return !finished.get() && queue.offer(new Chunk(track, timestampMs, mulaw));
+        return !finished.get() && queue.offer(new Chunk(track, timestampMs, mulaw, System.nanoTime()));
+    }
+
+    @Override
+    public long callerVoiceMs() {
+        return callerVoiceMs;
     }
 
     @Override
@@ -86,8 +114,9 @@ final class CallWorker implements Transcriber.Session, Runnable {
         }
     }
 
-    @Override
-    public void run() {
+    /** The audio thread. */
+    private void listen() {
+        MDC.put("callSid", callSid);
         Map<String, TrackRecognizer> tracks = new LinkedHashMap<>();
         boolean agent = false;
         long lastMs = 0;
@@ -107,9 +136,15 @@ final class CallWorker implements Transcriber.Session, Runnable {
                 TrackRecognizer track = tracks.computeIfAbsent(chunk.track(), t -> transcribed
                         ? TrackRecognizer.transcribing(model, callSid, t) : TrackRecognizer.voiceOnly(callSid, t));
                 lastMs = Math.max(lastMs, chunk.timestampMs() + chunk.mulaw().length / 8);
-                List<Transcriber.Utterance> heard = track.accept(chunk.timestampMs(), MuLaw.decode(chunk.mulaw()));
-                activity(track.activity(chunk.timestampMs() + chunk.mulaw().length / 8));
-                deliver(heard);
+                List<Transcriber.Utterance> utterances = track.accept(chunk.timestampMs(),
+                        MuLaw.decode(chunk.mulaw()));
+                lag.record(System.nanoTime() - chunk.arrivedNanos(), TimeUnit.NANOSECONDS);
+                Transcriber.Activity activity = track.activity(chunk.timestampMs() + chunk.mulaw().length / 8);
+                if (activity.speaking() && chunk.track().equals(Transcriber.CALLER)) {
+                    callerVoiceMs = activity.atMs();
+                }
+                activity(activity);
+                deliver(utterances);
             }
             List<Transcriber.Utterance> last = new ArrayList<>();
             for (TrackRecognizer track : tracks.values()) {
@@ -124,41 +159,57 @@ final class CallWorker implements Transcriber.Session, Runnable {
             finished.set(true);
             queue.clear();
             tracks.values().forEach(TrackRecognizer::close);
-            notifyEnd(lastMs);
+            long endMs = lastMs;
+            hand("at end of call", () -> listener.onEnd(endMs));
+            hand(DONE);
+            MDC.remove("callSid");
+        }
+    }
+
+    /** The conversation thread: runs what the audio thread heard, in order, until the call's end is told. */
+    private void converse() {
+        MDC.put("callSid", callSid);
+        try {
+            for (Runnable next = heard.take(); next != DONE; next = heard.take()) {
+                next.run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            MDC.remove("callSid");
+            released.run();
         }
     }
 
     private void deliver(List<Transcriber.Utterance> utterances) {
-        for (Transcriber.Utterance u : utterances) {
-            try {
-                listener.onUtterance(u);
-            } catch (RuntimeException e) {
-                log.error("call {}: listener failed on an utterance", callSid, e);
-            }
-        }
+        utterances.forEach(u -> hand("on an utterance", () -> listener.onUtterance(u)));
     }
 
     private void pressed(Key key) {
-        try {
-            listener.onKey(key.digits(), key.atMs());
-        } catch (RuntimeException e) {
-            log.error("call {}: listener failed on a key press", callSid, e);
-        }
+        hand("on a key press", () -> listener.onKey(key.digits(), key.atMs()));
     }
 
     private void activity(Transcriber.Activity activity) {
-        try {
-            listener.onActivity(activity);
-        } catch (RuntimeException e) {
-            log.error("call {}: listener failed on voice activity", callSid, e);
-        }
+        hand("on voice activity", () -> listener.onActivity(activity));
     }
 
-    private void notifyEnd(long atMs) {
+    private void hand(String what, Runnable call) {
+        hand(() -> {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                log.error("call {}: listener failed {}", callSid, what, e);
+            }
+        });
+    }
+
+    /** Waits for room when the conversation is a minute behind; once interrupted (shutdown), only if there is room. */
+    private void hand(Runnable event) {
         try {
-            listener.onEnd(atMs);
-        } catch (RuntimeException e) {
-            log.error("call {}: listener failed at end of call", callSid, e);
+            heard.put(event);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            heard.offer(event);
         }
     }
 }

@@ -2,9 +2,13 @@ package com.calmline.speech;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -16,8 +20,11 @@ import org.vosk.Model;
 
 /**
  * Live transcription of calls: one Vosk {@link Model} per process, one recognizer for the caller's track
- * (and the agent's once one joins), voice activity (no recognizer) on the others, each call's audio decoded on its own worker behind a
- * bounded queue so the WebSocket thread never waits on Vosk.
+ * (and the agent's once one joins), voice activity (no recognizer) on the others. Each call has two threads
+ * behind bounded queues: its audio thread decodes and recognises, so the WebSocket thread never waits on
+ * Vosk; its conversation thread runs the listener, so a slow Twilio or Redis never holds up the audio. At
+ * most {@code maxCalls} calls are transcribed at once: past that, {@link #open} says no and the call is
+ * handled without transcription, so the calls in progress keep real time.
  */
 public final class Transcriber implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transcriber.class);
@@ -71,6 +78,12 @@ public final class Transcriber implements AutoCloseable {
     public interface AudioClock {
         /** The end of the newest frame received for the call, in stream ms. */
         long receivedMs();
+
+        /**
+         * The end of the newest frame in which the caller was heard speaking, in stream ms (-1 before the
+         * first): the audio thread's latest word, which may be ahead of the listener's.
+         */
+        long callerVoiceMs();
     }
 
     public interface Listener {
@@ -91,22 +104,52 @@ public final class Transcriber implements AutoCloseable {
     private final Model model;
     private final Path modelDir;
     private final int queueFrames;
-    private final ExecutorService workers;
+    private final int maxCalls;
+    private final AtomicInteger live = new AtomicInteger();
+    private final ThreadPoolExecutor audio;
+    private final ThreadPoolExecutor conversations;
+    private final Timer lag;
+    private volatile boolean closing;
 
-    private Transcriber(Model model, Path modelDir, int queueFrames) {
+    private Transcriber(Model model, Path modelDir, int queueFrames, int maxCalls, MeterRegistry metrics) {
         this.model = model;
         this.modelDir = modelDir;
         this.queueFrames = queueFrames;
+        this.maxCalls = maxCalls;
+        this.audio = pool("transcriber", maxCalls);
+        this.conversations = pool("conversation", maxCalls);
+        this.lag = Timer.builder("calmline.transcription.lag")
+                .description("a 20 ms frame's wait from the media socket until the recognizer has taken it: "
+                        + "how late a partial result that includes it can be")
+                .serviceLevelObjectives(Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofSeconds(2), Duration.ofSeconds(5))
+                .register(metrics);
+        metrics.gauge("calmline.calls.transcribed", live);
+        metrics.gauge("calmline.calls.transcribed.max", maxCalls);
+    }
+
+    /**
+     * Threads for at most {@code maxCalls} calls. A slot is counted free just before its thread returns to
+     * the pool, so a call admitted at that moment waits briefly in the queue instead of being refused.
+     */
+    private static ThreadPoolExecutor pool(String name, int maxCalls) {
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "transcriber-" + n.incrementAndGet());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(maxCalls, maxCalls, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(maxCalls), r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
-    /** Loads the model once; {@code queueFrames} bounds each call's backlog of 20 ms frames. */
-    public static Transcriber load(Path modelDir, int queueFrames) {
+    /**
+     * Loads the model once; {@code queueFrames} bounds each call's backlog of 20 ms frames, {@code maxCalls}
+     * the calls transcribed at once.
+     */
+    public static Transcriber load(Path modelDir, int queueFrames, int maxCalls, MeterRegistry metrics) {
         if (!Files.isDirectory(modelDir.resolve("am"))) {
             throw new IllegalStateException("No Vosk model at " + modelDir.toAbsolutePath()
                     + " (run `mvn package` to unpack it, or set VOSK_MODEL_DIR)");
@@ -115,7 +158,7 @@ public final class Transcriber implements AutoCloseable {
         try {
             Model model = new Model(modelDir.toString());
             log.info("Vosk model loaded from {}", modelDir.toAbsolutePath());
-            return new Transcriber(model, modelDir, queueFrames);
+            return new Transcriber(model, modelDir, queueFrames, maxCalls, metrics);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Vosk could not load the model at " + modelDir, e);
         }
@@ -125,11 +168,41 @@ public final class Transcriber implements AutoCloseable {
         return modelDir;
     }
 
-    /** Starts transcribing one call; the listener is made for the call's clock and called on its worker thread. */
-    public Session open(String callSid, Function<AudioClock, Listener> listener) {
-        CallWorker worker = new CallWorker(model, callSid, listener, queueFrames);
-        workers.execute(worker);
-        return worker;
+    /**
+     * Starts transcribing one call, if there is room; the listener is made for the call's clock and called on
+     * the call's conversation thread. Empty when {@code maxCalls} calls are already being transcribed.
+     */
+    public Optional<Session> open(String callSid, Function<AudioClock, Listener> listener) {
+        if (closing || live.getAndUpdate(n -> n < maxCalls ? n + 1 : n) >= maxCalls) {
+            return Optional.empty();
+        }
+        try {
+            CallWorker worker = new CallWorker(model, callSid, listener, queueFrames, lag, live::decrementAndGet);
+            worker.start(audio, conversations);
+            return Optional.of(worker);
+        } catch (RuntimeException e) {
+            live.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** True while a new call could be transcribed now. */
+    public boolean hasRoom() {
+        return !closing && live.get() < maxCalls;
+    }
+
+    /** Shutting down: no new call is transcribed from now on. */
+    public void stopTaking() {
+        closing = true;
+    }
+
+    /** Calls being transcribed now, and the most there may be. */
+    public int live() {
+        return live.get();
+    }
+
+    public int maxCalls() {
+        return maxCalls;
     }
 
     /** The audio side of one call, fed from the WebSocket thread. */
@@ -150,10 +223,30 @@ public final class Transcriber implements AutoCloseable {
         void finish();
     }
 
+    /**
+     * Waits up to {@code grace} for the calls in progress to finish (their streams end, their last utterances
+     * and summaries are delivered), then frees the model; calls still running then are cut short, and the
+     * model is kept (leaked until exit) rather than freed under a recognizer still using it.
+     */
+    public boolean drain(Duration grace) throws InterruptedException {
+        closing = true;
+        audio.shutdown();
+        conversations.shutdown();
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean done = audio.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)
+                && conversations.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (!done) {
+            log.warn("{} calls were still being transcribed at shutdown; their audio stops here", live.get());
+            audio.shutdownNow();
+            conversations.shutdownNow();
+        }
+        return done;
+    }
+
     @Override
     public void close() throws InterruptedException {
-        workers.shutdown();
-        workers.awaitTermination(10, TimeUnit.SECONDS);
-        model.close();
+        if (drain(Duration.ofSeconds(10))) {
+            model.close();
+        }
     }
 }

@@ -33,6 +33,8 @@ final class EmbeddedRedis implements AutoCloseable {
                 .bind("127.0.0.1")
                 .setting("dir " + dataDir.toAbsolutePath())
                 .setting("appendonly yes")
+                // A write Redis acknowledged must survive Redis being killed: the outbox forgets it then.
+                .setting("appendfsync always")
                 .setting("save \"\"")
                 .onShutdownForceStop(true)
                 .build();

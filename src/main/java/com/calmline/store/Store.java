@@ -22,6 +22,7 @@ import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
@@ -49,9 +50,10 @@ public final class Store implements AutoCloseable {
     private final ScheduledExecutorService retrier;
 
     private Store(RedisClient redis, Optional<EmbeddedRedis> embedded, String prefix, Duration retention,
-                  Optional<Journal> journal) {
+                  Optional<Path> journalDir) {
         this.redis = redis;
-        this.outbox = new Outbox(OUTBOX_BATCHES, journal);
+        this.outbox = new Outbox(OUTBOX_BATCHES, journalDir.map(d -> new Journal(d.resolve("outbox.journal"))),
+                journalDir.map(d -> new Journal(d.resolve("outbox.rejected"))));
         this.embedded = embedded;
         this.prefix = prefix;
         this.retentionSeconds = retention.toSeconds();
@@ -69,7 +71,7 @@ public final class Store implements AutoCloseable {
      */
     public static Store open(Optional<URI> redisUrl, Path dataDir, String prefix, Duration retention)
             throws IOException {
-        return open(redisUrl, dataDir, prefix, retention, Optional.of(new Journal(dataDir.resolve("outbox.journal"))));
+        return open(redisUrl, dataDir, prefix, retention, Optional.of(dataDir));
     }
 
     /**
@@ -82,7 +84,7 @@ public final class Store implements AutoCloseable {
     }
 
     private static Store open(Optional<URI> redisUrl, Path dataDir, String prefix, Duration retention,
-                              Optional<Journal> journal) throws IOException {
+                              Optional<Path> journal) throws IOException {
         if (redisUrl.isPresent()) {
             return new Store(RedisClient.create(redisUrl.get()), Optional.empty(), prefix, retention, journal);
         }
@@ -473,6 +475,16 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** True when writes Redis cannot take are kept in a journal on disk (the service; not a command beside it). */
+    public boolean journaled() {
+        return outbox.journaled();
+    }
+
+    /** Writes Redis ran and refused (kept in {@code outbox.rejected} under DATA_DIR) since the start. */
+    public long refusedWrites() {
+        return outbox.refused();
+    }
+
     /** Write batches held in memory because Redis did not answer. */
     public int heldWrites() {
         return outbox.size();
@@ -494,10 +506,29 @@ public final class Store implements AutoCloseable {
         outbox.submit(batch, this::send);
     }
 
+    /**
+     * One batch in one MULTI/EXEC. An error that refuses the whole transaction is thrown as it comes; a write
+     * Redis ran and answered with an error (the rest of the batch is stored) comes back as {@link Outbox.Refused}.
+     */
     private void send(List<Write> batch) {
+        List<Object> results;
         try (AbstractTransaction tx = redis.multi()) {
             batch.forEach(w -> w.addTo(tx));
-            tx.exec();
+            results = tx.exec();
+        }
+        if (results == null) {
+            throw new JedisDataException("EXECABORT the transaction was discarded");
+        }
+        List<Write> refused = new ArrayList<>();
+        String error = "";
+        for (int i = 0; i < results.size() && i < batch.size(); i++) {
+            if (results.get(i) instanceof JedisDataException e) {
+                refused.add(batch.get(i));
+                error = e.getMessage();
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new Outbox.Refused(refused, error);
         }
     }
 

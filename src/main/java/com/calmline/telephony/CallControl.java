@@ -10,6 +10,7 @@ import com.twilio.type.Twiml;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ public final class CallControl {
     private static final Logger log = LoggerFactory.getLogger(CallControl.class);
 
     public enum Delivery {
-        SENT, DEMO, CALL_ENDED, FAILED;
+        /** STALE: not sent, because the caller spoke again between the decision and its delivery. */
+        SENT, DEMO, CALL_ENDED, FAILED, STALE;
 
         public String label() {
             return name().toLowerCase().replace('_', '-');
@@ -55,11 +57,14 @@ public final class CallControl {
         this.workflowSid = workflowSid;
     }
 
-    /** A REST client for the account; with {@code apiBaseUrl}, its requests go there instead of api.twilio.com. */
-    public static TwilioRestClient restClient(String accountSid, String authToken, Optional<String> apiBaseUrl) {
-        TwilioRestClient.Builder builder = new TwilioRestClient.Builder(accountSid, authToken);
-        apiBaseUrl.ifPresent(base -> builder.httpClient(new RedirectingHttpClient(base)));
-        return builder.build();
+    /**
+     * A REST client for the account that gives up after {@code timeout} (connect, then response) and tries
+     * once; with {@code apiBaseUrl}, its requests go there instead of api.twilio.com.
+     */
+    public static TwilioRestClient restClient(String accountSid, String authToken, Optional<String> apiBaseUrl,
+                                              Duration connectTimeout, Duration responseTimeout) {
+        return new TwilioRestClient.Builder(accountSid, authToken)
+                .httpClient(new TwilioHttpClient(apiBaseUrl, connectTimeout, responseTimeout)).build();
     }
 
     /**
@@ -83,7 +88,7 @@ public final class CallControl {
 
     /** Says {@code text}, then goes back to listening. */
     public Outcome say(String callSid, String text) {
-        return update(callSid, twiml.sayThenListen(text, listenUrl()));
+        return update(callSid, "say", twiml.sayThenListen(text, listenUrl()));
     }
 
     /**
@@ -91,12 +96,12 @@ public final class CallControl {
      * carrying {@code taskAttributes} (JSON).
      */
     public Outcome route(String callSid, String text, String queue, String taskAttributes) {
-        return update(callSid, routing(text, queue, taskAttributes));
+        return update(callSid, "route", routing(text, queue, taskAttributes));
     }
 
     /** Says {@code text} (a callback confirmed), then ends the call. */
     public Outcome sayThenHangUp(String callSid, String text) {
-        return update(callSid, twiml.sayThenHangUp(text));
+        return update(callSid, "say-then-hang-up", twiml.sayThenHangUp(text));
     }
 
     /**
@@ -191,7 +196,7 @@ public final class CallControl {
     public Outcome connect(String callSid, Optional<String> queueSid, String agent, String target) {
         String url = base() + TwilioRoutes.CONNECT + "?agent=" + encode(agent) + "&to=" + encode(target);
         if (twilio.isEmpty()) {
-            log.info("DEMO: would send call {} to {}", callSid, url);
+            log.info("DEMO: would send call {} to agent {}", callSid, agent);
             return new Outcome(url, Delivery.DEMO, "demo mode: not sent");
         }
         return sent(callSid, url, () -> {
@@ -206,7 +211,7 @@ public final class CallControl {
 
     /** Stops whatever the line is saying and listens. */
     public Outcome listen(String callSid) {
-        return update(callSid, twiml.listen(listenUrl()));
+        return update(callSid, "listen", twiml.listen(listenUrl()));
     }
 
     private String listenUrl() {
@@ -221,9 +226,10 @@ public final class CallControl {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private Outcome update(String callSid, String xml) {
+    /** {@code kind} names the TwiML in the log, which never holds the TwiML: it says the caller's words back. */
+    private Outcome update(String callSid, String kind, String xml) {
         if (twilio.isEmpty()) {
-            log.info("DEMO: would update call {} with TwiML {}", callSid, xml);
+            log.info("DEMO: would update call {} with {} TwiML ({} characters)", callSid, kind, xml.length());
             return new Outcome(xml, Delivery.DEMO, "demo mode: not sent");
         }
         return sent(callSid, xml, () -> Call.updater(callSid).setTwiml(new Twiml(xml)).update(twilio.get()));
@@ -234,6 +240,11 @@ public final class CallControl {
             request.run();
             return new Outcome(xml, Delivery.SENT, "");
         } catch (ApiException e) {
+            if (e.getStatusCode() == null) {
+                // The SDK reports a timeout or a refused connection as an ApiException without a status.
+                log.warn("call {}: Twilio did not answer the update: {}", callSid, e.getMessage());
+                return new Outcome(xml, Delivery.FAILED, "unreachable: " + e.getMessage());
+            }
             boolean gone = Integer.valueOf(404).equals(e.getStatusCode()) || Integer.valueOf(21220).equals(e.getCode());
             log.warn("call {}: Twilio refused the update (HTTP {}, code {}): {}", callSid, e.getStatusCode(),
                     e.getCode(), e.getMessage());

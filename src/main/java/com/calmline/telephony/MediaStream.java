@@ -1,5 +1,6 @@
 package com.calmline.telephony;
 
+import com.calmline.privacy.LogSafe;
 import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -18,6 +20,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -43,6 +47,7 @@ final class MediaStream {
         volatile Transcriber.Session audio;
         boolean ended;
         volatile long lastMediaMs;
+        volatile boolean agent;
         boolean refused;
 
         Call(WsContext socket) {
@@ -62,6 +67,10 @@ final class MediaStream {
     private final StreamTokens tokens;
     private final ScheduledExecutorService heartbeat;
     private boolean beatFailed;
+    private final LogSafe.Limit malformed = new LogSafe.Limit("malformed-media-frame", Level.WARN, 10);
+    private final LogSafe.Limit refused = new LogSafe.Limit("refused-stream", Level.WARN, 10);
+    private final LogSafe.Limit socketErrors = new LogSafe.Limit("media-socket-error", Level.WARN, 10);
+    private java.util.function.Consumer<String> overflow = callSid -> { };
 
     MediaStream(Transcriber transcriber, TwilioRoutes.Listeners listeners,
                 Store store, Transcripts transcripts, StreamTokens tokens, MeterRegistry metrics) {
@@ -79,11 +88,35 @@ final class MediaStream {
         this.metrics = metrics;
     }
 
+    /** Where a call goes whose stream arrives when this instance transcribes as many calls as it may. */
+    void overflowTo(java.util.function.Consumer<String> overflow) {
+        this.overflow = overflow;
+    }
+
     void configure(WsConfig ws) {
         ws.onConnect(ctx -> calls.put(ctx.sessionId(), new Call(ctx)));
-        ws.onMessage(ctx -> receive(calls.get(ctx.sessionId()), ctx.message()));
-        ws.onClose(ctx -> end(calls.remove(ctx.sessionId())));
-        ws.onError(ctx -> log.warn("media socket error: {}", String.valueOf(ctx.error())));
+        ws.onMessage(ctx -> {
+            Call call = calls.get(ctx.sessionId());
+            inCall(call, () -> receive(call, ctx.message()));
+        });
+        ws.onClose(ctx -> {
+            Call call = calls.remove(ctx.sessionId());
+            inCall(call, () -> end(call));
+        });
+        ws.onError(ctx -> inCall(calls.get(ctx.sessionId()), () -> socketErrors.log(log, "media socket error: {}",
+                LogSafe.text(ctx.error()))));
+    }
+
+    /** Runs {@code work} with the call's sid, once its stream has started, on every line it logs. */
+    private static void inCall(Call call, Runnable work) {
+        if (call != null && call.callSid != null) {
+            MDC.put(LogSafe.CALL_SID, call.callSid);
+        }
+        try {
+            work.run();
+        } finally {
+            MDC.remove(LogSafe.CALL_SID);
+        }
     }
 
     private void receive(Call call, String text) {
@@ -94,7 +127,8 @@ final class MediaStream {
         try {
             message = MediaMessage.parse(text);
         } catch (MediaMessage.Malformed e) {
-            log.warn("call {}: dropped malformed media frame ({})", call.callSid, e.getMessage());
+            malformed.log(log, "call {}: dropped malformed media frame ({})", call.callSid,
+                    LogSafe.text(e.getMessage()));
             count("malformed-" + e.reason);
             return;
         }
@@ -129,7 +163,7 @@ final class MediaStream {
             return;
         }
         if (!tokens.valid(start.callSid(), start.token())) {
-            refuse(call, "not-this-call", "its token was not issued for call " + start.callSid());
+            refuse(call, "not-this-call", "its token was not issued for call " + LogSafe.text(start.callSid()));
             return;
         }
         if (!firstStream(start.callSid())) {
@@ -137,9 +171,18 @@ final class MediaStream {
             return;
         }
         call.callSid = start.callSid();
+        MDC.put(LogSafe.CALL_SID, call.callSid);
+        Optional<Transcriber.Session> audio = transcriber.open(start.callSid(),
+                clock -> listeners.forCall(start.callSid(), start.caller(), clock));
+        if (audio.isEmpty()) {
+            call.refused = true;
+            count("overflow");
+            overflow.accept(start.callSid());
+            call.socket.closeSession(1000, "not transcribed: every line busy");
+            return;
+        }
         byCallSid.put(start.callSid(), call);
-        call.audio = transcriber.open(start.callSid(), clock -> listeners.forCall(start.callSid(), start.caller(),
-                clock));
+        call.audio = audio.get();
         store.updateCall(start.callSid(), Map.of("streamSid", start.streamSid(),
                 "streamStarted", Instant.now().toString()));
         log.info("call {}: media stream {} started", start.callSid(), start.streamSid());
@@ -165,7 +208,7 @@ final class MediaStream {
     private void refuse(Call call, String reason, String why) {
         call.refused = true;
         count("refused-" + reason);
-        log.warn("refused a media stream: {}", why);
+        refused.log(log, "refused a media stream: {}", why);
         call.socket.closeSession(POLICY_VIOLATION, "stream refused");
     }
 
@@ -253,6 +296,7 @@ final class MediaStream {
     void agentJoined(String callSid) {
         Call call = byCallSid.get(callSid);
         if (call != null && call.audio != null && call.audio.agentJoined()) {
+            call.agent = true;
             transcripts.record(callSid, new CallEvent.AgentJoined(call.lastMediaMs));
             log.info("call {}: agent joined; transcribing the outbound track", callSid);
         }
@@ -270,15 +314,33 @@ final class MediaStream {
     }
 
 
-    private void finish(Call call) {
-        if (call.audio == null || call.ended) {
-            return;
+    /**
+     * Shutting down: ends the audio of every call streaming here (their last utterances and summaries are
+     * stored as at a hang-up) and returns those no agent has joined, which need a person now.
+     */
+    List<String> finishAll() {
+        List<String> withoutAgent = new java.util.ArrayList<>();
+        for (Call call : byCallSid.values()) {
+            if (finish(call) && !call.agent) {
+                withoutAgent.add(call.callSid);
+            }
         }
-        call.ended = true;
+        return withoutAgent;
+    }
+
+    /** Ends the call's audio here, once, from its socket's thread or at shutdown; true the one time it does. */
+    private boolean finish(Call call) {
+        synchronized (call) {
+            if (call.audio == null || call.ended) {
+                return false;
+            }
+            call.ended = true;
+        }
         call.audio.finish();
         store.updateCall(call.callSid, Map.of("streamEnded", Instant.now().toString(),
                 "duplicateFrames", Long.toString(call.order.duplicates()),
                 "skippedFrames", Long.toString(call.order.skipped())));
+        return true;
     }
 
     private void count(String result) {

@@ -1,5 +1,6 @@
 package com.calmline.telephony;
 
+import com.calmline.privacy.LogSafe;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
@@ -11,10 +12,14 @@ import io.javalin.http.ForbiddenResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.slf4j.event.Level;
+import redis.clients.jedis.exceptions.JedisException;
 
 /** Twilio's side of the line: the voice webhooks and the media stream, every request signature-checked. */
 public final class TwilioRoutes {
@@ -33,6 +38,7 @@ public final class TwilioRoutes {
      */
     public static final String TWIML = "application/xml; charset=utf-8";
     private static final String DIAL_TARGET = "client:[A-Za-z0-9_.@-]{1,100}|\\+[1-9][0-9]{6,14}";
+    private static final String CALL_SID = "CA[0-9a-fA-F]{32}";
 
     private final RequestValidator validator;
     private final PublicUrls urls;
@@ -45,6 +51,9 @@ public final class TwilioRoutes {
     private final CallControl control;
     private final PersonAtOnce personAtOnce;
     private final CallbackOffer callbacks;
+    private final LogSafe.Limit forged = new LogSafe.Limit("rejected-signature", Level.WARN, 10);
+    private final Transcriber transcriber;
+    private final Transcripts transcripts;
 
     /**
      * Schedules the callback a caller asked for by key (1 while listening or while queued) at the earliest
@@ -61,8 +70,12 @@ public final class TwilioRoutes {
         Transcriber.Listener forCall(String callSid, String caller, Transcriber.AudioClock clock);
     }
 
-    /** What a caller who pressed 0 hears and where they go when their conversation runs on another instance. */
-    public record PersonAtOnce(String say, String lost, String queue) {
+    /**
+     * What a caller hears when put through to a person from here rather than by their conversation: they
+     * pressed 0 and their conversation runs elsewhere ({@code say}), the line lost their audio ({@code lost}),
+     * or every transcribed line is busy ({@code overflow}); and the queue they go to.
+     */
+    public record PersonAtOnce(String say, String lost, String overflow, String queue) {
     }
 
     public TwilioRoutes(String authToken, Optional<String> publicBaseUrl, int listenSeconds, String greeting,
@@ -81,6 +94,35 @@ public final class TwilioRoutes {
         this.control = control;
         this.personAtOnce = personAtOnce;
         this.callbacks = callbacks;
+        this.transcriber = transcriber;
+        this.transcripts = transcripts;
+        media.overflowTo(callSid -> overflow(callSid, System.currentTimeMillis()));
+        // Registered at zero so an operator can alert on it before the first one ever happens.
+        metrics.counter("calmline.calls.overflow");
+    }
+
+    /**
+     * Shutting down: new calls go straight to a person; every call streaming here has its audio finished
+     * (within {@code grace}) and, unless it is already routed or with an agent, is put through to a person,
+     * so no caller is left talking to a line that has gone.
+     */
+    public void drain(Transcriber transcriber, java.time.Duration grace) throws InterruptedException {
+        transcriber.stopTaking();
+        List<String> live = media.finishAll();
+        transcriber.drain(grace);
+        for (String callSid : live) {
+            Map<String, String> call;
+            try {
+                call = store.call(callSid);
+            } catch (JedisException e) {
+                call = Map.of();
+            }
+            if (call.getOrDefault("queue", "").isEmpty() && !call.containsKey("agent")) {
+                log.info("call {}: shutting down; putting the caller through to {}", callSid, personAtOnce.queue());
+                store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
+                control.route(callSid, personAtOnce.lost(), personAtOnce.queue(), "{}");
+            }
+        }
     }
 
     /** Stops marking this instance's streams as alive. */
@@ -94,6 +136,10 @@ public final class TwilioRoutes {
     }
 
     public void register(RoutesConfig routes) {
+        // Every line logged while Twilio's request for a call is handled names the call; cleared before and after,
+        // so a pooled thread never lends one request's call to the next.
+        routes.before("/twilio/*", TwilioRoutes::callContext);
+        routes.after("/twilio/*", ctx -> MDC.remove(LogSafe.CALL_SID));
         routes.post(VOICE, this::answer);
         routes.post(LISTEN, this::listen);
         routes.post(WAIT, this::waiting);
@@ -106,7 +152,7 @@ public final class TwilioRoutes {
     private void answer(Context ctx) {
         Map<String, String> form = signedForm(ctx);
         String callSid = ctx.formParamAsClass("CallSid", String.class)
-                .check(s -> s.matches("CA[0-9a-fA-F]{32}"), "CallSid must be CA followed by 32 hex digits")
+                .check(s -> s.matches(CALL_SID), "CallSid must be CA followed by 32 hex digits")
                 .get();
         long now = System.currentTimeMillis();
         Map<String, String> call = new HashMap<>();
@@ -115,9 +161,19 @@ public final class TwilioRoutes {
         call.put("to", form.getOrDefault("To", ""));
         call.put("started", Instant.ofEpochMilli(now).toString());
         call.put("state", "GREETING");
-        store.createCall(callSid, now, call);
         metrics.counter("calmline.calls.answered").increment();
-        log.info("call {}: answered, from {}", callSid, call.get("from"));
+        if (!transcriber.hasRoom()) {
+            // Past capacity every call would slow down together: this caller is greeted and goes straight
+            // to a person, untranscribed, and the calls in progress keep real time.
+            call.putAll(overflowFields());
+            store.createCall(callSid, now, call);
+            overflowed(callSid, now);
+            ctx.contentType(TWIML).result(control.routing(personAtOnce.overflow(), personAtOnce.queue(),
+                    "{}"));
+            return;
+        }
+        store.createCall(callSid, now, call);
+        log.info("call {}: answered, from {}", callSid, LogSafe.phone(call.get("from")));
         ctx.contentType(TWIML)
                 .result(twiml.greeting(urls.websocket(ctx, MEDIA), call.get("from"), tokens.issue(callSid), greeting,
                         urls.http(ctx, LISTEN)));
@@ -153,6 +209,27 @@ public final class TwilioRoutes {
             return;
         }
         ctx.contentType(TWIML).result(twiml.listen(urls.http(ctx, LISTEN)));
+    }
+
+    /**
+     * A call whose stream reached this instance when every transcribed line here was busy (the webhook was
+     * answered elsewhere, or by a burst of calls at once): sent to a person through Twilio's REST API.
+     */
+    private void overflow(String callSid, long now) {
+        store.updateCall(callSid, overflowFields());
+        overflowed(callSid, now);
+        control.route(callSid, personAtOnce.overflow(), personAtOnce.queue(), "{}");
+    }
+
+    private Map<String, String> overflowFields() {
+        return Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "overflow", "true");
+    }
+
+    private void overflowed(String callSid, long now) {
+        metrics.counter("calmline.calls.overflow").increment();
+        transcripts.overflowed(callSid, now, personAtOnce.queue());
+        log.warn("call {}: all {} transcribed lines busy; put straight through to {} without transcription", callSid,
+                transcriber.maxCalls(), personAtOnce.queue());
     }
 
     /** Twilio's wait URL while the caller is queued: remember the queue's sid, tell them where they are. */
@@ -213,6 +290,16 @@ public final class TwilioRoutes {
         ctx.contentType(TWIML).result(twiml.dialAgent(to));
     }
 
+    /** Only a well-formed sid goes into the MDC: the form is not yet signature-checked here. */
+    private static void callContext(Context ctx) {
+        String callSid = ctx.formParam("CallSid");
+        if (callSid != null && callSid.matches(CALL_SID)) {
+            MDC.put(LogSafe.CALL_SID, callSid);
+        } else {
+            MDC.remove(LogSafe.CALL_SID);
+        }
+    }
+
     private static String required(Map<String, String> form, String name) {
         String value = form.get(name);
         if (value == null || value.isEmpty()) {
@@ -233,8 +320,8 @@ public final class TwilioRoutes {
         String signature = ctx.header("X-Twilio-Signature");
         if (signature == null || !validator.validate(url, params, signature)) {
             metrics.counter("calmline.webhooks.forged").increment();
-            log.warn("rejected request to {} from {}: {} X-Twilio-Signature", ctx.path(), ctx.ip(),
-                    signature == null ? "missing" : "wrong");
+            forged.log(log, "rejected request to {} from {}: {} X-Twilio-Signature", LogSafe.text(ctx.path()),
+                    LogSafe.text(ctx.ip()), signature == null ? "missing" : "wrong");
             throw new ForbiddenResponse("invalid Twilio signature");
         }
     }

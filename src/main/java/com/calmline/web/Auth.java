@@ -1,5 +1,6 @@
 package com.calmline.web;
 
+import com.calmline.privacy.LogSafe;
 import com.calmline.store.Store;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Who may use the pages and the API. Every route states the least role it needs (a route with none is
@@ -63,6 +65,7 @@ public final class Auth {
     private final Pages pages;
     private final Optional<byte[]> apiToken;
     private final boolean secureCookies;
+    private final LogSafe.Limit failedSignIns = new LogSafe.Limit("failed-sign-in", Level.INFO, 20);
 
     public Auth(Store store, Pages pages, Optional<String> apiToken, boolean secureCookies) {
         this.store = store;
@@ -196,7 +199,7 @@ public final class Auth {
         if (user.isEmpty()) {
             store.countHit(userKey, THROTTLE_WINDOW);
             store.countHit(addressKey, THROTTLE_WINDOW);
-            log.info("failed sign-in from {}", ctx.ip());
+            failedSignIns.log(log, "failed sign-in from {}", LogSafe.text(ctx.ip()));
             loginPage(ctx, HttpStatus.UNAUTHORIZED, "That name and password do not match.");
             return;
         }

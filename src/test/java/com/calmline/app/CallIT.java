@@ -99,10 +99,16 @@ class CallIT {
         assertTrue(WordErrorRate.of(annoyed.words(), calmText) > 0.6, "the calls' words did not mix");
     }
 
+    /**
+     * Also what operators' log collectors get from such a call: JSON lines; every line logged while its webhook
+     * and stream are handled carries its sid; the garbage is logged a few times, not every time; neither the
+     * caller's number nor what they said is in any line.
+     */
     @Test
     void malformedDuplicateAndReorderedFramesDoNotEndTheCall() throws Exception {
         Fixture fixture = Fixture.load("billing-calm");
         Simulator simulator = service.simulator();
+        LogCapture log = new LogCapture();
         Simulator.Call call = simulator.dial("+15555550111", "+15555550199").connect();
         List<String> garbage = List.of(
                 "{not json",
@@ -118,6 +124,7 @@ class CallIT {
             frames.add(call.mediaMessage(Arrays.copyOfRange(fixture.mulaw(), off,
                     Math.min(fixture.mulaw().length, off + Simulator.FRAME_BYTES))).toString());
         }
+        int garbageSent = 0;
         for (int i = 0; i < frames.size(); i++) {
             if (i % 50 == 10 && i + 1 < frames.size()) {
                 call.sendRaw(frames.get(i + 1));
@@ -131,6 +138,7 @@ class CallIT {
             }
             if (i % 25 == 5) {
                 call.sendRaw(garbage.get(i / 25 % garbage.size()));
+                garbageSent++;
             }
             if (i % 10 == 0) {
                 Thread.sleep((long) (200 / SPEED));
@@ -139,6 +147,7 @@ class CallIT {
         call.stop();
         call.close();
         List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofSeconds(90));
+        log.close();
 
         double wer = WordErrorRate.of(fixture.words(), transcript(events));
         System.out.printf("WER with malformed frames: %.1f%% (%s)%n", wer * 100, transcript(events));
@@ -148,14 +157,54 @@ class CallIT {
                 "malformed-unknown", "malformed-field", "duplicate")) {
             assertTrue(metrics.contains("result=\"" + reason + "\""), reason + " counted in /metrics");
         }
+
+        List<JsonNode> lines = log.lines();
+        String raw = log.raw();
+        List<JsonNode> handling = lines.stream().filter(l -> l.path("thread").asText().startsWith("JettyServerThreadPool")
+                && l.path("message").asText().contains(call.callSid)).toList();
+        assertTrue(handling.size() >= 3, "the answer, the stream's start, the garbage: " + handling);
+        for (JsonNode line : handling) {
+            assertEquals(call.callSid, line.path("callSid").asText(), "carries its call's sid: " + line);
+        }
+        for (JsonNode line : lines) {
+            assertTrue(line.path("callSid").isMissingNode() || line.path("callSid").asText().equals(call.callSid),
+                    "only this call is on the line: " + line);
+        }
+        long dropped = handling.stream().filter(l -> l.path("message").asText().contains("dropped malformed")).count();
+        assertTrue(dropped > 0 && dropped < garbageSent, dropped + " of " + garbageSent + " malformed frames logged");
+        assertTrue(lines.stream().anyMatch(l -> l.path("message").asText().contains("suppressed")
+                && l.path("callSid").asText().equals(call.callSid)), "the rest are said to be suppressed: " + raw);
+        assertFalse(raw.contains("5555550111"), "the caller's number is in the log: " + raw);
+        assertTrue(raw.contains("…0111"), "its last four digits tell the call apart: " + raw);
+        List<String> said = new ArrayList<>(fixture.sentences().stream().map(CallScript.Sentence::text).toList());
+        utterances(events).forEach(u -> said.add(u.path("text").asText()));
+        String logged = words(lines.stream().map(l -> l.path("message").asText()).collect(Collectors.joining(" | ")));
+        for (String sentence : said) {
+            List<String> w = List.of(words(sentence).split(" "));
+            for (int i = 0; i + 3 <= w.size(); i++) {
+                String run = String.join(" ", w.subList(i, i + 3));
+                assertFalse(logged.contains(run), "the caller's words '" + run + "' are in the log: " + raw);
+            }
+        }
+    }
+
+    private static String words(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9']+", " ").strip();
     }
 
     @Test
     void aKeyPressDuringTheCallIsRecordedAtTheCallersAudioPosition() throws Exception {
         Fixture fixture = Fixture.load("delivery-late");
         Simulator simulator = service.simulator();
+        double accepted = service.metric("calmline_media_frames_total{result=\"accepted\"}");
         Simulator.Call call = simulator.dial("+15555550100", "+15555550199").connect();
         call.play(Arrays.copyOfRange(fixture.mulaw(), 0, 8000 * 2), 8);
+        // The webhook comes on another connection: press only once the server has taken the two seconds.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (service.metric("calmline_media_frames_total{result=\"accepted\"}") < accepted + 100
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         HttpResponse<String> gather = simulator.post("/twilio/listen",
                 Map.of("CallSid", call.callSid, "Digits", "1", "AccountSid", Simulator.newSid("AC")));
         simulator.post("/twilio/listen", Map.of("CallSid", call.callSid, "Digits", "4111111111111111",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.privacy.LogEncoder;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,5 +40,15 @@ class ConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Config.fromEnv(Map.of("VENTING_ANGER", "0.4", "CALM_ANGER", "0.45")));
         assertTrue(e.getMessage().contains("CALM_ANGER"), e.getMessage());
+    }
+
+    @Test
+    void logsAreJsonUnlessTextIsAskedFor() {
+        assertEquals(LogEncoder.Format.JSON, Config.fromEnv(Map.of()).logFormat());
+        assertEquals(LogEncoder.Format.TEXT, Config.fromEnv(Map.of("LOG_FORMAT", "text")).logFormat());
+        assertEquals(LogEncoder.Format.JSON, Config.fromEnv(Map.of("LOG_FORMAT", "JSON")).logFormat());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("LOG_FORMAT", "pretty")));
+        assertEquals("LOG_FORMAT must be json or text, not 'pretty'", e.getMessage());
     }
 }

@@ -46,7 +46,7 @@ final class RunningService implements AutoCloseable {
     double metric(String name) throws IOException, InterruptedException {
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url().resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.]+)$").matcher(metrics);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.E+]+)$").matcher(metrics);
         if (!m.find()) {
             throw new AssertionError(name + " is not in /metrics: " + metrics);
         }

@@ -18,12 +18,56 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+import redis.embedded.RedisServer;
 
 /**
  * Stopping the service while agents' pages are connected: it stops, promptly and quietly. (Once it did
  * not: stopping Jetty under open live feeds logged the same exception in a loop until the disk was full.)
+ * Stopping it in the middle of a call: the caller is put through to a person, and what they said is kept.
  */
 class ShutdownIT {
+    @Test
+    void aCallerMidCallAtShutdownIsPutThroughToAPersonAndWhatTheySaidIsKept() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("calmline-shutdown-redis");
+        RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("dir " + dir).build();
+        server.start();
+        TwilioStandIn twilio = new TwilioStandIn();
+        try (RedisClient store = RedisClient.create("127.0.0.1", port)) {
+            Map<String, String> env = new java.util.HashMap<>(twilio.liveEnv("shutdown-token"));
+            env.put("REDIS_URL", "redis://127.0.0.1:" + port);
+            RunningService service = RunningService.start(env);
+            Fixture fixture = Fixture.load("internet-down");
+            byte[] audio = fixture.mulaw();
+            Simulator.Call call = service.simulator().dial("+15555550100", "+15555550199");
+            twilio.accepts(call.callSid);
+            call.connect().play(java.util.Arrays.copyOfRange(audio, 0, audio.length / 2 / Simulator.FRAME_BYTES
+                    * Simulator.FRAME_BYTES), 4);
+            assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(service.url().resolve("/ready"))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+
+            service.close();
+            call.close();
+
+            assertTrue(twilio.updates(call.callSid).stream().map(r -> java.net.URLDecoder.decode(r.getBodyAsString(),
+                    java.nio.charset.StandardCharsets.UTF_8)).anyMatch(b -> b.contains("<Enqueue")
+                    && b.contains("trouble hearing you")), "put through to a person, with an apology");
+            java.util.List<String> events = store.lrange("calmline:call:" + call.callSid + ":events", 0, -1);
+            assertTrue(events.stream().anyMatch(e -> e.contains("\"type\":\"summary\"")), "its summary: " + events);
+            java.util.List<String> utterances = store.lrange("calmline:call:" + call.callSid + ":utterances", 0, -1);
+            long heard = utterances.stream().filter(u -> u.contains("\"speaker\":\"caller\"")).count();
+            assertTrue(heard > 0, "what the caller said before the shutdown is stored: " + utterances);
+            assertEquals("true", store.hget("calmline:call:" + call.callSid, "lost"));
+        } finally {
+            twilio.close();
+            server.stop();
+        }
+    }
+
     @Test
     void theServiceStopsQuietlyWithAnAgentPageStillConnected() throws Exception {
         RunningService service = RunningService.start(Map.of());

@@ -119,7 +119,8 @@ public final class TranscriptionBench {
     }
 
     private static void realTimeFactor(Fixture fixture) throws Exception {
-        try (Transcriber transcriber = Transcriber.load(Path.of("models/model-en-us"), 100_000)) {
+        try (Transcriber transcriber = Transcriber.load(Path.of("models/model-en-us"), 100_000, 1,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             for (int run = 1; run <= 3; run++) {
                 CountDownLatch done = new CountDownLatch(1);
                 long t0 = System.nanoTime();
@@ -130,7 +131,7 @@ public final class TranscriptionBench {
                     public void onEnd(long atMs) {
                         done.countDown();
                     }
-                });
+                }).orElseThrow();
                 byte[] audio = fixture.mulaw();
                 for (int off = 0; off < audio.length; off += Simulator.FRAME_BYTES) {
                     session.offer("inbound", off / 8, Arrays.copyOfRange(audio, off, off + Simulator.FRAME_BYTES));

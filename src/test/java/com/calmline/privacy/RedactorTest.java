@@ -201,6 +201,15 @@ class RedactorTest {
     }
 
     @Test
+    void quotesAndBracketsAroundANumberDoNotHideIt() {
+        assertEquals("cannot parse '[card]'", Redactor.redact("cannot parse '4111 1111 1111 1111'"));
+        assertEquals("numbers: [[card]], {\"to\": \"[phone]\"}",
+                Redactor.redact("numbers: [4111111111111111], {\"to\": \"+15555550100\"}"));
+        assertEquals("call me on [phone]", Redactor.redact("call me on (555) 555-0100"));
+        assertEquals("it's 'fine'", Redactor.redact("it's 'fine'"));
+    }
+
+    @Test
     void nothingToReadComesBackAsItIs() {
         assertNull(Redactor.redact(null));
         assertEquals("", Redactor.redact(""));

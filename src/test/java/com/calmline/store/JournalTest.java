@@ -23,7 +23,7 @@ class JournalTest {
 
     @Test
     void writesHeldInAnOutageAreReplayedInOrderByTheNextRun(@TempDir Path dir) {
-        Outbox first = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        Outbox first = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))), Optional.empty());
         first.submit(CALLBACK, batch -> {
             throw new JedisConnectionException("down");
         });
@@ -33,7 +33,7 @@ class JournalTest {
         first.close();
 
         List<List<Write>> delivered = new ArrayList<>();
-        Outbox next = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        Outbox next = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))), Optional.empty());
         assertEquals(2, next.size(), "the restarted process holds what the first one could not deliver");
         next.flush(delivered::add);
         assertEquals(List.of(CALLBACK, LINE), delivered);
@@ -42,7 +42,7 @@ class JournalTest {
 
     @Test
     void aFlushCutShortKeepsOnlyWhatIsStillOwed(@TempDir Path dir) {
-        Outbox outbox = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))));
+        Outbox outbox = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))), Optional.empty());
         outbox.submit(CALLBACK, batch -> {
             throw new JedisConnectionException("down");
         });

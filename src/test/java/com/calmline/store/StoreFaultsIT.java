@@ -1,0 +1,105 @@
+package com.calmline.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * A real redis-server that refuses writes for reasons other than being unreachable: each kind of refusal
+ * is held and stored once Redis takes writes again, or, when Redis ran the write and refused that write
+ * alone, kept in the rejected journal and reported; never lost without a word.
+ */
+class StoreFaultsIT {
+    private static final String PREFIX = "faults:";
+    private Path data;
+    private Store store;
+    private RedisClient admin;
+
+    @BeforeEach
+    void start() throws Exception {
+        data = Files.createTempDirectory("calmline-store-faults");
+        store = Store.open(Optional.empty(), data, PREFIX, Duration.ofDays(1));
+        admin = RedisClient.create("127.0.0.1",
+                Integer.parseInt(Files.readString(data.resolve(EmbeddedRedis.PORT_FILE)).strip()));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        admin.close();
+        store.close();
+    }
+
+    @Test
+    void writesRefusedForWantOfMemoryAreHeldThenStoredInOrder() throws Exception {
+        admin.configSet("maxmemory-policy", "noeviction");
+        admin.configSet("maxmemory", "1");
+        List<String> said = utterances("CAoom", 5);
+        assertEquals(List.of(), admin.lrange(PREFIX + "call:CAoom:utterances", 0, -1), "Redis took none while full");
+        assertTrue(store.heldWrites() > 0, "held, not lost");
+        assertTrue(Files.size(data.resolve("outbox.journal")) > 0, "and journalled");
+
+        admin.configSet("maxmemory", "0");
+        await(() -> store.heldWrites() == 0);
+        assertEquals(said, admin.lrange(PREFIX + "call:CAoom:utterances", 0, -1));
+    }
+
+    @Test
+    void writesRefusedByAReadOnlyReplicaAreHeldThenStored() throws Exception {
+        admin.sendCommand(Protocol.Command.REPLICAOF, "127.0.0.1", "1");
+        try {
+            List<String> said = utterances("CAreadonly", 3);
+            assertTrue(store.heldWrites() > 0, "held while Redis is read-only");
+            admin.sendCommand(Protocol.Command.REPLICAOF, "NO", "ONE");
+            await(() -> store.heldWrites() == 0);
+            assertEquals(said, admin.lrange(PREFIX + "call:CAreadonly:utterances", 0, -1));
+        } finally {
+            admin.sendCommand(Protocol.Command.REPLICAOF, "NO", "ONE");
+        }
+    }
+
+    @Test
+    void aWriteRedisRanAndRefusedIsReportedAndKeptWhileTheOthersGoOn() throws Exception {
+        admin.set(PREFIX + "call:CAwrongtype:utterances", "not a list");
+        store.appendUtterance("CAwrongtype", "{\"text\":\"refused\"}", "{\"type\":\"utterance\"}");
+        List<String> said = utterances("CAafter", 2);
+
+        assertEquals(1, store.refusedWrites());
+        assertEquals(0, store.heldWrites(), "a refused write does not block the writes behind it");
+        assertEquals(List.of("{\"type\":\"utterance\"}"), admin.lrange(PREFIX + "call:CAwrongtype:events", 0, -1),
+                "the rest of its batch was stored");
+        assertEquals(said, admin.lrange(PREFIX + "call:CAafter:utterances", 0, -1));
+        List<List<Write>> rejected = new Journal(data.resolve("outbox.rejected")).replay();
+        assertEquals(List.of(List.of(new Write.Append(PREFIX + "call:CAwrongtype:utterances",
+                "{\"text\":\"refused\"}"))), rejected, "kept for the operator, not dropped");
+    }
+
+    private List<String> utterances(String callSid, int n) {
+        List<String> said = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String json = "{\"n\":" + i + "}";
+            store.appendUtterance(callSid, json, null);
+            said.add(json);
+        }
+        return said;
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(condition.getAsBoolean(), "within 20 s");
+    }
+}
