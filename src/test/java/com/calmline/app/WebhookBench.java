@@ -154,12 +154,15 @@ public final class WebhookBench {
         out.println();
         // Every answered webhook must have stored its call: the figures above include that real write.
         long stored;
+        Map<String, String> fsync;
         try (RedisClient redis = RedisClient.create("127.0.0.1",
                 Integer.parseInt(Files.readString(service.dataDir.resolve("redis.port")).strip()))) {
             stored = redis.zcard(service.config.redisPrefix() + "calls:by-start");
+            fsync = redis.configGet("appendfsync");
         }
-        out.printf("service: %d calls answered 200, %d call records in Redis, answered counter %.0f%n",
-                serviceAnswered, stored, service.metric("calmline_calls_answered_total"));
+        out.printf("service: %d calls answered 200, %d call records in Redis, answered counter %.0f; "
+                + "Redis appendfsync %s (always: each answer waits for its write's fsync)%n", serviceAnswered, stored,
+                service.metric("calmline_calls_answered_total"), fsync.getOrDefault("appendfsync", "?"));
     }
 
     /** Other work on the machine skews the figures, the service's more (it needs more CPU per request). */
