@@ -34,6 +34,11 @@ public final class TwilioRoutes {
     static final String WAIT = "/twilio/wait";
     static final String CONNECT = "/twilio/connect";
     static final String WAIT_KEY = "/twilio/wait/key";
+    /**
+     * What webhooks answer with. The charset must be said: without it Javalin writes the text as ISO-8859-1 under
+     * TwiML's own UTF-8 declaration, so Twilio fails the call on an accented prompt or callback reason.
+     */
+    public static final String TWIML = "application/xml; charset=utf-8";
     private static final String DIAL_TARGET = "client:[A-Za-z0-9_.@-]{1,100}|\\+[1-9][0-9]{6,14}";
     private static final String CALL_SID = "CA[0-9a-fA-F]{32}";
 
@@ -165,13 +170,13 @@ public final class TwilioRoutes {
             call.putAll(overflowFields());
             store.createCall(callSid, now, call);
             overflowed(callSid, now);
-            ctx.contentType("application/xml").result(control.routing(personAtOnce.overflow(), personAtOnce.queue(),
+            ctx.contentType(TWIML).result(control.routing(personAtOnce.overflow(), personAtOnce.queue(),
                     "{}"));
             return;
         }
         store.createCall(callSid, now, call);
         log.info("call {}: answered, from {}", callSid, LogSafe.phone(call.get("from")));
-        ctx.contentType("application/xml")
+        ctx.contentType(TWIML)
                 .result(twiml.greeting(urls.websocket(ctx, MEDIA), call.get("from"), tokens.issue(callSid), greeting,
                         urls.http(ctx, LISTEN)));
     }
@@ -184,7 +189,7 @@ public final class TwilioRoutes {
             media.keyPressed(callSid, digits);
             Optional<String> confirmed = callbacks.requested(callSid, form.getOrDefault("From", ""));
             if (confirmed.isPresent()) {
-                ctx.contentType("application/xml").result(control.sayingThenHangingUp(confirmed.get()));
+                ctx.contentType(TWIML).result(control.sayingThenHangingUp(confirmed.get()));
                 return;
             }
         }
@@ -193,7 +198,7 @@ public final class TwilioRoutes {
             // must not be left listening, so route them from here.
             log.info("call {}: pressed 0 with no conversation here; routing to {}", callSid, personAtOnce.queue());
             store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue()));
-            ctx.contentType("application/xml").result(control.routing(personAtOnce.say(), personAtOnce.queue(), "{}"));
+            ctx.contentType(TWIML).result(control.routing(personAtOnce.say(), personAtOnce.queue(), "{}"));
             return;
         }
         if (media.lost(callSid)) {
@@ -202,10 +207,10 @@ public final class TwilioRoutes {
             log.warn("call {}: no live stream; routing to {}", callSid, personAtOnce.queue());
             metrics.counter("calmline.calls.lost").increment();
             store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
-            ctx.contentType("application/xml").result(control.routing(personAtOnce.lost(), personAtOnce.queue(), "{}"));
+            ctx.contentType(TWIML).result(control.routing(personAtOnce.lost(), personAtOnce.queue(), "{}"));
             return;
         }
-        ctx.contentType("application/xml").result(twiml.listen(urls.http(ctx, LISTEN)));
+        ctx.contentType(TWIML).result(twiml.listen(urls.http(ctx, LISTEN)));
     }
 
     /**
@@ -249,7 +254,7 @@ public final class TwilioRoutes {
         } catch (NumberFormatException e) {
             waitSeconds = 0;
         }
-        ctx.contentType("application/xml").result(twiml.waiting(position, waitSeconds, urls.http(ctx, WAIT_KEY)));
+        ctx.contentType(TWIML).result(twiml.waiting(position, waitSeconds, urls.http(ctx, WAIT_KEY)));
     }
 
     /** A key pressed while queued: 1 leaves the queue for a callback at the earliest slot. */
@@ -260,11 +265,11 @@ public final class TwilioRoutes {
             Optional<String> confirmed = callbacks.requested(callSid, form.getOrDefault("From", ""));
             if (confirmed.isPresent()) {
                 store.updateCall(callSid, Map.of("state", "CALLBACK_REQUESTED"));
-                ctx.contentType("application/xml").result(control.sayingThenHangingUp(confirmed.get()));
+                ctx.contentType(TWIML).result(control.sayingThenHangingUp(confirmed.get()));
                 return;
             }
         }
-        ctx.contentType("application/xml").result(twiml.redirect(urls.http(ctx, WAIT)));
+        ctx.contentType(TWIML).result(twiml.redirect(urls.http(ctx, WAIT)));
     }
 
     /** The form of a request Twilio signed; 403 if it did not. For other packages' Twilio webhooks. */
@@ -284,7 +289,7 @@ public final class TwilioRoutes {
                 "agent", agent));
         store.announce(AGENT_JOINED, callSid);
         log.info("call {}: connecting to agent {}", callSid, agent);
-        ctx.contentType("application/xml").result(twiml.dialAgent(to));
+        ctx.contentType(TWIML).result(twiml.dialAgent(to));
     }
 
     /** Only a well-formed sid goes into the MDC: the form is not yet signature-checked here. */
