@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -185,6 +186,7 @@ final class Simulator {
         final String streamUrl;
         final String twiml;
         private final String streamSid = newSid("MZ");
+        private final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
         private WebSocket socket;
         private long sequence = 1;
         private long chunk = 1;
@@ -210,6 +212,17 @@ final class Simulator {
                         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                             ws.request(1);
                             return null;
+                        }
+
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                            closedWith.complete(code);
+                            return null;
+                        }
+
+                        @Override
+                        public void onError(WebSocket ws, Throwable error) {
+                            closedWith.completeExceptionally(error);
                         }
                     }).join();
             send(JSON.createObjectNode().put("event", "connected").put("protocol", "Call").put("version", "1.0.0"));
@@ -347,6 +360,14 @@ final class Simulator {
                     .put("timestamp", Long.toString(timestampMs))
                     .put("payload", Base64.getEncoder().encodeToString(payload));
             return m;
+        }
+
+        /**
+         * Completes with the code of the server's close frame, once it sends one: on its own (it dropped the
+         * stream) or in answer to {@link #close}.
+         */
+        CompletableFuture<Integer> closedWith() {
+            return closedWith;
         }
 
         void stop() {

@@ -77,7 +77,7 @@ final class CallbackWebhooks {
     /** The customer (or a machine) answered: say who calls and why, then an agent or the follow-up question. */
     private void answer(Context ctx, Map<String, String> form) {
         Callback c = book.find(CallbackDesk.id(ctx)).orElseThrow(() -> new NotFoundResponse("no such callback"));
-        ctx.contentType("application/xml");
+        ctx.contentType(TwilioRoutes.TWIML);
         if (form.getOrDefault("AnsweredBy", "").startsWith("machine")) {
             ctx.result(control.hangingUp());
             return;
@@ -99,7 +99,7 @@ final class CallbackWebhooks {
             store.updateCall(c.callSid(), Map.of("followUp", answer, "followUpAt", Instant.now().toString()));
         }
         book.history(c.id(), "follow-up answer: " + answer);
-        ctx.contentType("application/xml");
+        ctx.contentType(TwilioRoutes.TWIML);
         if (digit.equals("2")) {
             ctx.result(toAgent(c, form.getOrDefault("CallSid", ""), "Thank you. I'm connecting you with someone now."));
         } else {

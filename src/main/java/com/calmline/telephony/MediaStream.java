@@ -39,6 +39,11 @@ final class MediaStream {
     private static final Duration FIRST_STREAM = Duration.ofSeconds(10);
     /** As long as a call is kept; a call has one stream in its whole life. */
     private static final Duration STREAM_CLAIM = Duration.ofDays(400);
+    /**
+     * How long a socket may stay open without starting a stream. Twilio starts at once; the upgrade's signature
+     * is the same for every call, so whoever has seen one could otherwise hold sockets open for ever.
+     */
+    private static final Duration START_WITHIN = Duration.ofSeconds(10);
 
     private static final class Call {
         final FrameOrder order = new FrameOrder(MAX_HELD_FRAMES);
@@ -94,7 +99,11 @@ final class MediaStream {
     }
 
     void configure(WsConfig ws) {
-        ws.onConnect(ctx -> calls.put(ctx.sessionId(), new Call(ctx)));
+        ws.onConnect(ctx -> {
+            Call call = new Call(ctx);
+            calls.put(ctx.sessionId(), call);
+            heartbeat.schedule(() -> closeUnlessStarted(call), START_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        });
         ws.onMessage(ctx -> {
             Call call = calls.get(ctx.sessionId());
             inCall(call, () -> receive(call, ctx.message()));
@@ -202,6 +211,12 @@ final class MediaStream {
             log.warn("call {}: Redis unavailable, so only this instance checks the stream is the call's first: {}",
                     callSid, e.getMessage());
             return true;
+        }
+    }
+
+    private void closeUnlessStarted(Call call) {
+        if (call.audio == null && !call.refused && calls.containsKey(call.socket.sessionId())) {
+            refuse(call, "no-start", "no stream started within " + START_WITHIN.toSeconds() + " s of connecting");
         }
     }
 

@@ -9,12 +9,14 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -32,6 +34,11 @@ public final class TwilioRoutes {
     static final String WAIT = "/twilio/wait";
     static final String CONNECT = "/twilio/connect";
     static final String WAIT_KEY = "/twilio/wait/key";
+    /**
+     * What webhooks answer with. The charset must be said: without it Javalin writes the text as ISO-8859-1 under
+     * TwiML's own UTF-8 declaration, so Twilio fails the call on an accented prompt or callback reason.
+     */
+    public static final String TWIML = "application/xml; charset=utf-8";
     private static final String DIAL_TARGET = "client:[A-Za-z0-9_.@-]{1,100}|\\+[1-9][0-9]{6,14}";
     private static final String CALL_SID = "CA[0-9a-fA-F]{32}";
 
@@ -147,7 +154,7 @@ public final class TwilioRoutes {
     private void answer(Context ctx) {
         Map<String, String> form = signedForm(ctx);
         String callSid = ctx.formParamAsClass("CallSid", String.class)
-                .check(s -> s.matches(CALL_SID), "CallSid must be CA followed by 32 hex digits")
+                .check(s -> s != null && s.matches(CALL_SID), "CallSid must be CA followed by 32 hex digits")
                 .get();
         long now = System.currentTimeMillis();
         Map<String, String> call = new HashMap<>();
@@ -163,13 +170,13 @@ public final class TwilioRoutes {
             call.putAll(overflowFields());
             store.createCall(callSid, now, call);
             overflowed(callSid, now);
-            ctx.contentType("application/xml").result(control.routing(personAtOnce.overflow(), personAtOnce.queue(),
+            ctx.contentType(TWIML).result(control.routing(personAtOnce.overflow(), personAtOnce.queue(),
                     "{}"));
             return;
         }
         store.createCall(callSid, now, call);
         log.info("call {}: answered, from {}", callSid, LogSafe.phone(call.get("from")));
-        ctx.contentType("application/xml")
+        ctx.contentType(TWIML)
                 .result(twiml.greeting(urls.websocket(ctx, MEDIA), call.get("from"), tokens.issue(callSid), greeting,
                         urls.http(ctx, LISTEN)));
     }
@@ -182,7 +189,7 @@ public final class TwilioRoutes {
             media.keyPressed(callSid, digits);
             Optional<String> confirmed = callbacks.requested(callSid, form.getOrDefault("From", ""));
             if (confirmed.isPresent()) {
-                ctx.contentType("application/xml").result(control.sayingThenHangingUp(confirmed.get()));
+                ctx.contentType(TWIML).result(control.sayingThenHangingUp(confirmed.get()));
                 return;
             }
         }
@@ -191,7 +198,7 @@ public final class TwilioRoutes {
             // must not be left listening, so route them from here.
             log.info("call {}: pressed 0 with no conversation here; routing to {}", callSid, personAtOnce.queue());
             store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue()));
-            ctx.contentType("application/xml").result(control.routing(personAtOnce.say(), personAtOnce.queue(), "{}"));
+            ctx.contentType(TWIML).result(control.routing(personAtOnce.say(), personAtOnce.queue(), "{}"));
             return;
         }
         if (media.lost(callSid)) {
@@ -200,10 +207,10 @@ public final class TwilioRoutes {
             log.warn("call {}: no live stream; routing to {}", callSid, personAtOnce.queue());
             metrics.counter("calmline.calls.lost").increment();
             store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
-            ctx.contentType("application/xml").result(control.routing(personAtOnce.lost(), personAtOnce.queue(), "{}"));
+            ctx.contentType(TWIML).result(control.routing(personAtOnce.lost(), personAtOnce.queue(), "{}"));
             return;
         }
-        ctx.contentType("application/xml").result(twiml.listen(urls.http(ctx, LISTEN)));
+        ctx.contentType(TWIML).result(twiml.listen(urls.http(ctx, LISTEN)));
     }
 
     /**
@@ -247,7 +254,7 @@ public final class TwilioRoutes {
         } catch (NumberFormatException e) {
             waitSeconds = 0;
         }
-        ctx.contentType("application/xml").result(twiml.waiting(position, waitSeconds, urls.http(ctx, WAIT_KEY)));
+        ctx.contentType(TWIML).result(twiml.waiting(position, waitSeconds, urls.http(ctx, WAIT_KEY)));
     }
 
     /** A key pressed while queued: 1 leaves the queue for a callback at the earliest slot. */
@@ -258,11 +265,11 @@ public final class TwilioRoutes {
             Optional<String> confirmed = callbacks.requested(callSid, form.getOrDefault("From", ""));
             if (confirmed.isPresent()) {
                 store.updateCall(callSid, Map.of("state", "CALLBACK_REQUESTED"));
-                ctx.contentType("application/xml").result(control.sayingThenHangingUp(confirmed.get()));
+                ctx.contentType(TWIML).result(control.sayingThenHangingUp(confirmed.get()));
                 return;
             }
         }
-        ctx.contentType("application/xml").result(twiml.redirect(urls.http(ctx, WAIT)));
+        ctx.contentType(TWIML).result(twiml.redirect(urls.http(ctx, WAIT)));
     }
 
     /** The form of a request Twilio signed; 403 if it did not. For other packages' Twilio webhooks. */
@@ -282,16 +289,15 @@ public final class TwilioRoutes {
                 "agent", agent));
         store.announce(AGENT_JOINED, callSid);
         log.info("call {}: connecting to agent {}", callSid, agent);
-        ctx.contentType("application/xml").result(twiml.dialAgent(to));
+        ctx.contentType(TWIML).result(twiml.dialAgent(to));
     }
 
     /** Only a well-formed sid goes into the MDC: the form is not yet signature-checked here. */
     private static void callContext(Context ctx) {
-        String callSid = ctx.formParam("CallSid");
-        if (callSid != null && callSid.matches(CALL_SID)) {
-            MDC.put(LogSafe.CALL_SID, callSid);
-        } else {
-            MDC.remove(LogSafe.CALL_SID);
+        MDC.remove(LogSafe.CALL_SID);
+        List<String> sids = readableForm(ctx).getOrDefault("CallSid", List.of());
+        if (!sids.isEmpty() && sids.get(0).matches(CALL_SID)) {
+            MDC.put(LogSafe.CALL_SID, sids.get(0));
         }
     }
 
@@ -305,10 +311,37 @@ public final class TwilioRoutes {
 
     private Map<String, String> signedForm(Context ctx) {
         Map<String, String> form = new HashMap<>();
-        ctx.formParamMap().forEach((k, v) -> form.put(k, v.isEmpty() ? "" : v.get(0)));
+        readableForm(ctx).forEach((k, v) -> form.put(k, v.isEmpty() ? "" : v.get(0)));
         String query = ctx.queryString();
         requireSignature(ctx, urls.http(ctx, ctx.path()) + (query == null ? "" : "?" + query), form);
         return form;
+    }
+
+    /**
+     * The request's form. Twilio posts url-encoded forms only, so a multipart body is refused unread: Jetty would
+     * parse it (and spool its parts to disk) before anyone knew who sent it, and after a broken one it drops the
+     * connection unannounced. A body that cannot be read (an unknown charset, a body cut off) is the sender's
+     * fault, answered with Jetty's status for it or 400, not a 500 and a stack trace; Javalin's own answers (413
+     * for a body over its size limit) stand.
+     */
+    private static Map<String, List<String>> readableForm(Context ctx) {
+        if (ctx.isMultipart()) {
+            throw new HttpResponseException(415, "Twilio webhooks are url-encoded forms");
+        }
+        try {
+            return ctx.formParamMap();
+        } catch (HttpResponseException e) {
+            throw e;
+        } catch (Exception e) {
+            int status = 400;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+                    status = h.getCode();
+                    break;
+                }
+            }
+            throw new HttpResponseException(status, "the request's body is not a readable form");
+        }
     }
 
     private void requireSignature(Context ctx, String url, Map<String, String> params) {

@@ -15,6 +15,7 @@ import com.twilio.twiml.voice.Start;
 import com.twilio.twiml.voice.Stream;
 import com.twilio.twiml.voice.Task;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The TwiML the line answers with. The stream is started before the greeting so a caller who talks over
@@ -22,7 +23,37 @@ import java.util.Optional;
  * while the audio goes to the media stream.
  */
 final class TwimlBuilder {
+    /**
+     * What XML 1.0 cannot contain at all: most control characters, U+FFFE, U+FFFF and unpaired surrogates (a
+     * regex sees a pair as one code point, so pairs stay).
+     */
+    private static final String NOT_XML = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\uFFFE\\uFFFF\\uD800-\\uDFFF]";
+    /** Stand in for the caller and the token in the greeting rendered once; random, so no URL or prompt has them. */
+    private static final String CALLER_MARK = "caller-" + UUID.randomUUID();
+    private static final String TOKEN_MARK = "token-" + UUID.randomUUID();
     private final int listenSeconds;
+    /**
+     * The greeting answers every new call, and the SDK's rendering costs several hundred microseconds of CPU
+     * (most of the webhook's time). Only the caller and the token change from call to call, so it is rendered
+     * once per stream URL, prompt and listen URL, and each call fills in its two values.
+     */
+    private volatile GreetingTemplate greetingTemplate;
+
+    /** The SDK's greeting cut around the caller's and the token's places. */
+    private record GreetingTemplate(String streamUrl, String greeting, String listenUrl, String head, String middle,
+                                    String tail) {
+        static GreetingTemplate of(String streamUrl, String greeting, String listenUrl, String rendered) {
+            int caller = rendered.indexOf(CALLER_MARK);
+            int token = rendered.indexOf(TOKEN_MARK);
+            return new GreetingTemplate(streamUrl, greeting, listenUrl, rendered.substring(0, caller),
+                    rendered.substring(caller + CALLER_MARK.length(), token),
+                    rendered.substring(token + TOKEN_MARK.length()));
+        }
+
+        boolean renders(String streamUrl, String greeting, String listenUrl) {
+            return this.streamUrl.equals(streamUrl) && this.greeting.equals(greeting) && this.listenUrl.equals(listenUrl);
+        }
+    }
 
     TwimlBuilder(int listenSeconds) {
         this.listenSeconds = listenSeconds;
@@ -30,11 +61,29 @@ final class TwimlBuilder {
 
     /**
      * {@code caller} travels to the media stream as a custom parameter, so the call's conversation knows it;
-     * {@code token} too, binding the stream to this call (Twilio's stream URL takes no query string).
+     * {@code token} too, binding the stream to this call (Twilio's stream URL takes no query string). The
+     * caller is whatever the webhook's From said: characters XML cannot carry, even escaped, are left out, or
+     * the whole answer would be unreadable to Twilio and the call would fail.
      */
-    String greeting(String streamUrl, String caller, String token, String greeting, String listenUrl) {
+    String greeting(String streamUrl, String from, String token, String greeting, String listenUrl) {
+        String caller = from.replaceAll(NOT_XML, "");
+        if (unpairedSurrogate(token)) {
+            // The SDK's serializer drops, escapes or refuses these case by case: leave them to it.
+            return renderGreeting(streamUrl, caller, token, greeting, listenUrl);
+        }
+        GreetingTemplate template = greetingTemplate;
+        if (template == null || !template.renders(streamUrl, greeting, listenUrl)) {
+            template = GreetingTemplate.of(streamUrl, greeting, listenUrl,
+                    renderGreeting(streamUrl, CALLER_MARK, TOKEN_MARK, greeting, listenUrl));
+            greetingTemplate = template;
+        }
+        return template.head + attribute(caller) + template.middle + attribute(token) + template.tail;
+    }
+
+    /** The greeting as the SDK renders it: a DOM, then a fresh JAXP parser and transformer to print it. */
+    String renderGreeting(String streamUrl, String caller, String token, String greeting, String listenUrl) {
         Stream stream = new Stream.Builder().url(streamUrl).track(Stream.Track.BOTH_TRACKS)
-                .parameter(new Parameter.Builder().name("caller").value(caller).build())
+                .parameter(new Parameter.Builder().name("caller").value(caller.replaceAll(NOT_XML, "")).build())
                 .parameter(new Parameter.Builder().name("token").value(token).build()).build();
         return new VoiceResponse.Builder()
                 .start(new Start.Builder().stream(stream).build())
@@ -134,6 +183,31 @@ final class TwimlBuilder {
                 .gather(listening(listenUrl))
                 .redirect(new Redirect.Builder(listenUrl).build())
                 .build().toXml();
+    }
+
+    /** An attribute value escaped character for character as the SDK's serializer (the JDK's XSLTC) escapes it. */
+    private static String attribute(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 8);
+        value.codePoints().forEach(c -> {
+            switch (c) {
+                case '"' -> out.append("&quot;");
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                default -> {
+                    if (c < 0x20 || c > 0xFFFF) {
+                        out.append("&#").append(c).append(';');
+                    } else {
+                        out.append((char) c);
+                    }
+                }
+            }
+        });
+        return out.toString();
+    }
+
+    private static boolean unpairedSurrogate(String value) {
+        return value.codePoints().anyMatch(c -> c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE);
     }
 
     private Gather listening(String listenUrl) {

@@ -241,6 +241,18 @@ class CallbackIT {
         assertEquals("callbacks", pop.path("queue").asText());
     }
 
+    /** What an agent typed is said to the customer as typed: the TwiML reaches Twilio in the UTF-8 it declares. */
+    @Test
+    void aReasonTypedWithAccentsIsSaidAsTyped() throws Exception {
+        String reason = "the caf\u00e9\u2019s refund for M\u00fcller";
+        JsonNode c = api("POST", "/api/callbacks", Map.of("phone", TOLL_FREE, "reason", reason,
+                "at", ZonedDateTime.now(open).plusDays(1).toOffsetDateTime().toString()));
+        String answered = a.simulator().post("/twilio/callback/answer?id=" + c.path("id").asText(),
+                Map.of("CallSid", Simulator.newSid("CA"), "AnsweredBy", "human")).body();
+        assertTrue(answered.contains("as you asked, about " + reason + "."), answered);
+        api("POST", "/api/callbacks/" + c.path("id").asText() + "/cancel", Map.of());
+    }
+
     @Test
     void aRequestFor2230LocalIsScheduledAtTheNextOpeningNeverBefore0800() throws Exception {
         ZonedDateTime late = LocalDate.now(open).atTime(22, 30).atZone(open);

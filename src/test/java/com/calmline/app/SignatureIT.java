@@ -11,8 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,18 +26,26 @@ class SignatureIT {
     private static final String TOKEN = "it-auth-token-0123456789abcdef";
     /** Where Twilio reaches the line (a proxy in front of it); Twilio signs this URL, not the local one. */
     private static final String PUBLIC = "https://support.example.test";
+    /** An operator's own greeting, in the words of a line that is not all ASCII. */
+    private static final String GREETING =
+            "Thank you for calling. Caf\u00e9 M\u00fcller\u2019s line is listening \u2014 take your time.";
+    private static Path prompts;
     private static RunningService service;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
+        prompts = Files.createTempDirectory("calmline-prompts");
+        Files.writeString(prompts.resolve("greeting.txt"), GREETING + "\n");
         service = RunningService.start(Map.of("TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32), "TWILIO_AUTH_TOKEN", TOKEN,
-                "PUBLIC_BASE_URL", PUBLIC));
+                "PUBLIC_BASE_URL", PUBLIC, "PROMPTS_DIR", prompts.toString()));
     }
 
     @AfterAll
     static void stop() throws Exception {
         service.close();
+        Files.delete(prompts.resolve("greeting.txt"));
+        Files.delete(prompts);
     }
 
     @Test
@@ -49,6 +60,16 @@ class SignatureIT {
         assertTrue(twiml.contains("<Say>Thank you for calling."), twiml);
         assertTrue(twiml.contains("<Gather") && twiml.contains("input=\"dtmf\""), twiml);
         assertTrue(twiml.indexOf("<Start>") < twiml.indexOf("<Say>"), "the stream starts before the greeting");
+    }
+
+    /** Twilio reads TwiML as the UTF-8 it declares: an accent sent as one Latin-1 byte would fail the whole call. */
+    @Test
+    void theGreetingReachesTwilioAsWrittenInTheUtf8TheTwimlDeclares() throws Exception {
+        HttpResponse<String> response = postVoice(form(), TOKEN, false);
+        assertTrue(response.body().startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), response.body());
+        assertEquals(Optional.of("utf-8"), response.headers().firstValue("Content-Type")
+                .map(t -> t.replaceFirst("(?i).*;\\s*charset=", "").toLowerCase()), "the charset, said in the header");
+        assertTrue(response.body().contains("<Say>" + GREETING + "</Say>"), response.body());
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.calmline.telephony;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,53 @@ class TwimlTest {
         assertEquals(GREETING, verbs.get(1).getTextContent());
         assertListeningGather(verbs.get(2), 30, LISTEN_URL);
         assertRedirect(verbs.get(3), LISTEN_URL);
+    }
+
+    /** Whatever the webhook's From said, the greeting is still XML Twilio can read; what XML can carry is kept. */
+    @Test
+    void aCallerWithCharactersXmlCannotCarryStillGetsAReadableGreeting() throws Exception {
+        String from = "+1555\u0000\u0001\u001b[31m\r\n\t<&\"'>\ud83d\ude21\ufffe\ud800";
+        Element root = response(new TwimlBuilder(30).greeting(STREAM_URL, from, "t0ken", GREETING, LISTEN_URL));
+        Element caller = (Element) root.getElementsByTagName("Parameter").item(0);
+        assertEquals("caller", caller.getAttribute("name"));
+        assertEquals("+1555[31m\r\n\t<&\"'>\ud83d\ude21", caller.getAttribute("value"));
+    }
+
+    /**
+     * The greeting is filled into a rendering made once per URLs and prompt: for every caller it must be the SDK's
+     * own rendering, byte for byte, also right after the URLs or the prompt change.
+     */
+    @Test
+    void greetingIsTheSdksOwnRenderingWhateverTheCallerSends() {
+        StringBuilder everyAscii = new StringBuilder();
+        for (char c = 0; c < 0x80; c++) {
+            everyAscii.append(c);
+        }
+        List<String> callers = List.of("+15555550100", "", "anonymous", "client:alice", everyAscii.toString(),
+                "Zo\u00eb \u2603 \u2028 \u0085 \ufffe \ud83d\ude00 +1 (555) 555-0100");
+        List<List<String>> settings = List.of(List.of(STREAM_URL, GREETING, LISTEN_URL),
+                List.of("wss://other.example.com/twilio/media", GREETING, LISTEN_URL),
+                List.of(STREAM_URL, "Hi & \"welcome\".", LISTEN_URL),
+                List.of(STREAM_URL, GREETING, "https://other.example.com/twilio/listen"));
+        TwimlBuilder twiml = new TwimlBuilder(30);
+        for (String caller : callers) {
+            for (int i : new int[] {0, 0, 1, 0, 2, 3, 3, 0}) {
+                List<String> s = settings.get(i);
+                String token = "t0ken-" + caller.length() + "-" + i;
+                assertEquals(twiml.renderGreeting(s.get(0), caller, token, s.get(1), s.get(2)),
+                        twiml.greeting(s.get(0), caller, token, s.get(1), s.get(2)), caller);
+            }
+        }
+    }
+
+    /** Half a character (an unpaired surrogate) XML cannot carry is left out, as any other, and never refused. */
+    @Test
+    void aCallerWithHalfACharacterGetsTheRestOfIt() {
+        TwimlBuilder twiml = new TwimlBuilder(30);
+        for (String caller : List.of("+1555\ud83d", "\ude00+1555", "+1555\ude00", "\ud83d+1555")) {
+            assertEquals(twiml.renderGreeting(STREAM_URL, "+1555", "t", GREETING, LISTEN_URL),
+                    twiml.greeting(STREAM_URL, caller, "t", GREETING, LISTEN_URL), caller);
+        }
     }
 
     @Test
