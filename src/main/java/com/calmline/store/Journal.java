@@ -26,6 +26,12 @@ final class Journal {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Write>> BATCH = new TypeReference<>() {
     };
+    /**
+     * A line that says: the oldest batch not yet marked has reached Redis (or was given up). A run killed while
+     * handing held batches over then leaves a journal that says which are still owed, so a restart neither
+     * stores the delivered ones twice nor, as rewriting the journal could, loses the rest.
+     */
+    private static final String DELIVERED = "+";
 
     private final Path file;
     private FileChannel channel;
@@ -40,9 +46,14 @@ final class Journal {
             return List.of();
         }
         List<List<Write>> batches = new ArrayList<>();
+        int delivered = 0;
         try {
             for (String line : complete().split("\n")) {
                 if (line.isBlank()) {
+                    continue;
+                }
+                if (line.equals(DELIVERED)) {
+                    delivered++;
                     continue;
                 }
                 try {
@@ -54,7 +65,7 @@ final class Journal {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the outbox journal " + file, e);
         }
-        return batches;
+        return List.copyOf(batches.subList(Math.min(delivered, batches.size()), batches.size()));
     }
 
     /**
@@ -80,17 +91,32 @@ final class Journal {
     /** Appends the batch and forces it to disk. */
     void append(List<Write> batch) {
         try {
-            if (channel == null) {
-                Files.createDirectories(file.getParent());
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND);
-            }
-            channel.write(ByteBuffer.wrap((JSON.writerFor(BATCH).writeValueAsString(batch) + "\n")
-                    .getBytes(StandardCharsets.UTF_8)));
+            write(JSON.writerFor(BATCH).writeValueAsString(batch));
             channel.force(false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the outbox journal " + file, e);
         }
+    }
+
+    /**
+     * Marks the oldest unmarked batch delivered. Not forced: a killed process still leaves the mark with the
+     * OS; only a machine crash could lose it, and then the batch is stored twice, never lost.
+     */
+    void delivered() {
+        try {
+            write(DELIVERED);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the outbox journal " + file, e);
+        }
+    }
+
+    private void write(String line) throws IOException {
+        if (channel == null) {
+            Files.createDirectories(file.getParent());
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        }
+        channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Everything held has reached Redis. */

@@ -76,6 +76,7 @@ final class Outbox {
             dropped++;
             log.error("Redis outbox full ({} batches); dropping the oldest, {} dropped so far", capacity, dropped);
             pending.removeFirst();
+            journal.ifPresent(Journal::delivered);
         }
         journal.ifPresent(j -> j.append(batch));
         pending.addLast(batch);
@@ -90,16 +91,10 @@ final class Outbox {
             } catch (Refused e) {
                 reject(e);
             } catch (JedisException e) {
-                if (sent > 0) {
-                    // Redis went away again mid-flush: the journal keeps only what is still owed.
-                    journal.ifPresent(j -> {
-                        j.clear();
-                        pending.forEach(j::append);
-                    });
-                }
                 return;
             }
             pending.removeFirst();
+            journal.ifPresent(Journal::delivered);
             sent++;
         }
         holding = false;

@@ -62,7 +62,7 @@ public final class Store implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        retrier.scheduleWithFixedDelay(() -> outbox.flush(this::send), 500, 500, TimeUnit.MILLISECONDS);
+        retrier.scheduleWithFixedDelay(this::flush, 500, 500, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -472,6 +472,15 @@ public final class Store implements AutoCloseable {
             return "PONG".equals(redis.ping());
         } catch (JedisException e) {
             return false;
+        }
+    }
+
+    /** Hands held writes to Redis; never throws, since a scheduled task that throws once never runs again. */
+    private void flush() {
+        try {
+            outbox.flush(this::send);
+        } catch (RuntimeException e) {
+            log.error("handing held writes to Redis failed; trying again shortly", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package com.calmline.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,31 @@ class JournalTest {
         });
         outbox.close();
         assertEquals(List.of(LINE), new Journal(dir.resolve("outbox.journal")).replay());
+    }
+
+    @Test
+    void aProcessKilledMidFlushSendsAgainOnlyWhatHadNotReachedRedis(@TempDir Path dir) {
+        Outbox outbox = new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))), Optional.empty());
+        outbox.submit(LINE, batch -> {
+            throw new JedisConnectionException("down");
+        });
+        outbox.submit(CALLBACK, batch -> {
+            throw new AssertionError("queued behind the first");
+        });
+        List<List<Write>> stored = new ArrayList<>();
+        assertThrows(Killed.class, () -> outbox.flush(batch -> {
+            if (!stored.isEmpty()) {
+                throw new Killed();
+            }
+            stored.add(batch);
+        }));
+
+        new Outbox(10, Optional.of(new Journal(dir.resolve("outbox.journal"))), Optional.empty()).flush(stored::add);
+        assertEquals(List.of(LINE, CALLBACK), stored, "each batch stored once: an utterance twice is a wrong transcript");
+    }
+
+    /** Stands for the process dying (SIGKILL) at that point: nothing after it runs. */
+    private static final class Killed extends RuntimeException {
     }
 
     @Test
