@@ -148,7 +148,8 @@ public final class TranscriptionBench {
 
     private static void concurrentCalls(Fixture fixture) throws Exception {
         Path data = Files.createTempDirectory("calmline-bench");
-        try (RunningService service = RunningService.start(Map.of("DATA_DIR", data.toString()))) {
+        try (RunningService service = RunningService.start(Map.of("DATA_DIR", data.toString(),
+                "MAX_LIVE_CALLS", "48"))) {
             int sustained = 0;
             int[] steps = {1, 2, 4, 8, 12, 16, 20, 24, 28, 32, 40, 48};
             for (int calls : steps) {
