@@ -172,7 +172,8 @@ class VentingIT {
             assertEquals("greeting", overlap.path("prompt").asText(), "Twilio refused the stop, so the greeting "
                     + "went on over the caller; nothing else the line tried was heard: " + overlap);
         }
-        assertEquals(3 * attempted.size(), twilio.updates(call.callSid).size(), "the SDK tries a 5xx three times");
+        assertEquals(attempted.size(), twilio.updates(call.callSid).size(),
+                "each update is tried once (the SDK would try a 5xx three times): a late retry could talk over the caller");
     }
 
     @Test
