@@ -2,6 +2,7 @@ package com.calmline.speech;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -126,7 +127,8 @@ public final class Transcriber implements AutoCloseable {
                         Duration.ofSeconds(2), Duration.ofSeconds(5))
                 .register(metrics);
         metrics.gauge("calmline.calls.transcribed", live);
-        metrics.gauge("calmline.calls.transcribed.max", maxCalls);
+        // A supplier, not a boxed Integer: Micrometer holds a gauge's number weakly, and a GC would blank it.
+        Gauge.builder("calmline.calls.transcribed.max", () -> maxCalls).register(metrics);
     }
 
     /**
