@@ -15,9 +15,13 @@ import java.util.Locale;
 public final class Main {
     private static final String USAGE = """
             usage: java -jar calmline.jar                 run the service (configured by environment variables)
-                   java -jar calmline.jar simulate AUDIO [--url http://localhost:8080] [--speed N] [--json]
+                   java -jar calmline.jar simulate AUDIO [--url http://localhost:8080] [--speed N] [--from NUMBER] [--json]
                        AUDIO: WAV (16-bit PCM mono, 8 or 16 kHz) or raw 8 kHz μ-law (.ulaw); with a manifest
-                       beside it (NAME.json, see scripts/README.md) the caller waits for the line between sentences
+                       beside it (NAME.json, see scripts/README.md) the caller waits for the line between sentences;
+                       --from: the caller's number (default a valid example number of DEFAULT_PHONE_REGION)
+                   java -jar calmline.jar """ + EvaluateCommand.USAGE + """
+
+                       play every rendered corpus call in DIR (scripts/make-corpus.sh) and print how the line did
                    java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger
                    java -jar calmline.jar anger --fit FILE
                        print anger-weights.properties fitted to FILE (LABEL<TAB>line; angry/annoyed/calm or 1/0)
@@ -41,6 +45,8 @@ public final class Main {
             }, "shutdown"));
         } else if (args[0].equals("simulate") && args.length >= 2) {
             System.exit(simulate(args));
+        } else if (args[0].equals("evaluate") && args.length >= 2) {
+            System.exit(EvaluateCommand.run(args, config(), System.out, System.err));
         } else if (args[0].equals("anger") && args.length == 2) {
             AngerReport.print(Path.of(args[1]), AngerMeter.load(), System.out);
         } else if (args[0].equals("anger") && args.length == 3 && args[1].equals("--fit")) {
@@ -67,10 +73,13 @@ public final class Main {
         String url = "http://localhost:8080";
         double speed = 1;
         boolean json = false;
+        Config config = config();
+        String from = Simulator.exampleCaller(config.callbacks().defaultRegion());
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "--url" -> url = args[++i];
                 case "--speed" -> speed = Double.parseDouble(args[++i]);
+                case "--from" -> from = args[++i];
                 case "--json" -> json = true;
                 default -> {
                     System.err.println("unknown option " + args[i] + "\n" + USAGE);
@@ -78,12 +87,11 @@ public final class Main {
                 }
             }
         }
-        Config config = config();
         byte[] mulaw = PhoneAudio.load(audio);
         Simulator simulator = new Simulator(URI.create(url), config.publicBaseUrl().orElse(url),
                 config.twilioAuthToken(), config.apiToken().or(() -> DemoToken.read(config.dataDir())));
         Duration patience = Duration.ofSeconds(60).plusMillis((long) (mulaw.length / 8 / speed));
-        List<JsonNode> events = simulator.playCall("+15555550100", "+15555550199", mulaw, CallScript.beside(audio),
+        List<JsonNode> events = simulator.playCall(from, "+15555550199", mulaw, CallScript.beside(audio),
                 speed, patience);
         for (JsonNode e : events) {
             System.out.println(json ? e.toString() : readable(e));

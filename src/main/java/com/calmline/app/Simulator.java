@@ -1,6 +1,8 @@
 package com.calmline.app;
 
 import com.calmline.telephony.TwilioSignature;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,6 +47,8 @@ final class Simulator {
      * the pause (what is left of it is voice activity only, which takes it microseconds a frame).
      */
     private static final long DECISION_GRACE_MS = 100;
+    /** A silence this long ends a caller's turn with the service's default settings ({@code PAUSE_MS}). */
+    private static final long TURN_PAUSE_MS = 1000;
     private static final Duration TRANSCRIPTION_PATIENCE = Duration.ofSeconds(10);
     private static final byte MULAW_SILENCE = (byte) 0xFF;
 
@@ -74,6 +78,19 @@ final class Simulator {
         this.signingBase = signingBase.replaceAll("/+$", "");
         this.authToken = authToken;
         this.apiToken = apiToken;
+    }
+
+    /**
+     * A number a caller could really have in {@code region}: libphonenumber's own example, so it is valid where
+     * the service checks numbers (a callback can be promised to it), unlike the 555-01xx numbers of fiction.
+     */
+    static String exampleCaller(String region) {
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        Phonenumber.PhoneNumber example = util.getExampleNumberForType(region, PhoneNumberUtil.PhoneNumberType.MOBILE);
+        if (example == null) {
+            throw new IllegalArgumentException("no example phone number for region " + region);
+        }
+        return util.format(example, PhoneNumberUtil.PhoneNumberFormat.E164);
     }
 
     static String newSid(String prefix) {
@@ -156,17 +173,27 @@ final class Simulator {
     /** The same, with a caller who waits for the line before each sentence of {@code script} that does not cut in. */
     List<JsonNode> playCall(String from, String to, byte[] mulaw, Optional<CallScript> script, double speed,
                             Duration patience) throws IOException, InterruptedException {
+        return play(from, to, mulaw, script, speed, patience).events();
+    }
+
+    /** A call as played: where the caller waited for the line, and the events the server recorded. */
+    record Played(String callSid, Playback playback, List<JsonNode> events) {
+    }
+
+    Played play(String from, String to, byte[] mulaw, Optional<CallScript> script, double speed, Duration patience)
+            throws IOException, InterruptedException {
         Call call = dial(from, to);
+        Playback playback = new Playback(List.of());
         try (call) {
             call.connect();
             if (script.isPresent()) {
-                call.playListening(mulaw, script.get(), speed);
+                playback = call.playListening(mulaw, script.get(), speed);
             } else {
                 call.play(mulaw, speed);
             }
             call.stop();
         }
-        return awaitEnd(call.callSid, patience);
+        return new Played(call.callSid, playback, awaitEnd(call.callSid, patience));
     }
 
     /** Until when the line expects to be talking, by the last decision the service recorded; 0 if silent. */
@@ -269,7 +296,9 @@ final class Simulator {
                     if (waitsFor.get(next) >= audioMs) {
                         long start = waitsFor.get(next);
                         long before = ends.stream().filter(e -> e < start).mapToLong(Long::longValue).max().orElse(-1);
-                        awaitHeard(before < 0 ? -1 : before + timestampMs - audioMs);
+                        long beforeStreamMs = before < 0 ? -1 : before + timestampMs - audioMs;
+                        awaitHeard(beforeStreamMs, before >= 0 && start - before >= TURN_PAUSE_MS
+                                ? beforeStreamMs + TURN_PAUSE_MS - 100 : -1);
                         long waited = waitForLine(pace, background);
                         if (waited > 0) {
                             waits.add(new Wait(audioMs, waited));
@@ -286,16 +315,21 @@ final class Simulator {
 
         /**
          * Until the service has greeted the call and transcribed the caller's speech up to {@code streamMs} (-1:
-         * none yet): it has caught up that far.
+         * none yet): it has caught up that far. With {@code decidedAfterMs} (-1: none), also until it has decided
+         * on the pause that followed (every pause of a turn's length gets a decision, if only to wait): played
+         * faster than real time, the service would otherwise have less audio time to decide in than a real call
+         * gives it, and the caller would seem to start again before it could answer.
          */
-        private void awaitHeard(long streamMs) throws IOException, InterruptedException {
+        private void awaitHeard(long streamMs, long decidedAfterMs) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + TRANSCRIPTION_PATIENCE.toNanos();
             while (System.nanoTime() < deadline) {
                 List<JsonNode> events = events(callSid);
                 boolean greeted = events.stream().anyMatch(e -> e.path("type").asText().equals("decision"));
                 boolean transcribed = streamMs < 0 || events.stream().anyMatch(e -> e.path("type").asText()
                         .equals("utterance") && e.path("endMs").asLong() >= streamMs - 400);
-                if (greeted && transcribed) {
+                boolean decided = decidedAfterMs < 0 || events.stream().anyMatch(e -> e.path("type").asText()
+                        .equals("decision") && e.path("atMs").asLong() >= decidedAfterMs);
+                if (greeted && transcribed && decided) {
                     break;
                 }
                 Thread.sleep(20);

@@ -48,6 +48,8 @@ final class CallConversation implements Transcriber.Listener {
     private final List<Handover.Line> conversation = new ArrayList<>();
     private final List<String> alreadySaid = new ArrayList<>();
     private boolean routed;
+    /** What the turn being answered asked for, recorded with the decision that answers it. */
+    private String heardRequest = "";
 
     CallConversation(String callSid, VentingPolicy.Settings settings, PromptBook prompts, TurnReader reader,
                      AngerMeter.Caller caller, AngerMeter.Caller agent, Delivery delivery, Transcripts transcripts, Handover handover,
@@ -114,7 +116,7 @@ final class CallConversation implements Transcriber.Listener {
         switch (cue) {
             case CUT_IN -> yieldTo(a);
             case HOLD_BACK -> decision(a, "wait", "caller is angry: allowing a longer pause ("
-                    + settings.angryPauseMs() + " ms) before speaking", "", Optional.empty());
+                    + settings.angryPauseMs() + " ms) before speaking", "", "", Optional.empty());
             case TURN_END -> endOfTurn(a);
             default -> { }
         }
@@ -163,7 +165,7 @@ final class CallConversation implements Transcriber.Listener {
         transcripts.line(callSid, 0, until, greeting);
         conversation.add(new Handover.Line("line", 0, greeting, 0));
         transcripts.record(callSid, new CallEvent.Decision(0, "greet", state.name(), "call answered", 0, greeting,
-                "", "webhook", "", 0, until));
+                "", "webhook", "", 0, until, "", ""));
     }
 
     private boolean angry() {
@@ -183,8 +185,10 @@ final class CallConversation implements Transcriber.Listener {
         turn.clear();
         turnScore = null;
         playing = Optional.empty();
+        heardRequest = reading.request().map(Request::label).orElse("");
         deliver(a, rules.decide(reading, new Rules.Anger(score.value(), score.level(), caller.smoothedLevel(),
                 caller.trend(), caller.ventingSeconds())));
+        heardRequest = "";
     }
 
     private void deliver(Transcriber.Activity a, Move move) {
@@ -201,7 +205,7 @@ final class CallConversation implements Transcriber.Listener {
         }
         if (!move.speaks()) {
             state = rules.venting() ? State.VENTING : State.LISTENING;
-            decision(a, move.action().label(), move.reason(), "", Optional.empty());
+            decision(a, move.action().label(), move.reason(), "", "", Optional.empty());
             return;
         }
         Optional<Handover.Facts> facts = move.action() == Move.Action.ROUTE ? Optional.of(facts(move))
@@ -231,7 +235,7 @@ final class CallConversation implements Transcriber.Listener {
         } else {
             state = sent.callEnded() ? State.ENDED : rules.venting() ? State.VENTING : State.LISTENING;
         }
-        decision(a, move.action().label(), move.reason(), move.say(), Optional.of(sent));
+        decision(a, move.action().label(), move.reason(), move.say(), move.saidBack(), Optional.of(sent));
     }
 
     /** The line confirms the callback it scheduled and ends the call. */
@@ -243,7 +247,7 @@ final class CallConversation implements Transcriber.Listener {
             transcripts.line(callSid, sent.acceptedAtMs(), until, move.say());
             state = State.CLOSING;
         }
-        decision(a, move.action().label(), move.reason(), move.say(), Optional.of(sent));
+        decision(a, move.action().label(), move.reason(), move.say(), move.saidBack(), Optional.of(sent));
     }
 
     /** What the agent should know if {@code route} reaches the caller, its own words included. */
@@ -268,7 +272,7 @@ final class CallConversation implements Transcriber.Listener {
         playing.ifPresent(rules::interrupted);
         playing = Optional.empty();
         state = sent.callEnded() ? State.ENDED : rules.venting() ? State.VENTING : State.LISTENING;
-        decision(a, "stop", "caller started speaking while the line was talking; stopped to listen", "",
+        decision(a, "stop", "caller started speaking while the line was talking; stopped to listen", "", "",
                 Optional.of(sent));
     }
 
@@ -287,13 +291,13 @@ final class CallConversation implements Transcriber.Listener {
         }
     }
 
-    private void decision(Transcriber.Activity a, String action, String reason, String say,
+    private void decision(Transcriber.Activity a, String action, String reason, String say, String saidBack,
                           Optional<Delivery.Sent> sent) {
         String label = sent.map(s -> s.outcome().delivery().label()).orElse("none");
         transcripts.record(callSid, new CallEvent.Decision(a.atMs(), action, state.name(), reason, a.silentMs(), say,
                 sent.map(s -> s.outcome().twiml()).orElse(""), label,
                 sent.map(s -> s.outcome().detail()).orElse(""), Transcripts.round(caller.level()),
-                turns.lineUntilMs()));
+                turns.lineUntilMs(), heardRequest, saidBack));
         transcripts.updateCall(callSid, Map.of("state", state.name()));
         delivery.counted(action, label);
         log.info("call {}: {} at {} ms ({}): {}", callSid, action, a.atMs(), state, reason);

@@ -49,11 +49,11 @@ final class Rules {
         if (heldRoute.isPresent()) {
             Move held = heldRoute.get();
             return new Move(Move.Action.ROUTE, held.say(), "routing as decided before the caller cut in: "
-                    + held.reason());
+                    + held.reason(), held.saidBack());
         }
         Optional<Request> person = turn.request().filter(r -> r.kind() == Request.Kind.PERSON);
         if (person.isPresent()) {
-            return route(prompts.request(person.get()), "caller asked for a person; " + mood);
+            return route(prompts.request(person.get()), "caller asked for a person; " + mood, "");
         }
         Optional<Request> callback = turn.request().filter(r -> r.kind() == Request.Kind.CALLBACK);
         if (callback.isPresent()) {
@@ -67,27 +67,28 @@ final class Rules {
             Optional<String> calming = calming(turn, anger);
             if (calming.isPresent()) {
                 return route(prompts.route(issue()), "caller is calming after " + rounds
-                        + " acknowledgement(s): " + calming.get() + "; " + mood);
+                        + " acknowledgement(s): " + calming.get() + "; " + mood, issue());
             }
             return handOverOr(anger, mood).orElseGet(() -> acknowledge(turn,
                     "caller is still upset, with no sign of calming yet; " + mood));
         }
         if (turn.request().isPresent()) {
             return route(prompts.request(turn.request().get()), "calm request: " + turn.request().get().label()
-                    + "; " + mood);
+                    + "; " + mood, turn.request().get().object());
         }
         if (turn.issue().isPresent()) {
-            return route(prompts.confirm(issue()), "calm caller with a clear issue; " + mood);
+            return route(prompts.confirm(issue()), "calm caller with a clear issue; " + mood, issue());
         }
         if (turn.topicOnly() && turn.topic().isPresent()) {
             if (questions == 0) {
                 return new Move(Move.Action.ASK, prompts.ask(turn.topic().get()),
-                        "calm caller named only the topic; asking what is happening");
+                        "calm caller named only the topic; asking what is happening", turn.topic().get());
             }
-            return route(prompts.route(issue()), "named only the topic again; a person will ask");
+            return route(prompts.route(issue()), "named only the topic again; a person will ask", issue());
         }
         if (++unclearTurns >= MAX_UNCLEAR_TURNS) {
-            return route(prompts.route(issue()), unclearTurns + " calm turns without a clear issue; a person will ask");
+            return route(prompts.route(issue()), unclearTurns + " calm turns without a clear issue; a person will ask",
+                    issue());
         }
         return Move.waiting("calm, issue not clear yet; listening for more");
     }
@@ -95,7 +96,7 @@ final class Rules {
     /** The caller pressed 0 on the keypad: they want a person, now. */
     Move pressedZero() {
         request = Optional.of(new Request(Request.Kind.PERSON, ""));
-        return route(prompts.request(request.get()), "caller pressed 0 to speak to a person");
+        return route(prompts.request(request.get()), "caller pressed 0 to speak to a person", "");
     }
 
     /** The caller heard {@code move} (or its beginning). */
@@ -163,17 +164,17 @@ final class Rules {
         int round = rounds + 1;
         String said = turn.issue().orElse(issue());
         return new Move(Move.Action.ACKNOWLEDGE, prompts.acknowledge(round, said, turn.feeling().isPresent()),
-                reason + " (round " + round + ")");
+                reason + " (round " + round + ")", said);
     }
 
     private Optional<Move> handOverOr(Anger anger, String mood) {
         if (rounds >= settings.maxRounds()) {
             return Optional.of(route(prompts.route(issue()), "acknowledged " + rounds + " times; handing over; "
-                    + mood));
+                    + mood, issue()));
         }
         if (anger.ventingSeconds() >= settings.maxVentingSeconds()) {
             return Optional.of(route(prompts.route(issue()), String.format(Locale.ROOT,
-                    "vented %.0f s; handing over; %s", anger.ventingSeconds(), mood)));
+                    "vented %.0f s; handing over; %s", anger.ventingSeconds(), mood), issue()));
         }
         return Optional.empty();
     }
@@ -195,7 +196,7 @@ final class Rules {
         return Optional.empty();
     }
 
-    private static Move route(String say, String reason) {
-        return new Move(Move.Action.ROUTE, say, reason);
+    private static Move route(String say, String reason, String saidBack) {
+        return new Move(Move.Action.ROUTE, say, reason, saidBack);
     }
 }

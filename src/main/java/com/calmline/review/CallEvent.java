@@ -31,11 +31,14 @@ public sealed interface CallEvent {
 
     /**
      * What the line decided at a moment of the call and why; {@code lineUntilMs} is when the line expects to
-     * have finished talking (0 when it is silent).
+     * have finished talking (0 when it is silent). {@code request}: what the caller's turn asked for, as the line
+     * heard it ({@code person}, {@code callback} …); {@code saidBack}: the caller's own words (turned round) in
+     * what the line says.
      */
     record Decision(long atMs, String action, String state, String reason, long silenceMs, String say,
                     String twiml, String delivery, @JsonInclude(JsonInclude.Include.NON_EMPTY) String detail,
-                    double anger, long lineUntilMs) implements CallEvent {
+                    double anger, long lineUntilMs, @JsonInclude(JsonInclude.Include.NON_EMPTY) String request,
+                    @JsonInclude(JsonInclude.Include.NON_EMPTY) String saidBack) implements CallEvent {
     }
 
     /**

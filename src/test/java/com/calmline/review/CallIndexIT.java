@@ -203,7 +203,7 @@ class CallIndexIT {
     }
 
     private static CallEvent.Decision decision(String action) {
-        return new CallEvent.Decision(0, action, "VENTING", "test", 1500, "I hear you.", "", "demo", "", 0.9, 0);
+        return new CallEvent.Decision(0, action, "VENTING", "test", 1500, "I hear you.", "", "demo", "", 0.9, 0, "", "");
     }
 
     private static List<LiveCalls.Alert> alertsFor(String sid, long since) {

@@ -1,0 +1,254 @@
+package com.calmline.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code evaluate DIR}: plays every rendered corpus call in DIR through a running service, as {@code simulate}
+ * does (signed webhook, media stream, a caller who waits for the line), and prints how the line did: dead
+ * air, requests heard, anger per turn, what it said back, talk-overs, and every failure.
+ */
+final class EvaluateCommand {
+    static final String USAGE = "evaluate DIR [--url http://localhost:8080] [--speed N] [--parallel N] [--from NUMBER]"
+            + " [--json]";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The whole run: every call's result, in name order. */
+    record Report(List<Evaluation.CallResult> calls) {
+        List<Long> deadAirMs() {
+            return calls.stream().flatMap(c -> c.deadAir().stream()).map(Evaluation.DeadAir::ms).sorted().toList();
+        }
+
+        long deadAirMaxMs() {
+            List<Long> all = deadAirMs();
+            return all.isEmpty() ? 0 : all.get(all.size() - 1);
+        }
+
+        long deadAirP95Ms() {
+            List<Long> all = deadAirMs();
+            return all.isEmpty() ? 0 : all.get((int) Math.ceil(0.95 * all.size()) - 1);
+        }
+
+        /** Per kind {tp, fp, fn}. */
+        Map<String, int[]> requests() {
+            Map<String, int[]> sum = new TreeMap<>();
+            for (Evaluation.CallResult c : calls) {
+                c.requests().forEach((kind, n) -> {
+                    int[] s = sum.computeIfAbsent(kind, k -> new int[3]);
+                    for (int i = 0; i < 3; i++) {
+                        s[i] += n[i];
+                    }
+                });
+            }
+            return sum;
+        }
+
+        /** {tp, fp, fn, turns}. */
+        int[] anger() {
+            int[] sum = new int[4];
+            calls.forEach(c -> {
+                for (int i = 0; i < 4; i++) {
+                    sum[i] += c.anger()[i];
+                }
+            });
+            return sum;
+        }
+
+        List<Evaluation.SaidBack> saidBack() {
+            return calls.stream().flatMap(c -> c.saidBack().stream()).toList();
+        }
+
+        long faithful() {
+            return saidBack().stream().filter(s -> s.unsaidWords().isEmpty()).count();
+        }
+
+        long fragments() {
+            return saidBack().stream().filter(s -> s.fragment().isPresent()).count();
+        }
+
+        long informativeEligible() {
+            return calls.stream().filter(Evaluation.CallResult::informativeEligible).count();
+        }
+
+        long informative() {
+            return calls.stream().filter(c -> c.informativeEligible() && c.informative()).count();
+        }
+
+        int talkOvers() {
+            return calls.stream().mapToInt(Evaluation.CallResult::talkOvers).sum();
+        }
+
+        int bargeIns() {
+            return calls.stream().mapToInt(Evaluation.CallResult::bargeIns).sum();
+        }
+
+        Optional<Long> silentStartMaxMs() {
+            return calls.stream().flatMap(c -> c.silentStartPromptMs().stream()).max(Long::compare);
+        }
+
+        long silentStarts() {
+            return calls.stream().filter(c -> c.silentStartPromptMs().isPresent()).count();
+        }
+    }
+
+    private EvaluateCommand() {
+    }
+
+    static int run(String[] args, Config config, PrintStream out, PrintStream err) throws Exception {
+        Path dir = Path.of(args[1]);
+        String url = "http://localhost:8080";
+        double speed = 4;
+        int parallel = 1;
+        boolean json = false;
+        String from = Simulator.exampleCaller(config.callbacks().defaultRegion());
+        for (int i = 2; i < args.length; i++) {
+            switch (args[i]) {
+                case "--url" -> url = args[++i];
+                case "--speed" -> speed = Double.parseDouble(args[++i]);
+                case "--parallel" -> parallel = Integer.parseInt(args[++i]);
+                case "--from" -> from = args[++i];
+                case "--json" -> json = true;
+                default -> {
+                    err.println("unknown option " + args[i] + "\nusage: java -jar calmline.jar " + USAGE);
+                    return 2;
+                }
+            }
+        }
+        if (!Files.isDirectory(dir)) {
+            err.println(dir + " is not a directory of rendered calls (scripts/make-corpus.sh OUT_DIR corpus/dev/*.call)");
+            return 2;
+        }
+        Simulator simulator = new Simulator(java.net.URI.create(url), config.publicBaseUrl().orElse(url),
+                config.twilioAuthToken(), config.apiToken().or(() -> DemoToken.read(config.dataDir())));
+        Report report = evaluate(simulator, CorpusCall.inDirectory(dir), from, speed, parallel,
+                err);
+        out.println(json ? json(report) : table(report));
+        return 0;
+    }
+
+    static Report evaluate(Simulator simulator, List<CorpusCall> calls, String from, double speed, int parallel,
+                           PrintStream progress) throws Exception {
+        Evaluation evaluation = new Evaluation(new SaidBackGrammar());
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            List<Future<Evaluation.CallResult>> results = new ArrayList<>();
+            for (CorpusCall call : calls) {
+                results.add(pool.submit(() -> {
+                    byte[] mulaw = Files.readAllBytes(call.audio());
+                    Duration patience = Duration.ofSeconds(60).plusMillis((long) (mulaw.length / 8 / speed));
+                    Simulator.Played played = simulator.play(from, "+15555550199", mulaw, Optional.of(call.script()),
+                            speed, patience);
+                    Evaluation.CallResult result = evaluation.score(call, played.playback(), played.events());
+                    progress.printf("%s %s: %d failure(s)%n", played.callSid(), call.name(), result.failures().size());
+                    return result;
+                }));
+            }
+            List<Evaluation.CallResult> done = new ArrayList<>();
+            for (Future<Evaluation.CallResult> f : results) {
+                done.add(f.get());
+            }
+            return new Report(List.copyOf(done));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static String table(Report r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-30s %d%n", "calls", r.calls().size()));
+        List<Long> dead = r.deadAirMs();
+        b.append(String.format(Locale.ROOT, "%-30s max %.1f s, p95 %.1f s over %d turn ends; %d over %.0f s%n",
+                "dead air after a caller's turn", r.deadAirMaxMs() / 1000.0, r.deadAirP95Ms() / 1000.0, dead.size(),
+                dead.stream().filter(d -> d > Evaluation.DEAD_AIR_LIMIT_MS).count(),
+                Evaluation.DEAD_AIR_LIMIT_MS / 1000.0));
+        b.append(String.format(Locale.ROOT, "%-30s %s%n", "silent from the start",
+                r.silentStartMaxMs().map(ms -> String.format(Locale.ROOT, "first prompt at most %.1f s after the "
+                        + "greeting (%d calls)", ms / 1000.0, r.silentStarts())).orElse("-")));
+        b.append(String.format(Locale.ROOT, "%-30s %9s %6s %4s %4s %4s%n", "requests", "precision", "recall", "tp",
+                "fp", "fn"));
+        r.requests().forEach((kind, n) -> b.append(String.format(Locale.ROOT, "  %-28s %9s %6s %4d %4d %4d%n", kind,
+                ratio(n[0], n[0] + n[1]), ratio(n[0], n[0] + n[2]), n[0], n[1], n[2])));
+        int[] a = r.anger();
+        b.append(String.format(Locale.ROOT, "%-30s precision %s, recall %s, F1 %s over %d turns%n", "anger per turn",
+                ratio(a[0], a[0] + a[1]), ratio(a[0], a[0] + a[2]), f1(a[0], a[1], a[2]), a[3]));
+        List<Evaluation.SaidBack> said = r.saidBack();
+        b.append(String.format(Locale.ROOT, "%-30s %d; faithful %s; fragments %d%n", "said back", said.size(),
+                percent(r.faithful(), said.size()), r.fragments()));
+        b.append(String.format(Locale.ROOT, "%-30s %s (%d of %d calls that heard the problem's key word)%n",
+                "informative", percent(r.informative(), r.informativeEligible()), r.informative(),
+                r.informativeEligible()));
+        b.append(String.format(Locale.ROOT, "%-30s %d (barge-ins %d)%n", "talk-overs", r.talkOvers(), r.bargeIns()));
+        long failures = r.calls().stream().mapToLong(c -> c.failures().size()).sum();
+        b.append(String.format(Locale.ROOT, "failures: %d%n", failures));
+        for (Evaluation.CallResult c : r.calls()) {
+            c.failures().forEach(f -> b.append("  ").append(c.name()).append(": ").append(f).append('\n'));
+        }
+        return b.toString().stripTrailing();
+    }
+
+    static String json(Report r) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("calls", r.calls().size());
+        root.putObject("deadAir").put("maxMs", r.deadAirMaxMs()).put("p95Ms", r.deadAirP95Ms())
+                .put("turnEnds", r.deadAirMs().size())
+                .put("over", r.deadAirMs().stream().filter(d -> d > Evaluation.DEAD_AIR_LIMIT_MS).count());
+        r.silentStartMaxMs().ifPresent(ms -> root.putObject("silentStart").put("maxMs", ms)
+                .put("calls", r.silentStarts()));
+        ObjectNode requests = root.putObject("requests");
+        r.requests().forEach((kind, n) -> requests.putObject(kind).put("tp", n[0]).put("fp", n[1]).put("fn", n[2])
+                .put("precision", ratioValue(n[0], n[0] + n[1])).put("recall", ratioValue(n[0], n[0] + n[2])));
+        int[] a = r.anger();
+        root.putObject("anger").put("turns", a[3]).put("tp", a[0]).put("fp", a[1]).put("fn", a[2])
+                .put("precision", ratioValue(a[0], a[0] + a[1])).put("recall", ratioValue(a[0], a[0] + a[2]))
+                .put("f1", ratioValue(2 * a[0], 2 * a[0] + a[1] + a[2]));
+        root.putObject("saidBack").put("count", r.saidBack().size()).put("faithful", r.faithful())
+                .put("faithfulness", ratioValue(r.faithful(), r.saidBack().size())).put("fragments", r.fragments())
+                .put("informativeEligible", r.informativeEligible()).put("informative", r.informative())
+                .put("informativeness", ratioValue(r.informative(), r.informativeEligible()));
+        root.put("talkOvers", r.talkOvers()).put("bargeIns", r.bargeIns());
+        ArrayNode calls = root.putArray("perCall");
+        for (Evaluation.CallResult c : r.calls()) {
+            ObjectNode call = calls.addObject().put("name", c.name())
+                    .put("deadAirMaxMs", c.deadAir().stream().mapToLong(Evaluation.DeadAir::ms).max().orElse(0))
+                    .put("talkOvers", c.talkOvers());
+            ArrayNode said = call.putArray("saidBack");
+            c.saidBack().forEach(s -> said.add(s.text()));
+            ArrayNode failures = call.putArray("failures");
+            c.failures().forEach(failures::add);
+            ArrayNode heard = call.putArray("heard");
+            c.heard().forEach(heard::add);
+        }
+        return root.toString();
+    }
+
+    /** The ratio, or null (no value) when there was nothing to count. */
+    private static Double ratioValue(long n, long d) {
+        return d == 0 ? null : (double) n / d;
+    }
+
+    private static String ratio(long n, long d) {
+        return d == 0 ? "-" : String.format(Locale.ROOT, "%.2f", (double) n / d);
+    }
+
+    private static String percent(long n, long d) {
+        return d == 0 ? "-" : String.format(Locale.ROOT, "%.1f %%", 100.0 * n / d);
+    }
+
+    private static String f1(int tp, int fp, int fn) {
+        return ratio(2L * tp, 2L * tp + fp + fn);
+    }
+}
