@@ -87,7 +87,9 @@ record Config(
                         integer(env, "MAX_ACK_ROUNDS", 3),
                         integer(env, "MAX_VENTING_SECONDS", 120),
                         fraction(env, "VENTING_ANGER", 0.5),
-                        fraction(env, "CALM_ANGER", 0.35)),
+                        fraction(env, "CALM_ANGER", 0.35),
+                        integer(env, "PROMPT_AFTER_MS", 2500),
+                        integer(env, "SILENT_START_MS", 6000)),
                 new Supervision.Settings(
                         fraction(env, "ALERT_ANGER", 0.8),
                         integer(env, "ALERT_AFTER_ACKNOWLEDGEMENTS", 2),

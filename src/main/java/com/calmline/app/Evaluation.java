@@ -220,9 +220,10 @@ final class Evaluation {
         }
         Map<String, JsonNode> heard = new LinkedHashMap<>();
         for (JsonNode d : decisions) {
-            String kind = d.path("request").asText("");
-            if (!kind.isEmpty() && d.path("atMs").asLong() <= closedAt) {
-                heard.putIfAbsent(kind, d);
+            for (String kind : d.path("request").asText("").split(",")) {
+                if (!kind.isEmpty() && d.path("atMs").asLong() <= closedAt) {
+                    heard.putIfAbsent(kind, d);
+                }
             }
         }
         Map<String, int[]> counts = new TreeMap<>();

@@ -28,6 +28,9 @@ final class SaidBackGrammar {
     private static final Map<String, String> EXPANDED = Map.of("n't", "not", "'m", "am", "'re", "are", "'ve",
             "have", "'ll", "will", "'d", "would", "'s", "is");
     private static final Set<String> DANGLING_TAGS = Set.of("DET", "ADP", "CCONJ", "SCONJ", "AUX");
+    /** Prepositions that end a clause well, as a verb's particle ("keeps logging me out"). */
+    private static final Set<String> PARTICLES = Set.of("out", "up", "off", "down", "in", "on", "over", "back",
+            "away", "through", "around");
     private static final Set<String> POSSESSIVES = Set.of("my", "your", "our", "their", "his", "her", "its");
     /** Words after which the said-back part must be a whole clause ("I'm sorry that …", "So …"). */
     private static final Pattern CLAUSE_SLOT = Pattern.compile("(?i)(\\bthat|\\bso|^)\\s*$");
@@ -69,7 +72,7 @@ final class SaidBackGrammar {
         }
         String lastWord = words.get(before + length - 1).toLowerCase(Locale.ROOT);
         String lastTag = tags[before + length - 1];
-        if (DANGLING_TAGS.contains(lastTag) || POSSESSIVES.contains(lastWord)) {
+        if (DANGLING_TAGS.contains(lastTag) && !PARTICLES.contains(lastWord) || POSSESSIVES.contains(lastWord)) {
             return Optional.of("ends on \"" + lastWord + "\" (" + lastTag + ")");
         }
         boolean clause = CLAUSE_SLOT.matcher(say.substring(start, at)).find();

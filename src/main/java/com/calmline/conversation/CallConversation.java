@@ -33,7 +33,7 @@ final class CallConversation implements Transcriber.Listener {
     private final Rules rules;
     private final TurnTaking turns;
     private final Delivery delivery;
-    private final Transcripts transcripts;
+    private final CallRecord record;
     private final Handover handover;
     private final Callbacks callbacks;
     private final String callerNumber;
@@ -50,10 +50,14 @@ final class CallConversation implements Transcriber.Listener {
     private boolean routed;
     /** What the turn being answered asked for, recorded with the decision that answers it. */
     private String heardRequest = "";
+    /** What the line is waiting for the caller to answer, since when: a silence past it must not go unanswered. */
+    private Optional<Rules.Quiet> awaiting = Optional.empty();
+    private long awaitingSinceMs;
+    private boolean callerHeard;
 
     CallConversation(String callSid, VentingPolicy.Settings settings, PromptBook prompts, TurnReader reader,
-                     AngerMeter.Caller caller, AngerMeter.Caller agent, Delivery delivery, Transcripts transcripts, Handover handover,
-                     Callbacks callbacks, String callerNumber) {
+                     AngerMeter.Caller caller, AngerMeter.Caller agent, Delivery delivery, CallRecord record,
+                     Handover handover, Callbacks callbacks, String callerNumber) {
         this.callSid = callSid;
         this.settings = settings;
         this.greeting = prompts.greeting;
@@ -63,7 +67,7 @@ final class CallConversation implements Transcriber.Listener {
         this.rules = new Rules(settings, prompts);
         this.turns = new TurnTaking(settings.pauseMs(), settings.angryPauseMs());
         this.delivery = delivery;
-        this.transcripts = transcripts;
+        this.record = record;
         this.handover = handover;
         this.callbacks = callbacks;
         this.callerNumber = callerNumber;
@@ -74,21 +78,21 @@ final class CallConversation implements Transcriber.Listener {
     public void onUtterance(Transcriber.Utterance u) {
         if (u.track().equals(Transcriber.AGENT)) {
             AngerMeter.Score score = agent.hear(u);
-            transcripts.utterance(u, score.value(), score.level().label());
+            record.utterance(u, score.value(), score.level().label());
             return;
         }
         if (!u.track().equals(Transcriber.CALLER)) {
             return;
         }
         AngerMeter.Score score = caller.hear(u);
-        transcripts.utterance(u, score.value(), score.level().label());
+        record.utterance(u, score.value(), score.level().label());
         conversation.add(new Handover.Line("caller", u.startMs(), u.text(), Transcripts.round(score.value())));
         turn.add(u);
         turnScore = caller.turn();
         if (state == State.LISTENING && turnScore.value() >= settings.ventingAnger()) {
             state = State.VENTING;
         }
-        transcripts.updateCall(callSid, Map.of("state", state.name(), "angerLast", format(score.value()),
+        record.update(Map.of("state", state.name(), "angerLast", format(score.value()),
                 "angerPeak", format(caller.peak())));
     }
 
@@ -113,12 +117,33 @@ final class CallConversation implements Transcriber.Listener {
                 playing = Optional.empty();
             }
         }
+        callerHeard |= a.speaking();
         switch (cue) {
             case CUT_IN -> yieldTo(a);
             case HOLD_BACK -> decision(a, "wait", "caller is angry: allowing a longer pause ("
                     + settings.angryPauseMs() + " ms) before speaking", "", "", Optional.empty());
             case TURN_END -> endOfTurn(a);
-            default -> { }
+            default -> quiet(a);
+        }
+    }
+
+    /**
+     * The caller has stayed quiet where the line was waiting for them (after its greeting, a question, an
+     * acknowledgement, or a turn it chose to wait on) for longer than a thinking pause: the line speaks rather
+     * than leave them in dead air.
+     */
+    private void quiet(Transcriber.Activity a) {
+        if (awaiting.isEmpty() || a.speaking() || !turn.isEmpty() || routed || state == State.ROUTING
+                || state == State.CLOSING || turns.lineTalking(a.atMs()) || rules.holdsRoute()
+                || delivery.failed().isPresent()) {
+            return;
+        }
+        long quietFrom = callerHeard ? Math.max(awaitingSinceMs, a.atMs() - a.silentMs()) : awaitingSinceMs;
+        Rules.Quiet after = awaiting.get();
+        long patience = after == Rules.Quiet.AFTER_GREETING ? settings.silentStartMs() : settings.promptAfterMs();
+        if (a.atMs() - quietFrom >= patience) {
+            awaiting = Optional.empty();
+            deliver(a, rules.quiet(after, a.atMs() - quietFrom));
         }
     }
 
@@ -145,8 +170,8 @@ final class CallConversation implements Transcriber.Listener {
                 caller.smoothedLevel().label(), caller.trend().label(), Transcripts.round(caller.ventingSeconds()),
                 talkOvers, bargeIns, rules.acknowledgements(), rules.questions(), rules.issue(), rules.feeling(),
                 rules.request());
-        transcripts.record(callSid, summary);
-        transcripts.updateCall(callSid, Map.of("state", state.name(), "angerPeak", format(caller.peak()),
+        record.event(summary);
+        record.update(Map.of("state", state.name(), "angerPeak", format(caller.peak()),
                 "talkOvers", Integer.toString(talkOvers), "bargeIns", Integer.toString(bargeIns),
                 "issue", summary.issue(), "request", summary.request()));
         if (routed) {
@@ -155,17 +180,19 @@ final class CallConversation implements Transcriber.Listener {
         if (!callbackPromised) {
             callbacks.ended(callSid, callerNumber, rules.issue(), caller.peak());
         }
-        transcripts.end(callSid, atMs);
+        record.end(atMs);
     }
 
     /** The greeting was said by the answering TwiML; it is the line's first prompt, from the stream's start. */
     private void greet() {
         long until = speakingTimeMs(greeting);
         turns.lineStarts("greeting", 0, until);
-        transcripts.line(callSid, 0, until, greeting);
+        record.line(0, until, greeting);
         conversation.add(new Handover.Line("line", 0, greeting, 0));
-        transcripts.record(callSid, new CallEvent.Decision(0, "greet", state.name(), "call answered", 0, greeting,
+        record.event(new CallEvent.Decision(0, "greet", state.name(), "call answered", 0, greeting,
                 "", "webhook", "", 0, until, "", ""));
+        awaiting = Optional.of(Rules.Quiet.AFTER_GREETING);
+        awaitingSinceMs = until;
     }
 
     private boolean angry() {
@@ -177,7 +204,8 @@ final class CallConversation implements Transcriber.Listener {
     private void endOfTurn(Transcriber.Activity a) {
         if (turn.isEmpty() && !rules.holdsRoute()) {
             delivery.failed().ifPresent(failed -> deliver(a, new Move(failed.action(), failed.say(),
-                    "trying again: Twilio did not take the update at the last pause; " + failed.reason())));
+                    "trying again: Twilio did not take the update at the last pause; " + failed.reason(),
+                    failed.saidBack())));
             return;
         }
         TurnReader.Reading reading = reader.read(List.copyOf(turn), rules.topic());
@@ -185,7 +213,7 @@ final class CallConversation implements Transcriber.Listener {
         turn.clear();
         turnScore = null;
         playing = Optional.empty();
-        heardRequest = reading.request().map(Request::label).orElse("");
+        heardRequest = String.join(",", reading.requests().stream().map(Request::label).toList());
         deliver(a, rules.decide(reading, new Rules.Anger(score.value(), score.level(), caller.smoothedLevel(),
                 caller.trend(), caller.ventingSeconds())));
         heardRequest = "";
@@ -205,6 +233,8 @@ final class CallConversation implements Transcriber.Listener {
         }
         if (!move.speaks()) {
             state = rules.venting() ? State.VENTING : State.LISTENING;
+            awaiting = Optional.of(Rules.Quiet.AFTER_TURN);
+            awaitingSinceMs = a.atMs() - a.silentMs();
             decision(a, move.action().label(), move.reason(), "", "", Optional.empty());
             return;
         }
@@ -219,15 +249,22 @@ final class CallConversation implements Transcriber.Listener {
             playing = Optional.of(move);
             long until = sent.acceptedAtMs() + speakingTimeMs(move.say());
             turns.lineStarts(move.action().label(), sent.acceptedAtMs(), until);
-            transcripts.line(callSid, sent.acceptedAtMs(), until, move.say());
+            record.line(sent.acceptedAtMs(), until, move.say());
             if (!plan.isPresent()) {
                 conversation.add(new Handover.Line("line", sent.acceptedAtMs(), move.say(), 0));
             }
             state = switch (move.action()) {
                 case ROUTE -> State.ROUTING;
-                case ASK -> State.ASKING;
+                case ASK, OFFER -> State.ASKING;
                 default -> State.ACKNOWLEDGING;
             };
+            awaiting = switch (move.action()) {
+                case ASK -> Optional.of(Rules.Quiet.AFTER_QUESTION);
+                case OFFER -> Optional.of(Rules.Quiet.AFTER_OFFER);
+                case ACKNOWLEDGE -> Optional.of(Rules.Quiet.AFTER_ACKNOWLEDGEMENT);
+                default -> Optional.empty();
+            };
+            awaitingSinceMs = until;
             if (plan.isPresent()) {
                 routed = true;
                 handover.routed(facts.get(), plan.get(), sent.acceptedAtMs());
@@ -244,7 +281,7 @@ final class CallConversation implements Transcriber.Listener {
         if (sent.heard()) {
             long until = sent.acceptedAtMs() + speakingTimeMs(move.say());
             turns.lineStarts(move.action().label(), sent.acceptedAtMs(), until);
-            transcripts.line(callSid, sent.acceptedAtMs(), until, move.say());
+            record.line(sent.acceptedAtMs(), until, move.say());
             state = State.CLOSING;
         }
         decision(a, move.action().label(), move.reason(), move.say(), move.saidBack(), Optional.of(sent));
@@ -287,18 +324,18 @@ final class CallConversation implements Transcriber.Listener {
             } else {
                 bargeIns++;
             }
-            transcripts.record(callSid, overlap);
+            record.event(overlap);
         }
     }
 
     private void decision(Transcriber.Activity a, String action, String reason, String say, String saidBack,
                           Optional<Delivery.Sent> sent) {
         String label = sent.map(s -> s.outcome().delivery().label()).orElse("none");
-        transcripts.record(callSid, new CallEvent.Decision(a.atMs(), action, state.name(), reason, a.silentMs(), say,
+        record.event(new CallEvent.Decision(a.atMs(), action, state.name(), reason, a.silentMs(), say,
                 sent.map(s -> s.outcome().twiml()).orElse(""), label,
                 sent.map(s -> s.outcome().detail()).orElse(""), Transcripts.round(caller.level()),
                 turns.lineUntilMs(), heardRequest, saidBack));
-        transcripts.updateCall(callSid, Map.of("state", state.name()));
+        record.update(Map.of("state", state.name()));
         delivery.counted(action, label);
         log.info("call {}: {} at {} ms ({}): {}", callSid, action, a.atMs(), state, reason);
     }

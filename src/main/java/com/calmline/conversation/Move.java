@@ -8,7 +8,7 @@ import java.util.Locale;
  */
 record Move(Action action, String say, String reason, String saidBack) {
     enum Action {
-        ACKNOWLEDGE, ASK, ROUTE, CALLBACK, WAIT;
+        ACKNOWLEDGE, ASK, OFFER, ROUTE, CALLBACK, WAIT;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -157,6 +157,16 @@ final class Phrasing {
         return phrase;
     }
 
+    static boolean isDeterminer(String word) {
+        return DETERMINERS.contains(word);
+    }
+
+    /** Whether {@code word} can stand in front of a noun in its phrase ("my", "monthly", "broadband"). */
+    static boolean modifies(String word) {
+        return !NOUN_PHRASE_ENDS.contains(word) && !PREPOSITIONS.contains(word) && !DANGLING.contains(word)
+                || DETERMINERS.contains(word);
+    }
+
     /** What a request is about, from the words after its verb: "my gym membership please" → "my gym membership". */
     static List<String> object(List<String> words) {
         List<String> out = new ArrayList<>();

@@ -7,10 +7,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the line does when a caller's turn ends: hear an angry caller out and acknowledge them, answer a
- * request as a request, ask one open question of a caller who has named only the topic, and route once
- * the caller is calming, asks for a person, or has been heard long enough. Knows nothing of timing or
- * Twilio: it is told what was said and how angry it sounded, and what the caller actually heard.
+ * What the line does when a caller's turn ends, or when they stay quiet where it waits for them: hear an
+ * angry caller out and acknowledge them, answer a request as a request, ask one open question of a caller who
+ * has named only the topic, route once the caller accepts, is calming, asks for a person, or has been heard
+ * long enough, and never leave them in dead air. Knows nothing of timing or Twilio: it is told what was said
+ * and how angry it sounded, and what the caller actually heard.
  */
 final class Rules {
     private static final int MAX_UNCLEAR_TURNS = 3;
@@ -24,11 +25,30 @@ final class Rules {
         }
     }
 
+    /** Where the line was waiting for the caller when they stayed quiet. */
+    enum Quiet {
+        /** After the greeting, before they have said anything. */
+        AFTER_GREETING,
+        /** After a turn the line chose to wait on, hoping for more. */
+        AFTER_TURN,
+        /** After the line asked them something. */
+        AFTER_QUESTION,
+        /** After the line offered a person or a call back. */
+        AFTER_OFFER,
+        /** After the line apologised and repeated their problem. */
+        AFTER_ACKNOWLEDGEMENT;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+    }
+
     private final VentingPolicy.Settings settings;
     private final PromptBook prompts;
     private boolean venting;
     private int rounds;
     private int questions;
+    private int offers;
     private int unclearTurns;
     private Optional<Move> heldRoute = Optional.empty();
     private Optional<String> issue = Optional.empty();
@@ -51,14 +71,19 @@ final class Rules {
             return new Move(Move.Action.ROUTE, held.say(), "routing as decided before the caller cut in: "
                     + held.reason(), held.saidBack());
         }
-        Optional<Request> person = turn.request().filter(r -> r.kind() == Request.Kind.PERSON);
+        Optional<Request> person = turn.requests().stream().filter(r -> r.kind() == Request.Kind.PERSON).findFirst();
         if (person.isPresent()) {
-            return route(prompts.request(person.get()), "caller asked for a person; " + mood, "");
+            return route(prompts.person(understood()), "caller asked for a person; " + mood);
         }
-        Optional<Request> callback = turn.request().filter(r -> r.kind() == Request.Kind.CALLBACK);
+        Optional<Request> callback = turn.requests().stream().filter(r -> r.kind() == Request.Kind.CALLBACK)
+                .findFirst();
         if (callback.isPresent()) {
-            return new Move(Move.Action.CALLBACK, prompts.request(callback.get()), "caller asked to be called back; "
-                    + mood);
+            return new Move(Move.Action.CALLBACK, prompts.request(callback.get()).text(),
+                    "caller asked to be called back; " + mood);
+        }
+        if (rounds > 0 && turn.accepted().isPresent()) {
+            return route(prompts.route(understood()), "caller accepted after " + rounds + " acknowledgement(s): \""
+                    + turn.accepted().get() + "\"; " + mood);
         }
         if (venting) {
             return handOverOr(anger, mood).orElseGet(() -> acknowledge(turn, "caller is venting; " + mood));
@@ -66,37 +91,61 @@ final class Rules {
         if (rounds > 0) {
             Optional<String> calming = calming(turn, anger);
             if (calming.isPresent()) {
-                return route(prompts.route(issue()), "caller is calming after " + rounds
-                        + " acknowledgement(s): " + calming.get() + "; " + mood, issue());
+                return route(prompts.route(understood()), "caller is calming after " + rounds
+                        + " acknowledgement(s): " + calming.get() + "; " + mood);
             }
             return handOverOr(anger, mood).orElseGet(() -> acknowledge(turn,
                     "caller is still upset, with no sign of calming yet; " + mood));
         }
         if (turn.request().isPresent()) {
             return route(prompts.request(turn.request().get()), "calm request: " + turn.request().get().label()
-                    + "; " + mood, turn.request().get().object());
+                    + "; " + mood);
         }
-        if (turn.issue().isPresent()) {
-            return route(prompts.confirm(issue()), "calm caller with a clear issue; " + mood, issue());
+        if (turn.complaint()) {
+            return route(prompts.confirm(understood()), "calm caller with a clear issue; " + mood);
         }
         if (turn.topicOnly() && turn.topic().isPresent()) {
             if (questions == 0) {
-                return new Move(Move.Action.ASK, prompts.ask(turn.topic().get()),
+                return new Move(Move.Action.ASK, prompts.ask(turn.topic().get()).text(),
                         "calm caller named only the topic; asking what is happening", turn.topic().get());
             }
-            return route(prompts.route(issue()), "named only the topic again; a person will ask", issue());
+            return route(prompts.route(understood()), "named only the topic again; a person will ask");
         }
         if (++unclearTurns >= MAX_UNCLEAR_TURNS) {
-            return route(prompts.route(issue()), unclearTurns + " calm turns without a clear issue; a person will ask",
-                    issue());
+            return route(prompts.route(understood()), unclearTurns
+                    + " calm turns without a clear issue; a person will ask");
         }
         return Move.waiting("calm, issue not clear yet; listening for more");
+    }
+
+    /**
+     * The caller stayed quiet after {@code after} for {@code quietMs}: the line speaks rather than leave dead
+     * air. A first silence gets one short open question from whatever was understood, a second the offer of a
+     * person or a call back, a third (or a silence after an apology) puts them through with what is known.
+     */
+    Move quiet(Quiet after, long quietMs) {
+        String why = String.format(Locale.ROOT, "caller quiet for %.1f s %s", quietMs / 1000.0, after.label());
+        boolean asked = questions > 0 || after == Quiet.AFTER_QUESTION;
+        if (after == Quiet.AFTER_ACKNOWLEDGEMENT || after == Quiet.AFTER_OFFER || offers > 0) {
+            return route(prompts.route(understood()), why + "; putting them through with what is known");
+        }
+        if (asked) {
+            return new Move(Move.Action.OFFER, prompts.offer().text(), why + "; offering a person or a call back");
+        }
+        if (after == Quiet.AFTER_GREETING) {
+            return new Move(Move.Action.ASK, prompts.quietStart().text(), why + "; a gentle prompt");
+        }
+        if (topic.isPresent()) {
+            return new Move(Move.Action.ASK, prompts.ask(topic.get()).text(), why + "; asking about what they named",
+                    topic.get());
+        }
+        return new Move(Move.Action.ASK, prompts.unclear().text(), why + "; asking what is happening");
     }
 
     /** The caller pressed 0 on the keypad: they want a person, now. */
     Move pressedZero() {
         request = Optional.of(new Request(Request.Kind.PERSON, ""));
-        return route(prompts.request(request.get()), "caller pressed 0 to speak to a person", "");
+        return route(prompts.person(understood()), "caller pressed 0 to speak to a person");
     }
 
     /** The caller heard {@code move} (or its beginning). */
@@ -104,6 +153,7 @@ final class Rules {
         switch (move.action()) {
             case ACKNOWLEDGE -> rounds++;
             case ASK -> questions++;
+            case OFFER -> offers++;
             case ROUTE -> heldRoute = Optional.empty();
             default -> { }
         }
@@ -150,6 +200,10 @@ final class Rules {
         return topic;
     }
 
+    private PromptBook.Understood understood() {
+        return new PromptBook.Understood(issue, topic);
+    }
+
     private void remember(TurnReader.Reading turn) {
         if (turn.issue().isPresent() && turn.issueWeight() > issueWeight) {
             issue = turn.issue();
@@ -162,41 +216,43 @@ final class Rules {
 
     private Move acknowledge(TurnReader.Reading turn, String reason) {
         int round = rounds + 1;
-        String said = turn.issue().orElse(issue());
-        return new Move(Move.Action.ACKNOWLEDGE, prompts.acknowledge(round, said, turn.feeling().isPresent()),
-                reason + " (round " + round + ")", said);
+        PromptBook.Said said = prompts.acknowledge(round, new PromptBook.Understood(turn.issue().or(() -> issue),
+                turn.topic().or(() -> topic)), turn.feeling().isPresent());
+        return new Move(Move.Action.ACKNOWLEDGE, said.text(), reason + " (round " + round + ")", said.saidBack());
     }
 
     private Optional<Move> handOverOr(Anger anger, String mood) {
         if (rounds >= settings.maxRounds()) {
-            return Optional.of(route(prompts.route(issue()), "acknowledged " + rounds + " times; handing over; "
-                    + mood, issue()));
+            return Optional.of(route(prompts.route(understood()), "acknowledged " + rounds + " times; handing over; "
+                    + mood));
         }
         if (anger.ventingSeconds() >= settings.maxVentingSeconds()) {
-            return Optional.of(route(prompts.route(issue()), String.format(Locale.ROOT,
-                    "vented %.0f s; handing over; %s", anger.ventingSeconds(), mood), issue()));
+            return Optional.of(route(prompts.route(understood()), String.format(Locale.ROOT,
+                    "vented %.0f s; handing over; %s", anger.ventingSeconds(), mood)));
         }
         return Optional.empty();
     }
 
-    /** Evidence that an acknowledged caller is settling: more than a turn that happens to lack anger words. */
+    /**
+     * Evidence that an acknowledged caller is settling: more than a turn that happens to lack anger words. Anger
+     * has fallen only when the call's smoothed level is calm and so is this turn's own: the smoothed level lags
+     * when the caller's tone turns (a line of contempt after calm ones), the turn's does not.
+     */
     private static Optional<String> calming(TurnReader.Reading turn, Anger anger) {
-        if (turn.thanks()) {
-            return Optional.of("thanks or acceptance");
-        }
         if (turn.wantsHelp()) {
             return Optional.of("asks to be helped");
         }
         if (turn.request().isPresent()) {
             return Optional.of("asks to " + turn.request().get().label());
         }
-        if (anger.smoothed() == AngerMeter.Level.CALM && anger.trend() != AngerMeter.Trend.ESCALATING) {
+        if (anger.smoothed() == AngerMeter.Level.CALM && anger.trend() != AngerMeter.Trend.ESCALATING
+                && anger.turnLevel() == AngerMeter.Level.CALM) {
             return Optional.of("anger has fallen");
         }
         return Optional.empty();
     }
 
-    private static Move route(String say, String reason, String saidBack) {
-        return new Move(Move.Action.ROUTE, say, reason, saidBack);
+    private static Move route(PromptBook.Said said, String reason) {
+        return new Move(Move.Action.ROUTE, said.text(), reason, said.saidBack());
     }
 }

@@ -10,26 +10,37 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a caller's turn the way a good agent listens: the complaint (what is wrong, since when, what they
- * want) apart from the outburst ("this is ridiculous"), what they ask for, whether they have named only the
- * topic so far, and whether they sound settled (thanks, "I just want this fixed"). Words the recogniser was
- * unsure of are treated as not heard, so they are never said back.
+ * Reads a caller's turn the way a good agent listens. Understanding uses every word the recogniser gave, sure
+ * or not: what they ask for, whether they have named only the topic, whether they accept what the line said,
+ * which part is the outburst ("this is ridiculous") and which the complaint. Saying back uses only what the
+ * line is sure of: the complaint as a whole clause when every word of it was heard clearly, belongs to the
+ * vocabulary of a problem, and makes a sentence; otherwise only the thing it is about ("your router"), and
+ * otherwise nothing at all. A misheard word said back tells the caller they were not heard.
  */
 final class TurnReader {
     private static final int MAX_WORDS = 14;
-    /** Grammar's glue: kept even when unsure, since leaving one out breaks the sentence and saying it is harmless. */
+    /** A word said back must have been heard at least this surely (Vosk's posterior, 0-1). */
+    static final double SAY_BACK_SURE = 0.9;
+    /** The thing a call is about is named back only when its own word was heard this surely. */
+    private static final double THING_SURE = 0.95;
+    /** An utterance with more than this share of unsure words was garbled: nothing of it is said back whole. */
+    private static final double GARBLED = 0.25;
+    /** Grammar's glue: an unsure one is harmless to understanding, and its flip is fixed. */
     private static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "i", "i'm", "i've", "am", "is", "are",
             "was", "were", "be", "been", "it", "it's", "its", "to", "of", "and", "or", "but", "so", "in", "on", "at",
             "for", "with", "my", "me", "we", "you", "your", "our", "this", "that", "there", "have", "has", "had",
-            "do", "does", "did", "um", "uh");
+            "do", "does", "did", "um", "uh", "us", "they", "them", "their");
     private static final long CLAUSE_GAP_MS = 350;
     private static final Set<String> JOINERS = Set.of("and", "but", "so", "because", "cause", "then", "plus", "or",
             "also", "otherwise");
@@ -47,8 +58,8 @@ final class TurnReader {
             + "|your|a|an|this) ");
     private static final Pattern THREAT = Pattern.compile("\\b(or|otherwise|else) .*\\b(i'll|i will|i'm going to"
             + "|i am going to|i'm gonna|we will|we'll)\\b|\\b(i'll|i will|i'm going to|i am going to|i'm gonna"
-            + "|we'll|we will) (be |just |definitely )?(cancel|leave|sue|report|complain|go to|post|switch|take you)"
-            + "|\\b(lawyer|solicitor|ombudsman|regulator|court|trading standards|small claims)\\b");
+            + "|we'll|we will) (be |just |definitely )?(cancel|leave|sue|report|complain|go to|post|switch|take you"
+            + "|tell)|\\b(lawyer|solicitor|ombudsman|regulator|court|trading standards|small claims)\\b");
     private static final Pattern INTERJECTION = Pattern.compile("^(oh my god|oh my goodness|my god|seriously|come on"
             + "|for god's sake|for goodness sake|for crying out loud|honestly|jesus|bloody hell|good grief"
             + "|you're joking|you're kidding|are you kidding( me)?|are you serious|what the \\w+)$");
@@ -57,55 +68,87 @@ final class TurnReader {
             + "|absolutely|completely|totally|just|such a|an absolute|a complete|a total|the biggest))* (joke|disgrace"
             + "|ridiculous|useless|pathetic|shambles|farce|nightmare|rubbish|appalling|unacceptable|terrible|awful"
             + "|mess|laughable|scandal|disgusting|shocking|worst|con|scam|circus|embarrassment|insult)\\b");
-    private static final Pattern THANKS = Pattern.compile("^((okay|ok|alright|all right|right|yes|yeah|fine|great"
-            + "|perfect|lovely) )*(thank you|thanks|cheers)( (so|very) much| for (that|your help|listening|"
-            + "explaining))?$|^(okay|ok|alright|all right|fine|that's fine|that is fine|that's okay|fair enough"
-            + "|i understand|i see|that's great|perfect|great|lovely|sounds good|that works|that helps"
-            + "|that would be great)( then)?$");
+    /**
+     * Accepting what the line said, anywhere in a clause: "go ahead", "that's fine", "let's get it sorted",
+     * thanks, or a deadline stated ("as long as it's done by friday").
+     */
+    private static final Pattern ACCEPT = Pattern.compile("\\b(go ahead|that's fine|that is fine|that's okay"
+            + "|that's ok|that's alright|that's all right|that works|that'll work|that will work|that would be"
+            + " (great|good|fine|lovely|brilliant)|sounds good|sounds fine|sounds great|please do|yes please"
+            + "|let's (do|get|sort|go|fix|try|have)|do that|fair enough|no worries|i appreciate|much appreciated"
+            + "|thank you|thanks|cheers|as long as|put me through|i'll hold|i will hold|i can wait|i'll wait"
+            + "|(by|before|until) (monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight"
+            + "|the weekend|next week|the end of (the|this|next) (day|week|month)))\\b");
+    /** A short clause that is only a yes: "fine", "okay then", "yeah alright". */
+    private static final Pattern YES = Pattern.compile("^((okay|ok|alright|all right|right|fine|sure|yes|yeah|yep"
+            + "|great|perfect|lovely|brilliant|cool|good|awesome|understood|i understand|i see|then|so|well"
+            + "|whatever you think is best)\\s*)+$");
+    private static final Pattern NOT_THANKS = Pattern.compile("\\b(thanks for nothing|no thanks|no thank you"
+            + "|thanks a lot for|thanks to you)\\b");
     private static final Pattern HELP = Pattern.compile("\\b((i just want|i just need|all i want is for|i want|i need)"
             + " (this|it|things|everything|my \\w+( \\w+)?) (fixed|sorted|resolved|sorted out|working|done|put right)"
             + "|(can|could|will) you (please )?(help|fix|sort)|what can you do|please (help|fix|sort)|help me"
             + "|what happens now|what (are|can) you (going to )?do)\\b");
 
-    enum Kind { REQUEST, THREAT, THANKS, TOPIC, COMPLAINT, OUTBURST, OTHER }
+    enum Kind { REQUEST, THREAT, ACCEPT, TOPIC, COMPLAINT, OUTBURST, OTHER }
 
-    /**
-     * One stretch of speech between pauses or clause boundaries; {@code gapped}: a word before the last one
-     * heard was not heard, so what is left may have lost its subject or verb.
-     */
-    private record Clause(List<String> words, boolean gapped) {
+    /** One stretch of speech between pauses or clause boundaries, every word as heard, sure or not. */
+    private record Clause(List<Transcriber.Word> heard, boolean garbled) {
+        List<String> words() {
+            return heard.stream().map(w -> w.word().toLowerCase(Locale.ROOT)).toList();
+        }
+
         String text() {
-            return String.join(" ", words);
+            return String.join(" ", words());
         }
     }
 
     /**
-     * @param issue       the complaint in the line's words ("your internet cuts out every single night")
+     * @param issue       the complaint in the line's words ("your internet cuts out every single night"), only
+     *                    when every word of it was heard surely and it makes a sentence
      * @param issueWeight how much the issue says (topic and problem words), to keep the best one of a call
      * @param feeling     the outburst, in the caller's words without profanity ("this is absolutely ridiculous")
-     * @param topic       the thing the call is about ("your monthly bill")
+     * @param requests    what the turn asks for, most pressing first (a person, a call back, then the rest)
+     * @param topic       the thing the turn is about, in the line's words ("your monthly bill"), when heard surely
      * @param topicOnly   the turn names a topic but no problem yet ("a question about my bill")
+     * @param complaint   the turn says what is wrong, whether or not the line can say it back
+     * @param accepted    how the caller accepted what the line said ("go ahead", "thank you"), if they did
      */
-    record Reading(Optional<String> issue, int issueWeight, Optional<String> feeling, Optional<Request> request,
-                   Optional<String> topic, boolean topicOnly, boolean thanks, boolean wantsHelp) {
+    record Reading(Optional<String> issue, int issueWeight, Optional<String> feeling,
+                   List<Request> requests, Optional<String> topic, boolean topicOnly, boolean complaint,
+                   Optional<String> accepted, boolean wantsHelp) {
+        Optional<Request> request() {
+            return requests.stream().findFirst();
+        }
     }
 
     private final Set<String> topics;
     private final Set<String> problems;
     private final Set<String> details;
+    /** Every word a complaint said back may hold: topic, problem and detail words, and the sayable ones. */
+    private final Set<String> vocabulary;
     private final AngerMeter anger;
+    private final Grammar grammar;
 
-    private TurnReader(Set<String> topics, Set<String> problems, Set<String> details, AngerMeter anger) {
+    private TurnReader(Set<String> topics, Set<String> problems, Set<String> details, Set<String> sayable,
+                       AngerMeter anger, Grammar grammar) {
         this.topics = topics;
         this.problems = problems;
         this.details = details;
+        this.vocabulary = new HashSet<>(sayable);
+        vocabulary.addAll(topics);
+        vocabulary.addAll(problems);
+        vocabulary.addAll(details);
+        vocabulary.addAll(FUNCTION_WORDS);
         this.anger = anger;
+        this.grammar = grammar;
     }
 
     static TurnReader load(AngerMeter anger) {
         Set<String> topics = new HashSet<>();
         Set<String> problems = new HashSet<>();
         Set<String> details = new HashSet<>();
+        Set<String> sayable = new HashSet<>();
         try (InputStream in = TurnReader.class.getResourceAsStream("/conversation/topics.txt")) {
             if (in == null) {
                 throw new IOException("missing /conversation/topics.txt");
@@ -116,13 +159,19 @@ final class TurnReader {
                 if (line.startsWith("#") || f.length != 2) {
                     continue;
                 }
-                (f[0].equals("topic") ? topics : f[0].equals("problem") ? problems : details)
-                        .addAll(Arrays.asList(f[1].trim().split("\\s+")));
+                Set<String> into = switch (f[0]) {
+                    case "topic" -> topics;
+                    case "problem" -> problems;
+                    case "detail" -> details;
+                    case "sayable" -> sayable;
+                    default -> throw new IOException("/conversation/topics.txt: unknown kind " + f[0]);
+                };
+                into.addAll(Arrays.asList(f[1].trim().split("\\s+")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new TurnReader(topics, problems, details, anger);
+        return new TurnReader(topics, problems, details, sayable, anger, Grammar.load());
     }
 
     /** Reads one turn; {@code knownTopic} (from earlier turns) resolves a leading "it" ("it cuts out every night"). */
@@ -130,26 +179,25 @@ final class TurnReader {
         List<Clause> clauses = clauses(turn);
         Optional<String> issue = Optional.empty();
         int issueWeight = 0;
-        Optional<Request> request = Optional.empty();
         Optional<String> topic = Optional.empty();
         List<String> feelings = new ArrayList<>();
         boolean named = false;
         boolean complained = false;
-        boolean thanks = false;
+        Optional<String> accepted = Optional.empty();
         for (Clause clause : clauses) {
-            Optional<Request> asked = Request.in(clause.text());
-            Kind kind = asked.isPresent() ? Kind.REQUEST : kind(clause);
-            switch (kind) {
-                case REQUEST -> request = request.or(() -> asked.map(this::withObject));
-                case THREAT, OUTBURST -> feelings.add(spoken(clause.words()));
-                case THANKS -> thanks = true;
+            switch (kind(clause)) {
+                case THREAT, OUTBURST -> {
+                    feelings.add(spoken(clause.words()));
+                    accepted = Optional.empty();
+                }
+                case ACCEPT -> accepted = Optional.of(acceptance(clause.text()));
                 case TOPIC -> named = true;
                 case COMPLAINT -> {
                     complained = true;
-                    // A clause heard only in part says less, and is said back only as "a problem with ...".
-                    int weight = clause.gapped() ? weight(clause.words()) / 2 : weight(clause.words());
+                    accepted = Optional.empty();
+                    int weight = weight(clause.words());
                     if (weight > issueWeight) {
-                        Optional<String> said = issue(clause, topic.or(() -> knownTopic));
+                        Optional<String> said = sayBack(clause, topic.or(() -> knownTopic));
                         if (said.isPresent()) {
                             issue = said;
                             issueWeight = weight;
@@ -159,35 +207,58 @@ final class TurnReader {
                 default -> { }
             }
             if (topic.isEmpty()) {
-                topic = topicPhrase(clause.words()).map(Phrasing::secondPerson);
+                topic = thing(clause);
             }
         }
-        if (request.isEmpty() && turn.stream().anyMatch(u -> Request.asksForPerson(u.text().toLowerCase(Locale.ROOT)))) {
-            // Asking for a person is heard from the phrase's shape, unsure words and all: a missed request
-            // keeps a caller who wants a human talking to a machine, a false one only routes a little early.
-            request = Optional.of(new Request(Request.Kind.PERSON, ""));
-        }
+        List<Request> requests = requests(turn);
         feelings.removeIf(String::isBlank);
         String text = String.join(" ", clauses.stream().map(Clause::text).toList());
         return new Reading(issue, issueWeight, feelings.isEmpty() ? Optional.empty()
-                : Optional.of(String.join(", ", feelings)), request, topic,
-                named && !complained && request.isEmpty(), thanks, HELP.matcher(text).find());
+                : Optional.of(String.join(", ", feelings)), requests, topic,
+                named && !complained && requests.isEmpty(), complained, accepted, HELP.matcher(text).find());
     }
 
-    private Request withObject(Request r) {
-        List<String> object = Phrasing.object(Arrays.asList(r.object().split("\\s+")));
-        object.removeIf(anger::offensive);
-        return new Request(r.kind(), object.isEmpty() ? "" : Phrasing.secondPerson(object));
+    /**
+     * What the turn asks for, from every word of each utterance as the recogniser gave it: a person first (a
+     * caller who wants a human must not be kept talking to a machine), then a call back, then the rest.
+     */
+    private List<Request> requests(List<Transcriber.Utterance> turn) {
+        Set<Request.Kind> kinds = new LinkedHashSet<>();
+        List<Request> found = new ArrayList<>();
+        for (Transcriber.Utterance u : turn) {
+            for (Request r : Request.in(u.text().toLowerCase(Locale.ROOT))) {
+                if (kinds.add(r.kind())) {
+                    found.add(new Request(r.kind(), object(r.object(), u)));
+                }
+            }
+        }
+        found.sort(Comparator.comparing(Request::kind));
+        return List.copyOf(found);
     }
 
-    /** What a clause that asks for nothing is. */
+    /**
+     * What a request is about as the line may say it ("your membership"): its words heard surely that belong to
+     * the vocabulary of a problem, around a topic word; otherwise nothing, and the prompt says "that".
+     */
+    private String object(String object, Transcriber.Utterance u) {
+        Set<String> sure = new HashSet<>();
+        u.words().stream().filter(w -> w.confidence() >= THING_SURE).forEach(w -> sure.add(w.word()));
+        List<String> words = new ArrayList<>(Phrasing.object(Arrays.asList(object.split("\\s+"))));
+        words.removeIf(w -> !sure.contains(w) || !vocabulary.contains(w) || anger.offensive(w));
+        return words.stream().anyMatch(topics::contains) ? Phrasing.secondPerson(words) : "";
+    }
+
+    /** What a clause is, read from all its words. */
     private Kind kind(Clause clause) {
         String text = clause.text();
+        if (!Request.in(text).isEmpty()) {
+            return Kind.REQUEST;
+        }
         if (THREAT.matcher(text).find()) {
             return Kind.THREAT;
         }
-        if (THANKS.matcher(text).find()) {
-            return Kind.THANKS;
+        if (accepts(text)) {
+            return Kind.ACCEPT;
         }
         boolean topic = clause.words().stream().anyMatch(topics::contains);
         boolean problem = clause.words().stream().anyMatch(w -> problems.contains(w) || details.contains(w));
@@ -204,22 +275,44 @@ final class TurnReader {
                 ? Kind.OUTBURST : Kind.OTHER;
     }
 
-    /** The complaint as the line says it back, or nothing if what was heard of it cannot be said cleanly. */
-    private Optional<String> issue(Clause clause, Optional<String> earlierTopic) {
+    private static boolean accepts(String text) {
+        return !NOT_THANKS.matcher(text).find() && (ACCEPT.matcher(text).find() || YES.matcher(text).matches());
+    }
+
+    /** The words of a clause that accepted, for the decision's reason. */
+    private static String acceptance(String text) {
+        List<String> cues = new ArrayList<>();
+        Matcher m = ACCEPT.matcher(text);
+        while (m.find()) {
+            cues.add(m.group());
+        }
+        return cues.isEmpty() ? text : String.join(", ", cues);
+    }
+
+    /**
+     * The complaint as the line says it back, or nothing: every word heard surely (a garbled utterance gives
+     * nothing whole), no word outside the vocabulary of a problem, a problem word in it, short enough to say
+     * whole, and a sentence once turned round (a subject, a verb, nothing dangling, no "it" that names nothing).
+     */
+    private Optional<String> sayBack(Clause clause, Optional<String> earlierTopic) {
+        if (clause.garbled() || clause.heard().stream().anyMatch(w -> w.confidence() < SAY_BACK_SURE
+                && !FUNCTION_WORDS.contains(w.word().toLowerCase(Locale.ROOT)))) {
+            return Optional.empty();
+        }
         List<String> words = new ArrayList<>(Phrasing.trimmed(clause.words()));
         words.removeIf(anger::offensive);
-        if (clause.gapped()) {
-            return topicPhrase(words).map(p -> "there is a problem with " + Phrasing.secondPerson(p));
-        }
-        words = best(words);
-        if (words.isEmpty()) {
+        if (words.isEmpty() || words.size() > MAX_WORDS || !vocabulary.containsAll(words)
+                || words.stream().noneMatch(w -> problems.contains(w) || details.contains(w))) {
             return Optional.empty();
         }
         String said = Phrasing.secondPerson(words);
-        if (words.get(0).equals("it") && words.stream().noneMatch(topics::contains) && earlierTopic.isPresent()) {
+        if (words.get(0).equals("it") && words.stream().noneMatch(topics::contains)) {
+            if (earlierTopic.isEmpty()) {
+                return Optional.empty();
+            }
             said = earlierTopic.get() + said.substring(2);
         }
-        return Optional.of(said);
+        return grammar.clause(said) ? Optional.of(said) : Optional.empty();
     }
 
     /** The caller's own words, with profanity and insults left out. */
@@ -229,12 +322,39 @@ final class TurnReader {
         return String.join(" ", kept);
     }
 
-    private Optional<List<String>> topicPhrase(List<String> words) {
-        for (int i = 0; i < words.size(); i++) {
-            if (topics.contains(words.get(i))) {
-                List<String> phrase = Phrasing.nounPhrase(words, i, topics);
+    /**
+     * The thing a clause is about, as the line may name it back ("your monthly bill"): a topic word heard
+     * surely in speech that was not garbled, with the words before it that were heard as surely and belong to
+     * the vocabulary; "the X" when the caller used no determiner.
+     */
+    private Optional<String> thing(Clause clause) {
+        if (clause.garbled()) {
+            return Optional.empty();
+        }
+        List<Transcriber.Word> heard = clause.heard();
+        List<String> words = clause.words();
+        for (int i = 0; i < heard.size(); i++) {
+            if (topics.contains(words.get(i)) && heard.get(i).confidence() >= THING_SURE) {
+                List<String> phrase = new ArrayList<>();
+                int j = i + 1;
+                while (j < heard.size() && topics.contains(words.get(j)) && heard.get(j).confidence() >= THING_SURE) {
+                    j++;
+                }
+                int start = i;
+                while (start > 0 && start > i - 3 && !Phrasing.isDeterminer(words.get(start))
+                        && heard.get(start - 1).confidence() >= THING_SURE && vocabulary.contains(words.get(start - 1))
+                        && Phrasing.modifies(words.get(start - 1))) {
+                    start--;
+                }
+                phrase.addAll(words.subList(start, j));
                 phrase.removeIf(anger::offensive);
-                return Optional.of(phrase);
+                if (phrase.isEmpty()) {
+                    continue;
+                }
+                if (!Phrasing.isDeterminer(phrase.get(0))) {
+                    phrase.add(0, "the");
+                }
+                return Optional.of(Phrasing.secondPerson(phrase));
             }
         }
         return Optional.empty();
@@ -249,30 +369,17 @@ final class TurnReader {
         return w;
     }
 
-    /** A long clause cut to the MAX_WORDS that say the most. */
-    private List<String> best(List<String> words) {
-        if (words.size() <= MAX_WORDS) {
-            return words;
-        }
-        List<String> best = words.subList(0, MAX_WORDS);
-        for (int i = 1; i + MAX_WORDS <= words.size(); i++) {
-            List<String> w = words.subList(i, i + MAX_WORDS);
-            if (weight(w) > weight(best)) {
-                best = w;
-            }
-        }
-        return Phrasing.trimmed(best);
-    }
-
-    /** Clauses at utterance boundaries, pauses between words, joiners and new subjects; unsure words dropped. */
+    /**
+     * Clauses at utterance boundaries, pauses between words, joiners and new subjects, every word kept with
+     * how surely it was heard; a word heard twice in a row ("i i") once.
+     */
     private List<Clause> clauses(List<Transcriber.Utterance> turn) {
         List<Clause> clauses = new ArrayList<>();
         for (Transcriber.Utterance u : turn) {
             List<Transcriber.Word> words = u.words().isEmpty() ? fromText(u) : u.words();
-            List<String> current = new ArrayList<>();
-            int heard = 0;
-            boolean dropped = false;
-            boolean gapped = false;
+            boolean garbled = words.stream().filter(w -> w.confidence() < SAY_BACK_SURE).count()
+                    > GARBLED * words.size();
+            List<Transcriber.Word> current = new ArrayList<>();
             for (int i = 0; i < words.size(); i++) {
                 Transcriber.Word word = words.get(i);
                 String w = word.word().toLowerCase(Locale.ROOT);
@@ -280,43 +387,34 @@ final class TurnReader {
                 String after = i + 2 < words.size() ? words.get(i + 2).word().toLowerCase(Locale.ROOT) : "";
                 if (w.startsWith("[")) {
                     // A redacted card number or address: the clause leading to it ("my card number is") is
-                    // about the number, which is never said back, so it goes with it.
+                    // about the number, which is never said back, so it goes with it; what it asks stays heard.
+                    current.add(word);
+                    clauses.add(new Clause(List.copyOf(current), true));
                     current = new ArrayList<>();
-                    heard = 0;
-                    dropped = false;
-                    gapped = false;
                     continue;
                 }
                 boolean pause = i > 0 && word.startMs() - words.get(i - 1).endMs() >= CLAUSE_GAP_MS;
                 boolean newSubject = SUBJECTS.contains(w) || (PRONOUN_SUBJECTS.contains(w) && VERBS.contains(next))
                         || (POSSESSIVES.contains(w) && topics.contains(next) && VERBS.contains(after));
-                if (pause || ((JOINERS.contains(w) || newSubject) && heard >= 3)) {
-                    add(clauses, current, gapped);
+                if (pause || ((JOINERS.contains(w) || newSubject) && current.size() >= 3)) {
+                    add(clauses, current, garbled);
                     current = new ArrayList<>();
-                    heard = 0;
-                    dropped = false;
-                    gapped = false;
                 }
-                heard++;
-                if (!current.isEmpty() && current.get(current.size() - 1).equals(w)) {
+                if (!current.isEmpty() && current.get(current.size() - 1).word().equalsIgnoreCase(w)) {
                     continue; // a stammer, or the recogniser hearing one word twice: "i i cannot log in"
                 }
-                if (!word.sure() && !FUNCTION_WORDS.contains(w)) {
-                    dropped = true;
-                } else if (!JOINERS.contains(w) || !current.isEmpty()) {
-                    gapped |= dropped;
-                    dropped = false;
-                    current.add(w);
+                if (!JOINERS.contains(w) || !current.isEmpty()) {
+                    current.add(word);
                 }
             }
-            add(clauses, current, gapped);
+            add(clauses, current, garbled);
         }
         return clauses;
     }
 
-    private static void add(List<Clause> clauses, List<String> words, boolean gapped) {
+    private static void add(List<Clause> clauses, List<Transcriber.Word> words, boolean garbled) {
         if (!words.isEmpty()) {
-            clauses.add(new Clause(List.copyOf(words), gapped));
+            clauses.add(new Clause(List.copyOf(words), garbled));
         }
     }
 

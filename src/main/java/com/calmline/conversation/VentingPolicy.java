@@ -22,9 +22,12 @@ public final class VentingPolicy {
      * @param maxVentingSeconds venting time before routing regardless
      * @param ventingAnger  a turn this angry (0-1) makes the caller venting: they are heard out and acknowledged
      * @param calmAnger     a venting caller's turn must fall below this to count as no longer venting
+     * @param promptAfterMs silence after which the line speaks rather than leave the caller in dead air: after
+     *                      a turn it chose to wait on, and after its own questions and acknowledgements
+     * @param silentStartMs the same after the greeting, for a caller who has said nothing yet
      */
     public record Settings(long pauseMs, long angryPauseMs, int maxRounds, double maxVentingSeconds,
-                           double ventingAnger, double calmAnger) {
+                           double ventingAnger, double calmAnger, long promptAfterMs, long silentStartMs) {
     }
 
     private final Settings settings;
@@ -68,12 +71,13 @@ public final class VentingPolicy {
     }
 
     public String personPrompt() {
-        return prompts.request(new Request(Request.Kind.PERSON, ""));
+        return prompts.request(new Request(Request.Kind.PERSON, "")).text();
     }
 
     /** The conversation for one call, fed by that call's transcriber, on the call's audio clock. */
     public Transcriber.Listener forCall(String callSid, String caller, Transcriber.AudioClock clock) {
         return new CallConversation(callSid, settings, prompts, reader, meter.caller(), meter.caller(),
-                new Delivery(callSid, control, clock, metrics), transcripts, handover, callbacks, caller);
+                new Delivery(callSid, control, clock, metrics), CallRecord.of(callSid, transcripts), handover,
+                callbacks, caller);
     }
 }

@@ -47,15 +47,16 @@ final class VoiceActivity {
         return speaking;
     }
 
-    /** The quietest of the last window of frames, once a whole window has been heard; else -infinity. */
+    /**
+     * The quietest of the last window of frames (of all frames so far, early in the call): a line noisy from
+     * its first frame is judged against its own noise at once, rather than taken for a caller talking over the
+     * greeting until a whole window has passed.
+     */
     private double recentMinimum(double db) {
         recentDb[recentFrames++ % MINIMUM_WINDOW_FRAMES] = db;
-        if (recentFrames < MINIMUM_WINDOW_FRAMES) {
-            return Double.NEGATIVE_INFINITY;
-        }
         double min = Double.POSITIVE_INFINITY;
-        for (double d : recentDb) {
-            min = Math.min(min, d);
+        for (int i = 0; i < Math.min(recentFrames, MINIMUM_WINDOW_FRAMES); i++) {
+            min = Math.min(min, recentDb[i]);
         }
         return min;
     }

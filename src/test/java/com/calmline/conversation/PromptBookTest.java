@@ -1,15 +1,19 @@
 package com.calmline.conversation;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The prompts follow the house style for upset callers; this checks the shipped templates. */
 class PromptBookTest {
@@ -29,16 +33,21 @@ class PromptBookTest {
         }
     }
 
+    private static PromptBook.Understood issue(String issue) {
+        return new PromptBook.Understood(Optional.of(issue), Optional.empty());
+    }
+
     @Test
     void everyAcknowledgementApologisesAndRepeatsTheIssue() throws IOException {
         PromptBook book = PromptBook.load(PROMPTS);
         String issue = "you have been waiting three weeks for your refund";
         for (int round = 1; round <= 3; round++) {
-            String said = book.acknowledge(round, issue, false);
-            assertTrue(said.toLowerCase().contains(issue), said);
-            assertTrue(said.toLowerCase().matches(".*\\b(sorry|apologise)\\b.*"), said);
+            PromptBook.Said said = book.acknowledge(round, issue(issue), false);
+            assertTrue(said.text().toLowerCase().contains(issue), said.text());
+            assertEquals(issue, said.saidBack());
+            assertTrue(said.text().toLowerCase().matches(".*\\b(sorry|apologise)\\b.*"), said.text());
         }
-        assertNotEquals(book.acknowledge(1, issue, false), book.acknowledge(2, issue, false),
+        assertNotEquals(book.acknowledge(1, issue(issue), false), book.acknowledge(2, issue(issue), false),
                 "wording varies across rounds");
     }
 
@@ -47,8 +56,8 @@ class PromptBookTest {
         PromptBook book = PromptBook.load(PROMPTS);
         String issue = "your broadband has been down since Monday";
         for (int round = 1; round <= 3; round++) {
-            String withFeeling = book.acknowledge(round, issue, true);
-            String without = book.acknowledge(round, issue, false);
+            String withFeeling = book.acknowledge(round, issue(issue), true).text();
+            String without = book.acknowledge(round, issue(issue), false).text();
             assertTrue(withFeeling.matches(".*\\b(frustrating|upsetting|upset|exhausting)\\b.*"), withFeeling);
             assertFalse(without.matches(".*\\b(frustrating|upsetting|exhausting)\\b.*"), without);
             assertTrue(withFeeling.contains(issue + "."), "the issue ends its own sentence: " + withFeeling);
@@ -58,31 +67,61 @@ class PromptBookTest {
     @Test
     void aSentenceStartIsCapitalisedAndNoPlaceholderOrDoubleSpaceIsLeft() throws IOException {
         PromptBook book = PromptBook.load(PROMPTS);
-        String said = book.acknowledge(1, "your router keeps dropping", true);
+        String said = book.acknowledge(1, issue("your router keeps dropping"), true).text();
         assertTrue(Character.isUpperCase(said.charAt(0)), said);
-        for (String s : List.of(said, book.ask("your monthly bill"), book.route(""), book.confirm("we charged you twice"),
-                book.request(new Request(Request.Kind.CANCEL, "your gym membership")),
-                book.request(new Request(Request.Kind.CHANGE_DETAILS, "")))) {
+        for (String s : List.of(said, book.ask("your monthly bill").text(),
+                book.route(PromptBook.Understood.NOTHING).text(), book.confirm(issue("we charged you twice")).text(),
+                book.request(new Request(Request.Kind.CANCEL, "your gym membership")).text(),
+                book.request(new Request(Request.Kind.CHANGE_DETAILS, "")).text(), book.unclear().text(),
+                book.offer().text(), book.quietStart().text(),
+                book.person(new PromptBook.Understood(Optional.empty(), Optional.of("your router"))).text())) {
             assertFalse(s.contains("{") || s.contains("  ") || s.contains(" ."), s);
         }
     }
 
     @Test
-    void withoutAnIssueThePromptsStillReadNaturally() throws IOException {
+    void whatWasUnderstoodOnlyInPartIsSaidBackAsFarAsItWasUnderstood() throws IOException {
         PromptBook book = PromptBook.load(PROMPTS);
-        assertTrue(book.acknowledge(1, "", false).contains(PromptBook.NO_ISSUE));
-        assertFalse(book.route("").contains("{issue}"));
+        PromptBook.Understood thing = new PromptBook.Understood(Optional.empty(), Optional.of("your refund"));
+        for (int round = 1; round <= 3; round++) {
+            PromptBook.Said said = book.acknowledge(round, thing, false);
+            assertTrue(said.text().contains("the trouble with your refund"), said.text());
+            assertEquals("your refund", said.saidBack());
+            PromptBook.Said nothing = book.acknowledge(round, PromptBook.Understood.NOTHING, false);
+            assertTrue(nothing.text().matches(".*\\b(sorry|apologise)\\b.*"), nothing.text());
+            assertEquals("", nothing.saidBack());
+        }
+        for (PromptBook.Said said : List.of(book.route(thing), book.confirm(thing), book.person(thing))) {
+            assertTrue(said.text().contains("your refund"), said.text());
+            assertEquals("your refund", said.saidBack());
+        }
+        for (PromptBook.Said said : List.of(book.route(PromptBook.Understood.NOTHING),
+                book.confirm(PromptBook.Understood.NOTHING), book.person(PromptBook.Understood.NOTHING))) {
+            assertEquals("", said.saidBack(), said.text());
+        }
+    }
+
+    @Test
+    void aTemplateWhoseLastLineNeedsWhatTheLineMayNotHaveIsRefusedAtStart(@TempDir Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(PROMPTS)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".txt")).toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(dir.resolve("route.txt"), "They will already know that {issue}.");
+        IOException e = assertThrows(IOException.class, () -> PromptBook.load(dir));
+        assertTrue(e.getMessage().contains("route.txt"), e.getMessage());
     }
 
     @Test
     void aRequestIsConfirmedInPlainWordsWithoutAnApology() throws IOException {
         PromptBook book = PromptBook.load(PROMPTS);
         for (Request.Kind kind : Request.Kind.values()) {
-            String said = book.request(new Request(kind, "your gym membership")).toLowerCase();
+            String said = book.request(new Request(kind, "your gym membership")).text().toLowerCase();
             assertFalse(said.matches(".*\\b(sorry|apologise|frustrat\\w*|upset)\\b.*"), said);
         }
-        assertTrue(book.request(new Request(Request.Kind.CANCEL, "your gym membership"))
+        assertTrue(book.request(new Request(Request.Kind.CANCEL, "your gym membership")).text()
                 .contains("cancel your gym membership"));
-        assertTrue(book.ask("your monthly bill").endsWith("your monthly bill?"));
+        assertTrue(book.ask("your monthly bill").text().endsWith("your monthly bill?"));
     }
 }

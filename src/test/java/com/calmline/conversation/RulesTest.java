@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.calmline.emotion.AngerMeter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The rules on scripted turns: what was read in each, and how angry it sounded. */
 class RulesTest {
-    private static final VentingPolicy.Settings SETTINGS = new VentingPolicy.Settings(1000, 1500, 3, 120, 0.5, 0.35);
+    private static final VentingPolicy.Settings SETTINGS = new VentingPolicy.Settings(1000, 1500, 3, 120, 0.5, 0.35, 2500, 6000);
     private Rules rules;
 
     @BeforeEach
@@ -22,33 +23,33 @@ class RulesTest {
     }
 
     private static TurnReader.Reading complaint(String issue) {
-        return new TurnReader.Reading(Optional.of(issue), 3, Optional.empty(), Optional.empty(), Optional.empty(),
-                false, false, false);
+        return new TurnReader.Reading(Optional.of(issue), 3, Optional.empty(), List.of(), Optional.empty(), false,
+                true, Optional.empty(), false);
     }
 
     private static TurnReader.Reading outburst(String issue, String feeling) {
-        return new TurnReader.Reading(Optional.of(issue), 3, Optional.of(feeling), Optional.empty(), Optional.empty(),
-                false, false, false);
+        return new TurnReader.Reading(Optional.of(issue), 3, Optional.of(feeling), List.of(), Optional.empty(), false,
+                true, Optional.empty(), false);
     }
 
     private static TurnReader.Reading nothingClear() {
-        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
-                false, false, false);
+        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(), false,
+                false, Optional.empty(), false);
     }
 
     private static TurnReader.Reading topicOnly(String topic) {
-        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.of(topic),
-                true, false, false);
+        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), List.of(), Optional.of(topic), true,
+                false, Optional.empty(), false);
     }
 
-    private static TurnReader.Reading thanks() {
-        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(),
-                false, true, false);
+    private static TurnReader.Reading accepting(String cue) {
+        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(), false,
+                false, Optional.of(cue), false);
     }
 
     private static TurnReader.Reading asking(Request request) {
-        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), Optional.of(request), Optional.empty(),
-                false, false, false);
+        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), List.of(request), Optional.empty(), false,
+                false, Optional.empty(), false);
     }
 
     private static Rules.Anger anger(double turn, AngerMeter.Level smoothed, AngerMeter.Trend trend) {
@@ -94,9 +95,33 @@ class RulesTest {
     @Test
     void afterAnAcknowledgementThanksRoute() {
         heard(rules.decide(complaint("your refund has not arrived"), ANGRY));
-        Move thanked = rules.decide(thanks(), anger(0.2, AngerMeter.Level.ANNOYED, AngerMeter.Trend.CALMING));
+        Move thanked = rules.decide(accepting("thank you"), anger(0.2, AngerMeter.Level.ANNOYED,
+                AngerMeter.Trend.CALMING));
         assertEquals(Move.Action.ROUTE, thanked.action());
-        assertTrue(thanked.reason().contains("thanks"), thanked.reason());
+        assertTrue(thanked.reason().contains("accepted") && thanked.reason().contains("thank you"), thanked.reason());
+    }
+
+    @Test
+    void afterAnAcknowledgementAcceptanceRoutesEvenWhileTheSmoothedAngerIsStillHigh() {
+        heard(rules.decide(complaint("your parcel never arrived"), ANGRY));
+        Move accepted = rules.decide(accepting("by friday"), ANGRY);
+        assertEquals(Move.Action.ROUTE, accepted.action(), accepted.reason());
+        assertTrue(accepted.reason().contains("\"by friday\""), accepted.reason());
+    }
+
+    @Test
+    void acceptanceBeforeAnyAcknowledgementIsNotClosure() {
+        Move move = rules.decide(accepting("okay"), CALM);
+        assertEquals(Move.Action.WAIT, move.action(), move.reason());
+    }
+
+    @Test
+    void anAnnoyedTurnIsNotCalmingEvenWhenTheSmoothedAngerIsCalm() {
+        heard(rules.decide(complaint("your refund has not arrived"), ANGRY));
+        Move annoyed = rules.decide(nothingClear(), anger(0.32, AngerMeter.Level.CALM, AngerMeter.Trend.STEADY));
+        assertEquals(Move.Action.ACKNOWLEDGE, annoyed.action(), "the turn's own tone counts: " + annoyed.reason());
+        Move calm = rules.decide(nothingClear(), anger(0.1, AngerMeter.Level.CALM, AngerMeter.Trend.STEADY));
+        assertEquals(Move.Action.ROUTE, calm.action(), calm.reason());
     }
 
     @Test
@@ -105,6 +130,7 @@ class RulesTest {
         Move fallen = rules.decide(nothingClear(), anger(0.1, AngerMeter.Level.CALM, AngerMeter.Trend.CALMING));
         assertEquals(Move.Action.ROUTE, fallen.action());
         assertTrue(fallen.say().contains("your refund has not arrived"), "the agent hand-off names the issue");
+        assertEquals("your refund has not arrived", fallen.saidBack());
     }
 
     @Test

@@ -220,4 +220,13 @@ class VoiceActivityTest {
         vad.accept(noise(-20));
         assertTrue(vad.accept(noise(-20)));
     }
+
+    @Test
+    void aLineNoisyFromItsFirstFrameIsNeverTakenForACallerTalking() {
+        for (int i = 0; i < 3 * FRAMES_PER_SECOND; i++) {
+            assertFalse(vad.accept(noise(-40)), "a steady -40 dBFS line judged speech at frame " + i);
+        }
+        vad.accept(noise(-25));
+        assertTrue(vad.accept(noise(-25)), "speech 15 dB above that line is heard");
+    }
 }
