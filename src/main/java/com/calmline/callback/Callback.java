@@ -5,12 +5,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One promised call to a customer ({@code callback:{id}} in Redis): who, where their clock is, why, which
- * call it follows, what the agent who answers should see, when it is due, how often it was tried, and how
- * it stands now.
+ * One promised call to a customer ({@code callback:{id}} in Redis): only what ringing needs, who, where
+ * their clock is, why, which call it follows (whose screen-pop the agent who answers reads, while that call
+ * is kept), when it is due, how often it was tried, and how it stands now.
  */
-record Callback(String id, String phone, String zone, String reason, Kind kind, String callSid, String screenPop,
-                long dueMs, int attempts, Status status, String twilioSid) {
+record Callback(String id, String phone, String zone, String reason, Kind kind, String callSid, long dueMs,
+                int attempts, Status status, String twilioSid) {
 
     /** Asked for by the caller, a satisfaction follow-up after an angry call, or set up by an agent. */
     enum Kind {
@@ -45,7 +45,6 @@ record Callback(String id, String phone, String zone, String reason, Kind kind, 
         f.put("reason", reason);
         f.put("kind", kind.label());
         f.put("callSid", callSid);
-        f.put("screenPop", screenPop);
         f.put("due", Long.toString(dueMs));
         f.put("attempts", Integer.toString(attempts));
         f.put("status", status.label());
@@ -56,7 +55,7 @@ record Callback(String id, String phone, String zone, String reason, Kind kind, 
     static Callback of(Map<String, String> f) {
         return new Callback(f.get("id"), f.getOrDefault("phone", ""), f.getOrDefault("zone", "UTC"),
                 f.getOrDefault("reason", ""), Kind.of(f.getOrDefault("kind", "requested")), f.getOrDefault("callSid", ""),
-                f.getOrDefault("screenPop", ""), Long.parseLong(f.getOrDefault("due", "0")),
+                Long.parseLong(f.getOrDefault("due", "0")),
                 Integer.parseInt(f.getOrDefault("attempts", "0")), Status.of(f.getOrDefault("status", "scheduled")),
                 f.getOrDefault("twilioSid", ""));
     }

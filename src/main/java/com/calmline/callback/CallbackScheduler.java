@@ -44,9 +44,11 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
      * @param lease          how long a claimed entry may stay in flight before another instance takes it over
      * @param followUpAnger  a call whose anger peaked at least this high gets a follow-up
      * @param queue          the queue a customer who answers waits in, ahead of new callers
+     * @param kept           how long a finished callback is kept (TRANSCRIPT_RETENTION_DAYS)
      */
     public record Settings(Optional<String> callerId, int maxAttempts, Duration retryAfter, Duration lease,
-                           double followUpAnger, String queue, String defaultRegion, ZoneId fallbackZone) {
+                           double followUpAnger, String queue, String defaultRegion, ZoneId fallbackZone,
+                           Duration kept) {
     }
 
     private final Settings settings;
@@ -64,7 +66,7 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
     public CallbackScheduler(Settings settings, Store store, CallControl control, Path routingDir, Path promptsDir,
                              Transcripts transcripts, Pages pages, MeterRegistry metrics) throws IOException {
         this.settings = settings;
-        this.book = new CallbackBook(store);
+        this.book = new CallbackBook(store, settings.kept());
         this.store = store;
         this.hours = BusinessHours.parse(text(routingDir.resolve("hours.txt"), "/routing/hours.txt"), "hours.txt");
         this.numbers = new PhoneNumbers(settings.defaultRegion(), settings.fallbackZone());
@@ -94,6 +96,7 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
         return requested(callSid, caller, store.call(callSid).getOrDefault("issue", ""));
     }
 
+
     @Override
     public void ended(String callSid, String caller, String issue, double angerPeak) {
         if (angerPeak >= settings.followUpAnger()) {
@@ -118,8 +121,8 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
         }
         Instant due = kind == Callback.Kind.FOLLOW_UP ? hours.nextBusinessDay(notBefore, phone.zone(), FOLLOW_UP_AT)
                 : hours.earliest(notBefore, phone.zone());
-        Callback c = new Callback(UUID.randomUUID().toString(), phone.e164(), phone.zone().getId(), reason, kind, callSid,
-                screenPop(callSid), due.toEpochMilli(), 0, Callback.Status.SCHEDULED, "");
+        Callback c = new Callback(UUID.randomUUID().toString(), phone.e164(), phone.zone().getId(), reason, kind,
+                callSid, due.toEpochMilli(), 0, Callback.Status.SCHEDULED, "");
         try (MDC.MDCCloseable inCallback = MDC.putCloseable(LogSafe.CALLBACK_ID, c.id())) {
             book.add(c, System.currentTimeMillis());
             if (!callSid.isEmpty()) {
@@ -131,18 +134,6 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
                     : " for call " + callSid);
         }
         return Optional.of(c);
-    }
-
-    /** What the agent who answers will see: the original call's screen-pop, if it had one. */
-    private String screenPop(String callSid) {
-        if (callSid.isEmpty()) {
-            return "";
-        }
-        try {
-            return store.callPart(callSid, "screenpop").orElse("");
-        } catch (RuntimeException e) {
-            return "";
-        }
     }
 
     /** A callback as the agents' page shows it: the number masked, the due time on the customer's clock. */

@@ -20,7 +20,8 @@ import org.slf4j.MDC;
 /**
  * Rings due callbacks, one thread per instance: every second it claims what is due (and what an instance
  * that went quiet left leased), marks each attempt before ringing so a repeated claim never rings twice,
- * and settles each attempt from Twilio's outcome: done, tried again later with backoff, or failed.
+ * and settles each attempt from Twilio's outcome: done, tried again later with backoff, or failed. Hourly
+ * it forgets the index entries of callbacks that have expired.
  */
 final class Dialler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dialler.class);
@@ -53,6 +54,16 @@ final class Dialler implements AutoCloseable {
 
     void start() {
         scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
+    }
+
+    private void prune() {
+        try {
+            long gone = book.prune(System.currentTimeMillis() - settings.kept().toMillis());
+            log.info("retention: {} expired callbacks forgotten", gone);
+        } catch (RuntimeException e) {
+            log.warn("callback retention pass failed, tried again in an hour: {}", e.toString());
+        }
     }
 
     private void tick() {

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Callbacks through the real service and Redis, Twilio's REST API in WireMock: rung once, from and to the
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 class CallbackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = "calmline:";
     static final String CALLER_ID = "+14155550100";
     /** A toll-free number rings in no one zone, so the configured zone decides its clock. */
     private static final String TOLL_FREE = "+18005550199";
@@ -126,6 +128,7 @@ class CallbackIT {
                 history);
         Thread.sleep(2000);
         assertEquals(3, dials(id).size(), "a failed callback is not rung again");
+        assertKeptForTheRetentionPeriod(id);
     }
 
     @Test
@@ -239,6 +242,11 @@ class CallbackIT {
         JsonNode pop = RoutingIT.api(a, "/api/calls/" + callback + "/screenpop");
         assertEquals(issue, pop.path("issue").asText(), "the agent sees what the caller told the line the first time");
         assertEquals("callbacks", pop.path("queue").asText());
+        try (RedisClient redis = redis()) {
+            assertEquals(Set.of("id", "phone", "zone", "reason", "kind", "callSid", "due", "attempts", "status",
+                    "twilioSid"), redis.hkeys(PREFIX + "callback:" + id),
+                    "only what ringing needs: the screen-pop is read through the call's sid, never copied");
+        }
     }
 
     /** What an agent typed is said to the customer as typed: the TwiML reaches Twilio in the UTF-8 it declares. */
@@ -270,6 +278,17 @@ class CallbackIT {
         assertTrue(bad.body().contains("not a valid phone number"), bad.body());
         assertEquals(409, apiStatus("POST", "/api/callbacks/" + c.path("id").asText() + "/cancel"),
                 "a cancelled callback cannot be cancelled again");
+        assertKeptForTheRetentionPeriod(c.path("id").asText());
+    }
+
+    @Test
+    void aScheduledCallbackNeverExpires() throws Exception {
+        String id = api("POST", "/api/callbacks", Map.of("phone", TOLL_FREE, "reason", "kept until rung",
+                "at", ZonedDateTime.now(open).plusDays(1).toOffsetDateTime().toString())).path("id").asText();
+        try (RedisClient redis = redis()) {
+            assertEquals(-1, redis.ttl(PREFIX + "callback:" + id), "a promise is kept until it is kept");
+        }
+        api("POST", "/api/callbacks/" + id + "/cancel", Map.of());
     }
 
     @Test
@@ -297,6 +316,26 @@ class CallbackIT {
                 "reason", "x"));
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("not a") && bad.body().contains("phone number"), bad.body());
+    }
+
+    /** Finished: it and its history expire once the retention period (90 days by default) has passed. */
+    private static void assertKeptForTheRetentionPeriod(String id) {
+        try (RedisClient redis = redis()) {
+            for (String key : List.of(PREFIX + "callback:" + id, PREFIX + "callback:" + id + ":history")) {
+                long ttl = redis.ttl(key);
+                assertTrue(ttl > Duration.ofDays(89).toSeconds() && ttl <= Duration.ofDays(90).toSeconds(),
+                        key + " expires in " + ttl + " s");
+            }
+        }
+    }
+
+    private static RedisClient redis() {
+        try {
+            return RedisClient.create("127.0.0.1", Integer.parseInt(Files.readString(a.dataDir.resolve("redis.port"))
+                    .strip()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Instant followUp(RunningService.Listened call, ZoneId zone) {
