@@ -273,7 +273,7 @@ public final class Supervision implements AutoCloseable {
             texts.add(readTree(turn).path("text").asText(""));
         }
         store.erase(sid, CallIndex.keysOf(call, texts,
-                LocalDate.parse(Dashboard.day(Transcripts.started(call), settings.zone()))));
+                LocalDate.parse(Dashboard.day(Transcripts.started(call), settings.zone()))), Map.of());
         views.viewed(Auth.principal(ctx), sid, "erase");
         log.info("call {}: erased by {}", sid, Auth.principal(ctx).name());
         if (ctx.path().startsWith("/api/") || "application/json".equals(ctx.header("Accept"))) {
