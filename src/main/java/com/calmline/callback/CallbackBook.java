@@ -17,6 +17,8 @@ final class CallbackBook {
     static final String DUE = "callbacks:due";
     static final String IN_FLIGHT = "callbacks:in-flight";
     static final String ALL = "callbacks:all";
+    /** What a callback is about once the call it followed was erased: the customer's words went with it. */
+    static final String ERASED_REASON = "your recent call";
 
     /**
      * Claims, in one step: up to ARGV[4] entries due by ARGV[2] move into the in-flight set, and entries whose
@@ -66,6 +68,21 @@ final class CallbackBook {
               redis.call('EXPIRE', key .. ':history', ARGV[5])
             end
             return 'ok'""";
+    /**
+     * The call ARGV[3] followed was erased: an entry still to ring keeps its promise but loses the call's words
+     * (ARGV[4] is its reason now) and its link ('kept'); a finished one goes, with its history ('gone').
+     */
+    private static final String FORGET_CALL = """
+            local key = ARGV[1] .. 'callback:' .. ARGV[2]
+            if redis.call('HGET', key, 'callSid') ~= ARGV[3] then return 'other' end
+            local status = redis.call('HGET', key, 'status')
+            if status == 'scheduled' or status == 'dialling' then
+              redis.call('HSET', key, 'reason', ARGV[4], 'callSid', '')
+              return 'kept'
+            end
+            redis.call('DEL', key, key .. ':history')
+            redis.call('ZREM', KEYS[1], ARGV[2])
+            return 'gone'""";
     /**
      * Forgets, among the entries created before ARGV[2], those whose record has expired, and finished ones that
      * never got an expiry (made before finished entries expired). Returns how many.
@@ -133,6 +150,15 @@ final class CallbackBook {
     String change(String id, Callback.Status status, long dueMs) {
         return String.valueOf(store.script(CHANGE, List.of(DUE), List.of(id, status.label(), Long.toString(dueMs),
                 Long.toString(kept.toSeconds()))));
+    }
+
+    /** The call was erased: its callbacks keep no words of it and no link to it. */
+    void forgetCall(String callSid) {
+        for (String id : store.newest("call:" + callSid + ":callbacks", Integer.MAX_VALUE)) {
+            if ("kept".equals(store.script(FORGET_CALL, List.of(ALL), List.of(id, callSid, ERASED_REASON)))) {
+                history(id, "the call it followed was erased; its reason with it");
+            }
+        }
     }
 
     /** Drops the index entries of callbacks created before {@code beforeMs} that have expired; returns how many. */

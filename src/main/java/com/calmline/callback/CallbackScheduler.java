@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -96,6 +97,21 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
         return requested(callSid, caller, store.call(callSid).getOrDefault("issue", ""));
     }
 
+    /**
+     * The call was erased: what its callbacks kept of it goes too, and the calls of customers who answered one
+     * no longer point at it.
+     */
+    public void erase(String callSid) {
+        book.forgetCall(callSid);
+        for (String customer : store.newest(answered(callSid), Integer.MAX_VALUE)) {
+            store.updateCall(customer, Map.of("callbackOf", ""));
+        }
+    }
+
+    /** The calls of customers who answered a callback about {@code callSid}, kept among that call's keys. */
+    static String answered(String callSid) {
+        return "call:" + callSid + ":answered";
+    }
 
     @Override
     public void ended(String callSid, String caller, String issue, double angerPeak) {

@@ -127,6 +127,9 @@ final class CallbackWebhooks {
                     "started", Instant.ofEpochMilli(now).toString(), "state", "CALLBACK", "queue", settings.queue(),
                     "callbackOf", c.callSid()));
             store.listCall(WAITING, now + Duration.ofDays(1).toMillis(), newCallSid);
+            if (!c.callSid().isEmpty()) {
+                store.indexCall(newCallSid, now, List.of(CallbackScheduler.answered(c.callSid())), List.of());
+            }
             ObjectNode task = JSON.createObjectNode().put("type", "callback").put("call_sid", newCallSid)
                     .put("callback_of", c.callSid());
             screenPopOf(c).ifPresent(pop -> {

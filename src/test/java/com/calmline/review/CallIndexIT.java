@@ -159,7 +159,8 @@ class CallIndexIT {
         String word = prefix + "old";
         String old = call(Duration.ofDays(91).toMillis(), "other", "support", 0.1, "an " + word + " call");
         String recent = call(1000, "other", "support", 0.1, "a newer " + word + " call");
-        try (Supervision supervision = new Supervision(store, new com.calmline.web.Pages(), settings)) {
+        try (Supervision supervision = new Supervision(store, new com.calmline.web.Pages(), settings,
+                callSid -> { })) {
             supervision.prune();
         }
         assertEquals(List.of(recent), search(word, "", ""));
