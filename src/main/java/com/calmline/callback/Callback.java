@@ -1,8 +1,11 @@
 package com.calmline.callback;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * One promised call to a customer ({@code callback:{id}} in Redis): only what ringing needs, who, where
@@ -35,6 +38,27 @@ record Callback(String id, String phone, String zone, String reason, Kind kind, 
         static Status of(String label) {
             return valueOf(label.toUpperCase(Locale.ROOT));
         }
+    }
+
+    /**
+     * The id of the callback of {@code kind} for a call: one per call and kind, so the same promise asked for
+     * twice (a key pressed twice, a confirmation said again after Twilio failed it) is one entry, even when both
+     * waited in an outbox.
+     */
+    static String idFor(String callSid, Kind kind) {
+        return UUID.nameUUIDFromBytes(("callback " + kind.label() + " " + callSid).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    /**
+     * The entries whose existence means this one is not made: the call's callback of the same kind, and for a
+     * follow-up the callback the caller asked for (they hear from us anyway). Agents' callbacks are each meant.
+     */
+    List<String> preventedBy() {
+        if (callSid.isEmpty() || kind == Kind.AGENT) {
+            return List.of();
+        }
+        return kind == Kind.FOLLOW_UP ? List.of(id, idFor(callSid, Kind.REQUESTED)) : List.of(id);
     }
 
     Map<String, String> fields() {

@@ -109,13 +109,17 @@ final class CallbackBook {
         this.kept = kept;
     }
 
-    /** A new entry, held through a Redis outage like a transcript. */
+    /**
+     * A new entry, held through a Redis outage like a transcript; not written if an entry that prevents it
+     * ({@link Callback#preventedBy}) exists by the time Redis takes it.
+     */
     void add(Callback c, long createdMs) {
-        store.schedule("callback:" + c.id(), c.fields(), Map.of(DUE, c.dueMs(), ALL, createdMs), c.id());
+        store.schedule("callback:" + c.id(), c.fields(), Map.of(DUE, c.dueMs(), ALL, createdMs), c.id(),
+                Instant.now() + " scheduled " + c.kind().label() + " for " + Instant.ofEpochMilli(c.dueMs()),
+                c.preventedBy().stream().map(id -> "callback:" + id).toList());
         if (!c.callSid().isEmpty()) {
             store.indexCall(c.id(), createdMs, List.of("call:" + c.callSid() + ":callbacks"), List.of());
         }
-        history(c.id(), "scheduled " + c.kind().label() + " for " + Instant.ofEpochMilli(c.dueMs()));
     }
 
     Optional<Callback> find(String id) {

@@ -26,13 +26,15 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Callbacks that are never lost and never rung twice. Four ways in: a caller asks (1 on the keypad while
  * listening or queued, or in words), a call whose anger peaked high gets a satisfaction follow-up at 10:00
- * the next business day, or an agent sets one up. One scheduler thread per instance claims due entries
- * atomically, rings the customer only inside opening hours on their own clock, and settles each attempt
- * from Twilio's signed status callback, retrying busy, no-answer and answering machines with backoff.
+ * the next business day, or an agent sets one up; a call gets one callback of each kind, and no follow-up
+ * if its caller asked to be called back. One scheduler thread per instance claims due entries atomically,
+ * rings the customer only inside opening hours on their own clock, and settles each attempt from Twilio's
+ * signed status callback, retrying busy, no-answer and answering machines with backoff.
  */
 public final class CallbackScheduler implements Callbacks, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallbackScheduler.class);
@@ -127,6 +129,10 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
         webhooks.register(routes, twilio);
     }
 
+    /**
+     * Books a callback, due at the first opening from {@code notBefore}; the one that stands
+     * if the call already has one of this kind, and none for a follow-up whose caller asked to be called back.
+     */
     Optional<Callback> schedule(String callSid, String caller, Callback.Kind kind, String reason, Instant notBefore) {
         PhoneNumbers.Phone phone;
         try {
@@ -137,8 +143,16 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
         }
         Instant due = kind == Callback.Kind.FOLLOW_UP ? hours.nextBusinessDay(notBefore, phone.zone(), FOLLOW_UP_AT)
                 : hours.earliest(notBefore, phone.zone());
-        Callback c = new Callback(UUID.randomUUID().toString(), phone.e164(), phone.zone().getId(), reason, kind,
-                callSid, due.toEpochMilli(), 0, Callback.Status.SCHEDULED, "");
+        String id = callSid.isEmpty() || kind == Callback.Kind.AGENT ? UUID.randomUUID().toString()
+                : Callback.idFor(callSid, kind);
+        Callback c = new Callback(id, phone.e164(), phone.zone().getId(), reason, kind, callSid, due.toEpochMilli(), 0,
+                Callback.Status.SCHEDULED, "");
+        Optional<Callback> standing = standing(c);
+        if (standing.isPresent()) {
+            log.info("call {}: no second {} callback: {} callback {} stands", callSid, kind.label(),
+                    standing.get().kind().label(), standing.get().id());
+            return standing.filter(s -> s.kind() == kind);
+        }
         try (MDC.MDCCloseable inCallback = MDC.putCloseable(LogSafe.CALLBACK_ID, c.id())) {
             book.add(c, System.currentTimeMillis());
             if (!callSid.isEmpty()) {
@@ -150,6 +164,18 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
                     : " for call " + callSid);
         }
         return Optional.of(c);
+    }
+
+    /**
+     * The entry already standing in the way of {@code c}, as Redis has it now; none when Redis is away, and then
+     * the guards of {@link CallbackBook#add} decide once it is back.
+     */
+    private Optional<Callback> standing(Callback c) {
+        try {
+            return c.preventedBy().stream().map(book::find).flatMap(Optional::stream).findFirst();
+        } catch (JedisException e) {
+            return Optional.empty();
+        }
     }
 
     /** A callback as the agents' page shows it: the number masked, the due time on the customer's clock. */

@@ -56,7 +56,8 @@ public final class Store implements AutoCloseable {
             end""";
     /**
      * Applies one batch atomically, in order. ARGV holds each write as its length, then its command. A guard
-     * ('unless-member' KEY MEMBER) comes first and, when it holds, leaves the batch unapplied. A write Redis ran and refused on its own (WRONGTYPE, a field that is not a number) is
+     * ('unless-exists' KEY, 'unless-member' KEY MEMBER) comes first and, when it holds, leaves the batch
+     * unapplied. A write Redis ran and refused on its own (WRONGTYPE, a field that is not a number) is
      * answered by its place and message, and the rest go on, as in MULTI/EXEC. Any other refusal (out of
      * memory, a read-only replica, a failing disk, a user not allowed to write) comes at the first write,
      * before anything was written, and refuses the whole batch, to be held and tried again.
@@ -66,7 +67,9 @@ public final class Store implements AutoCloseable {
             while i <= #ARGV do
               local len, command = tonumber(ARGV[i]), ARGV[i + 1]
               n = n + 1
-              if command == 'unless-member' then
+              if command == 'unless-exists' then
+                if redis.call('EXISTS', ARGV[i + 2]) == 1 then return 'skipped' end
+              elseif command == 'unless-member' then
                 if redis.call('ZSCORE', ARGV[i + 2], ARGV[i + 3]) then return 'skipped' end
               else
                 local reply = redis.pcall(unpack(ARGV, i + 1, i + len))
@@ -225,12 +228,18 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Writes a record and its place in schedules (sorted sets scored by epoch ms), held through an outage
-     * like a transcript: what a caller was promised must not be lost.
+     * Writes a record, its place in schedules (sorted sets scored by epoch ms) and the first entry of its
+     * history ({@code recordKey:history}), held through an outage like a transcript: what a caller was promised
+     * must not be lost. Nothing is written if a record under any of {@code unlessAny} exists when Redis takes
+     * it: a promise asked for twice is made once.
      */
-    public void schedule(String recordKey, Map<String, String> fields, Map<String, Long> schedules, String member) {
-        List<Write> batch = new ArrayList<>(List.of(new Write.Hash(prefix + recordKey, fields)));
+    public void schedule(String recordKey, Map<String, String> fields, Map<String, Long> schedules, String member,
+                         String history, Collection<String> unlessAny) {
+        List<Write> batch = new ArrayList<>();
+        unlessAny.forEach(key -> batch.add(new Write.UnlessExists(prefix + key)));
+        batch.add(new Write.Hash(prefix + recordKey, fields));
         schedules.forEach((key, atMs) -> batch.add(new Write.Index(prefix + key, atMs, member)));
+        batch.add(new Write.Append(prefix + recordKey + ":history", history));
         submit(batch);
     }
 

@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * One Redis write, kept as data so it can wait in the outbox while Redis is away, and be written to the
- * outbox's journal (JSON, with its kind as {@code w}) so it survives a restart. A guard ({@link UnlessMember})
- * writes nothing: checked when Redis takes the batch, it leaves the whole batch unapplied, so a condition
- * decided late (a call erased meanwhile) still holds for writes that waited in the outbox.
+ * outbox's journal (JSON, with its kind as {@code w}) so it survives a restart. A guard
+ * ({@link UnlessExists}, {@link UnlessMember}) writes nothing: checked when Redis takes the batch, it leaves
+ * the whole batch unapplied, so a condition decided late (a call erased meanwhile, a promise already made)
+ * still holds for writes that waited in the outbox.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "w")
 @JsonSubTypes({
@@ -23,6 +24,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = Write.Publish.class, name = "publish"),
         @JsonSubTypes.Type(value = Write.Count.class, name = "count"),
         @JsonSubTypes.Type(value = Write.Member.class, name = "member"),
+        @JsonSubTypes.Type(value = Write.UnlessExists.class, name = "unless-exists"),
         @JsonSubTypes.Type(value = Write.UnlessMember.class, name = "unless-member")})
 sealed interface Write {
     /** The Redis command, or for a guard its name and operands, as Store's batch script reads them. */
@@ -86,6 +88,13 @@ sealed interface Write {
     record Member(String key, String member) implements Write {
         public List<String> command() {
             return List.of("SADD", key, member);
+        }
+    }
+
+    /** The batch is not applied if {@code key} exists: a record made once, however often it is asked for. */
+    record UnlessExists(String key) implements Write {
+        public List<String> command() {
+            return List.of("unless-exists", key);
         }
     }
 

@@ -291,6 +291,45 @@ class CallbackIT {
         api("POST", "/api/callbacks/" + id + "/cancel", Map.of());
     }
 
+    /**
+     * A key pressed twice (or Twilio retrying the webhook), a key on the wait after one while listening, the
+     * line saying its confirmation again: one callback, confirmed for the same time.
+     */
+    @Test
+    void aCallGetsOneCallbackHoweverOftenItAsks() throws Exception {
+        Simulator twilioSide = a.simulator();
+        String sid = Simulator.newSid("CA");
+        String first = twilioSide.post("/twilio/listen", Map.of("CallSid", sid, "Digits", "1", "From", TOLL_FREE)).body();
+        String again = twilioSide.post("/twilio/listen", Map.of("CallSid", sid, "Digits", "1", "From", TOLL_FREE)).body();
+        String queued = b.simulator().post("/twilio/wait/key", Map.of("CallSid", sid, "Digits", "1", "From", TOLL_FREE))
+                .body();
+        assertTrue(first.contains("We'll call you back"), first);
+        assertEquals(first, again, "confirmed for the time already promised");
+        assertTrue(queued.contains("We'll call you back") && queued.contains("<Hangup/>"), queued);
+        List<JsonNode> booked = all(api("GET", "/api/callbacks", Map.of()), sid);
+        assertEquals(1, booked.size(), booked.toString());
+        assertEquals(1, CallEvents.of(a.simulator().events(sid), "callback").size(), "one callback event on the call");
+    }
+
+    /** Pressing 1 while listening is a callback: the angry call it belongs to gets no follow-up as well. */
+    @Test
+    void anAngryCallerWhoPressed1IsCalledBackOnceNotAlsoFollowedUp() throws Exception {
+        RunningService.Listened call = a.listen("refund-angry", "+14155550142", sid -> {
+            twilio.accepts(sid);
+            try {
+                assertEquals(200, a.simulator().post("/twilio/listen", Map.of("CallSid", sid, "Digits", "1",
+                        "From", "+14155550142")).statusCode());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, 4);
+        assertTrue(CallEvents.only(call.events(), "summary").path("angerPeak").asDouble() >= 0.6,
+                "angry enough for a follow-up: " + call.events());
+        List<JsonNode> booked = all(api("GET", "/api/callbacks", Map.of()), call.callSid());
+        assertEquals(1, booked.size(), booked.toString());
+        assertEquals("requested", booked.get(0).path("kind").asText());
+    }
+
     @Test
     void agentsSeeScheduleAndCancelCallbacksOnTheirPage() throws Exception {
         Browserless.addUser(a, "cara", "agent", "correct horse battery");
@@ -336,6 +375,16 @@ class CallbackIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static List<JsonNode> all(JsonNode callbacks, String callSid) {
+        List<JsonNode> found = new java.util.ArrayList<>();
+        callbacks.forEach(c -> {
+            if (c.path("callSid").asText().equals(callSid)) {
+                found.add(c);
+            }
+        });
+        return found;
     }
 
     private static Instant followUp(RunningService.Listened call, ZoneId zone) {
