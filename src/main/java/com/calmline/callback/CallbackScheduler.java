@@ -130,7 +130,7 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
     }
 
     /**
-     * Books a callback, due at the first opening from {@code notBefore}; the one that stands
+     * Books a callback, due at the first opening from {@code notBefore} (never in the past); the one that stands
      * if the call already has one of this kind, and none for a follow-up whose caller asked to be called back.
      */
     Optional<Callback> schedule(String callSid, String caller, Callback.Kind kind, String reason, Instant notBefore) {
@@ -141,8 +141,10 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
             log.warn("call {}: no {} callback: {}", callSid, kind.label(), e.getMessage());
             return Optional.empty();
         }
-        Instant due = kind == Callback.Kind.FOLLOW_UP ? hours.nextBusinessDay(notBefore, phone.zone(), FOLLOW_UP_AT)
-                : hours.earliest(notBefore, phone.zone());
+        Instant now = Instant.now();
+        Instant from = notBefore.isBefore(now) ? now : notBefore;
+        Instant due = kind == Callback.Kind.FOLLOW_UP ? hours.nextBusinessDay(from, phone.zone(), FOLLOW_UP_AT)
+                : hours.earliest(from, phone.zone());
         String id = callSid.isEmpty() || kind == Callback.Kind.AGENT ? UUID.randomUUID().toString()
                 : Callback.idFor(callSid, kind);
         Callback c = new Callback(id, phone.e164(), phone.zone().getId(), reason, kind, callSid, due.toEpochMilli(), 0,
