@@ -30,6 +30,7 @@ final class CallbackWebhooks {
     private static final String WAITING = "waiting";
     private static final String UUID = "[0-9a-f-]{36}";
     private static final String CALL_SID = "CA[0-9a-fA-F]{32}";
+    private static final List<String> FINAL = List.of("completed", "busy", "no-answer", "failed", "canceled");
 
     private final CallbackScheduler.Settings settings;
     private final CallbackBook book;
@@ -67,14 +68,25 @@ final class CallbackWebhooks {
         routes.post(FOLLOW_UP, ctx -> followUp(ctx, twilio.verified(ctx)));
     }
 
+    /**
+     * How an attempt ended. A customer who answered and was queued for an agent has hung up (or finished
+     * with the agent) by now: they leave every desk, and their call is over.
+     */
     private void status(Context ctx, Map<String, String> form) {
         Callback c = book.find(CallbackDesk.id(ctx)).orElseThrow(() -> new NotFoundResponse("no such callback"));
         String attempt = ctx.queryParam("attempt");
+        String callStatus = form.getOrDefault("CallStatus", "");
+        if (!FINAL.contains(callStatus)) {
+            ctx.status(HttpStatus.NO_CONTENT);
+            return;
+        }
         if (c.status() == Callback.Status.DIALLING && String.valueOf(c.attempts()).equals(attempt)) {
-            String callStatus = form.getOrDefault("CallStatus", "");
-            if (List.of("completed", "busy", "no-answer", "failed", "canceled").contains(callStatus)) {
-                dialler.settle(c, callStatus, form.getOrDefault("AnsweredBy", ""));
-            }
+            dialler.settle(c, callStatus, form.getOrDefault("AnsweredBy", ""));
+        }
+        String callSid = form.getOrDefault("CallSid", "");
+        if (callSid.matches(CALL_SID) && store.isListed(WAITING, callSid)) {
+            store.unlistCall(WAITING, callSid);
+            store.updateCall(callSid, Map.of("state", "ENDED", "durationMs", Long.toString(seconds(form) * 1000)));
         }
         ctx.status(HttpStatus.NO_CONTENT);
     }
@@ -159,6 +171,14 @@ final class CallbackWebhooks {
             });
         } catch (JedisException e) {
             return Optional.empty();
+        }
+    }
+
+    private static long seconds(Map<String, String> form) {
+        try {
+            return Math.max(0, Long.parseLong(form.getOrDefault("CallDuration", "0")));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 }

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -247,6 +248,24 @@ class CallbackIT {
                     "twilioSid"), redis.hkeys(PREFIX + "callback:" + id),
                     "only what ringing needs: the screen-pop is read through the call's sid, never copied");
         }
+    }
+
+    @Test
+    void aCustomerWhoAnswersTheirCallbackThenHangsUpLeavesEveryDesk() throws Exception {
+        RunningService.Listened original = a.listen("billing-calm", "+14155550142", twilio::accepts, 4);
+        Simulator twilioSide = a.simulator();
+        twilioSide.post("/twilio/listen", Map.of("CallSid", original.callSid(), "Digits", "1", "From", "+14155550142"));
+        String id = find(api("GET", "/api/callbacks", Map.of()), original.callSid()).path("id").asText();
+        String callback = Simulator.newSid("CA");
+        twilioSide.post("/twilio/callback/answer?id=" + id, Map.of("CallSid", callback, "AnsweredBy", "human"));
+        assertEquals(callback, api("GET", "/api/calls/waiting", Map.of()).get(0).path("callSid").asText());
+
+        assertEquals(204, twilioSide.post("/twilio/callback/status?id=" + id + "&attempt=0", Map.of("CallSid",
+                callback, "CallStatus", "completed", "CallDuration", "40")).statusCode());
+        assertFalse(api("GET", "/api/calls/waiting", Map.of()).toString().contains(callback),
+                "a customer who hung up is no longer at the top of every desk");
+        assertEquals("40000", RoutingIT.api(a, "/api/calls/" + callback).path("call").path("durationMs").asText(),
+                "their call is over");
     }
 
     /** What an agent typed is said to the customer as typed: the TwiML reaches Twilio in the UTF-8 it declares. */
