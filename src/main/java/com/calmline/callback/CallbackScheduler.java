@@ -94,9 +94,18 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
                         Spoken.when(Instant.ofEpochMilli(c.dueMs()), ZoneId.of(c.zone()), Instant.now())));
     }
 
-    /** 1 on a keypad: the callback at the earliest slot, about whatever the line heard. */
+    /**
+     * 1 on a keypad: the callback at the earliest slot, about whatever the line heard. With Redis away, about
+     * "your call": the caller is confirmed all the same, and the outbox holds the callback until Redis is back.
+     */
     public Optional<String> requestedByKey(String callSid, String caller) {
-        return requested(callSid, caller, store.call(callSid).getOrDefault("issue", ""));
+        String issue;
+        try {
+            issue = store.call(callSid).getOrDefault("issue", "");
+        } catch (JedisException e) {
+            issue = "";
+        }
+        return requested(callSid, caller, issue);
     }
 
     /**
