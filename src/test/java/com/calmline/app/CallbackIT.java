@@ -28,6 +28,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -328,6 +329,31 @@ class CallbackIT {
         List<JsonNode> booked = all(api("GET", "/api/callbacks", Map.of()), sid);
         assertEquals(1, booked.size(), booked.toString());
         assertEquals(1, CallEvents.of(a.simulator().events(sid), "callback").size(), "one callback event on the call");
+    }
+
+    /**
+     * Twilio fails the update that says the confirmation and hangs up, so the line says it again at the next
+     * real pause: the caller asked once, and is called back once.
+     */
+    @Test
+    void aConfirmationTheLineSaysAgainAfterTwilioFailedItBooksOneCallback() throws Exception {
+        Simulator.Call call = a.simulator().dial("+14155550142", "+15555550199");
+        twilio.fails(call.callSid, 503, 20503, "Service Unavailable");
+        byte[] asking = Fixture.load("callback-calm").mulaw();
+        byte[] audio = Arrays.copyOf(asking, asking.length + 8 * 4000);
+        Arrays.fill(audio, asking.length, audio.length, (byte) 0xFF);
+        try (call) {
+            call.connect().play(audio, 4);
+            call.stop();
+        }
+        List<JsonNode> events = a.simulator().awaitEnd(call.callSid, Duration.ofSeconds(90));
+        List<JsonNode> said = CallEvents.action(events, "callback");
+        assertTrue(said.size() >= 2 && said.get(1).path("reason").asText().startsWith("trying again"),
+                "the confirmation was tried again: " + said);
+        assertEquals(said.get(0).path("say").asText(), said.get(1).path("say").asText(), "for the same time");
+        List<JsonNode> booked = all(api("GET", "/api/callbacks", Map.of()), call.callSid);
+        assertEquals(1, booked.size(), booked.toString());
+        assertEquals(1, CallEvents.of(events, "callback").size(), "one callback event on the call");
     }
 
     /** Pressing 1 while listening is a callback: the angry call it belongs to gets no follow-up as well. */
