@@ -138,7 +138,7 @@ public final class AgentDesk {
         }
         String sid = sid(ctx);
         Map<String, String> call = store.call(sid);
-        if (call.isEmpty() || store.callPart(sid, "screenpop").isEmpty()) {
+        if (call.isEmpty() || screenPops.stored(sid).isEmpty()) {
             throw new NotFoundResponse("no routed call " + sid);
         }
         String holder = store.claimCall(sid, "agent", me.name());
@@ -197,7 +197,7 @@ public final class AgentDesk {
     private List<WaitingCall> listed(String list, Optional<String> open) {
         List<WaitingCall> calls = new ArrayList<>();
         for (String sid : store.listed(list, LISTED)) {
-            Optional<ScreenPop> pop = store.callPart(sid, "screenpop").map(ScreenPops::read);
+            Optional<ScreenPop> pop = screenPops.stored(sid).map(ScreenPops.Stored::pop);
             if (pop.isEmpty()) {
                 continue;
             }

@@ -27,6 +27,13 @@ public record ScreenPop(String callSid, Caller caller, String topic, double conf
                 suggestedResolutions, routedAt, transcript);
     }
 
+    /** This screen-pop shown for another call: a customer who answered a callback about this one, queued now. */
+    ScreenPop forCallback(String callbackSid, String callbackQueue, String reason, String queuedAt) {
+        return new ScreenPop(callbackSid, caller, topic, confidence, callbackQueue, reason, issue, feeling, request,
+                keyLines, angerNow, angerLevel, angerPeak, peakLevel, angerTrend, ventingSeconds, alreadySaid,
+                suggestedOpening, suggestedResolutions, queuedAt, transcript);
+    }
+
     ScreenPop withTranscript(List<Turn> live) {
         return new ScreenPop(callSid, caller, topic, confidence, queue, routeReason, issue, feeling, request, keyLines,
                 angerNow, angerLevel, angerPeak, peakLevel, angerTrend, ventingSeconds, alreadySaid, suggestedOpening,

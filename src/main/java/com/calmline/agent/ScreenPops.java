@@ -97,8 +97,30 @@ public final class ScreenPops implements Handover {
      * grows while the caller waits). Read here, on a page's thread, never on the call's audio thread.
      */
     Optional<ScreenPop> current(String callSid) {
-        return store.callPart(callSid, "screenpop")
-                .map(s -> read(s).withCaller(caller(callSid)).withTranscript(transcript(callSid)));
+        return stored(callSid).map(s -> s.pop().withCaller(caller(callSid)).withTranscript(transcript(s.of())));
+    }
+
+    /** A screen-pop as stored, and the call it was stored for: {@code of}, whose transcript goes with it. */
+    record Stored(ScreenPop pop, String of) {
+    }
+
+    /**
+     * The call's screen-pop; for a customer who answered a callback ({@code callbackOf}), the screen-pop of the
+     * call it follows, read through that call's sid (never copied), so it goes when that call expires or is
+     * erased.
+     */
+    Optional<Stored> stored(String callSid) {
+        Optional<String> own = store.callPart(callSid, "screenpop");
+        if (own.isPresent()) {
+            return own.map(s -> new Stored(read(s), callSid));
+        }
+        Map<String, String> call = store.call(callSid);
+        String of = call.getOrDefault("callbackOf", "");
+        if (of.isEmpty()) {
+            return Optional.empty();
+        }
+        return store.callPart(of, "screenpop").map(s -> new Stored(read(s).forCallback(callSid,
+                call.getOrDefault("queue", ""), "callback about the call " + of, call.getOrDefault("started", "")), of));
     }
 
     List<ScreenPop.Turn> transcript(String callSid) {

@@ -86,7 +86,7 @@ final class App implements AutoCloseable {
             auth.demoUsers();
         }
         this.desk = new AgentDesk(screenPops, store, control, pages, transcripts);
-        this.supervision = new Supervision(store, pages, config.supervision());
+        this.supervision = new Supervision(store, pages, config.supervision(), callbacks::erase);
         this.agentJoined = store.follow(TwilioRoutes.AGENT_JOINED, twilio::agentJoined);
         this.server = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson());

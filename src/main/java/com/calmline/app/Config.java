@@ -80,7 +80,8 @@ record Config(
                         fraction(env, "FOLLOW_UP_ANGER", 0.6),
                         env.getOrDefault("CALLBACK_QUEUE", "callbacks"),
                         env.getOrDefault("DEFAULT_PHONE_REGION", "US"),
-                        zone(env.getOrDefault("DEFAULT_TIME_ZONE", "America/New_York"))),
+                        zone(env.getOrDefault("DEFAULT_TIME_ZONE", "America/New_York")),
+                        Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90))),
                 new VentingPolicy.Settings(
                         integer(env, "PAUSE_MS", 1000),
                         integer(env, "ANGRY_PAUSE_MS", 1500),

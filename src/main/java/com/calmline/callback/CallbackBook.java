@@ -1,6 +1,8 @@
 package com.calmline.callback;
 
 import com.calmline.store.Store;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,12 +10,15 @@ import java.util.Optional;
 /**
  * The callbacks in Redis: {@code callback:{id}} hashes, {@code callbacks:due} (due time), {@code callbacks:in-flight}
  * (lease expiry) and {@code callbacks:all} (creation time). Claims, returns and settlements are single Lua
- * scripts, so any number of instances can run the scheduler and an entry is only ever in one place.
+ * scripts, so any number of instances can run the scheduler and an entry is only ever in one place. A finished
+ * entry (completed, failed, cancelled) and its history expire {@code kept} after it finished.
  */
 final class CallbackBook {
     static final String DUE = "callbacks:due";
     static final String IN_FLIGHT = "callbacks:in-flight";
     static final String ALL = "callbacks:all";
+    /** What a callback is about once the call it followed was erased: the customer's words went with it. */
+    static final String ERASED_REASON = "your recent call";
 
     /**
      * Claims, in one step: up to ARGV[4] entries due by ARGV[2] move into the in-flight set, and entries whose
@@ -32,33 +37,89 @@ final class CallbackBook {
               redis.call('ZADD', KEYS[2], ARGV[3], id)
             end
             return {due, expired}""";
-    /** Settles an in-flight entry: ARGV[3] status, ARGV[4] attempts, ARGV[5] due (rescheduled when 'scheduled'). */
+    /**
+     * Settles an in-flight entry: ARGV[3] status, ARGV[4] attempts, ARGV[5] due (rescheduled when 'scheduled');
+     * otherwise it is finished, and it and its history expire after ARGV[6] seconds.
+     */
     private static final String SETTLE = """
             if redis.call('ZREM', KEYS[2], ARGV[2]) == 0 then return 0 end
-            redis.call('HSET', ARGV[1] .. 'callback:' .. ARGV[2], 'status', ARGV[3], 'attempts', ARGV[4], 'due', ARGV[5])
-            if ARGV[3] == 'scheduled' then redis.call('ZADD', KEYS[1], ARGV[5], ARGV[2]) end
+            local key = ARGV[1] .. 'callback:' .. ARGV[2]
+            redis.call('HSET', key, 'status', ARGV[3], 'attempts', ARGV[4], 'due', ARGV[5])
+            if ARGV[3] == 'scheduled' then
+              redis.call('ZADD', KEYS[1], ARGV[5], ARGV[2])
+            else
+              redis.call('EXPIRE', key, ARGV[6])
+              redis.call('EXPIRE', key .. ':history', ARGV[6])
+            end
             return 1""";
-    /** Changes a scheduled entry (ARGV[3] new status, ARGV[4] due); refuses one being dialled or finished. */
+    /**
+     * Changes a scheduled entry (ARGV[3] new status, ARGV[4] due; a cancelled one expires after ARGV[5]
+     * seconds); refuses one being dialled or finished.
+     */
     private static final String CHANGE = """
             local key = ARGV[1] .. 'callback:' .. ARGV[2]
             if redis.call('HGET', key, 'status') ~= 'scheduled' then return redis.call('HGET', key, 'status') or '' end
             redis.call('HSET', key, 'status', ARGV[3], 'due', ARGV[4])
-            if ARGV[3] == 'scheduled' then redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2]) else redis.call('ZREM', KEYS[1], ARGV[2]) end
+            if ARGV[3] == 'scheduled' then
+              redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2])
+            else
+              redis.call('ZREM', KEYS[1], ARGV[2])
+              redis.call('EXPIRE', key, ARGV[5])
+              redis.call('EXPIRE', key .. ':history', ARGV[5])
+            end
             return 'ok'""";
+    /**
+     * The call ARGV[3] followed was erased: an entry still to ring keeps its promise but loses the call's words
+     * (ARGV[4] is its reason now) and its link ('kept'); a finished one goes, with its history ('gone').
+     */
+    private static final String FORGET_CALL = """
+            local key = ARGV[1] .. 'callback:' .. ARGV[2]
+            if redis.call('HGET', key, 'callSid') ~= ARGV[3] then return 'other' end
+            local status = redis.call('HGET', key, 'status')
+            if status == 'scheduled' or status == 'dialling' then
+              redis.call('HSET', key, 'reason', ARGV[4], 'callSid', '')
+              return 'kept'
+            end
+            redis.call('DEL', key, key .. ':history')
+            redis.call('ZREM', KEYS[1], ARGV[2])
+            return 'gone'""";
+    /**
+     * Forgets, among the entries created before ARGV[2], those whose record has expired, and finished ones that
+     * never got an expiry (made before finished entries expired). Returns how many.
+     */
+    private static final String PRUNE = """
+            local gone = 0
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])) do
+              local key = ARGV[1] .. 'callback:' .. id
+              local ttl = redis.call('TTL', key)
+              local status = redis.call('HGET', key, 'status')
+              if ttl == -2 or (ttl == -1 and status ~= 'scheduled' and status ~= 'dialling') then
+                redis.call('DEL', key, key .. ':history')
+                redis.call('ZREM', KEYS[1], id)
+                gone = gone + 1
+              end
+            end
+            return gone""";
 
     private final Store store;
+    private final Duration kept;
 
-    CallbackBook(Store store) {
+    CallbackBook(Store store, Duration kept) {
         this.store = store;
+        this.kept = kept;
     }
 
-    /** A new entry, held through a Redis outage like a transcript. */
+    /**
+     * A new entry, held through a Redis outage like a transcript; not written if an entry that prevents it
+     * ({@link Callback#preventedBy}) exists by the time Redis takes it.
+     */
     void add(Callback c, long createdMs) {
-        store.schedule("callback:" + c.id(), c.fields(), Map.of(DUE, c.dueMs(), ALL, createdMs), c.id());
+        store.schedule("callback:" + c.id(), c.fields(), Map.of(DUE, c.dueMs(), ALL, createdMs), c.id(),
+                Instant.now() + " scheduled " + c.kind().label() + " for " + Instant.ofEpochMilli(c.dueMs()),
+                c.preventedBy().stream().map(id -> "callback:" + id).toList());
         if (!c.callSid().isEmpty()) {
             store.indexCall(c.id(), createdMs, List.of("call:" + c.callSid() + ":callbacks"), List.of());
         }
-        history(c.id(), "scheduled " + c.kind().label() + " for " + java.time.Instant.ofEpochMilli(c.dueMs()));
     }
 
     Optional<Callback> find(String id) {
@@ -86,12 +147,27 @@ final class CallbackBook {
     /** False if the entry was no longer in flight (settled already, by a duplicate status callback). */
     boolean settle(String id, Callback.Status status, int attempts, long dueMs) {
         return ((Long) store.script(SETTLE, List.of(DUE, IN_FLIGHT), List.of(id, status.label(),
-                Integer.toString(attempts), Long.toString(dueMs)))) == 1;
+                Integer.toString(attempts), Long.toString(dueMs), Long.toString(kept.toSeconds())))) == 1;
     }
 
     /** Reschedules or cancels a scheduled entry; returns "ok", or the status that stopped it. */
     String change(String id, Callback.Status status, long dueMs) {
-        return String.valueOf(store.script(CHANGE, List.of(DUE), List.of(id, status.label(), Long.toString(dueMs))));
+        return String.valueOf(store.script(CHANGE, List.of(DUE), List.of(id, status.label(), Long.toString(dueMs),
+                Long.toString(kept.toSeconds()))));
+    }
+
+    /** The call was erased: its callbacks keep no words of it and no link to it. */
+    void forgetCall(String callSid) {
+        for (String id : store.newest("call:" + callSid + ":callbacks", Integer.MAX_VALUE)) {
+            if ("kept".equals(store.script(FORGET_CALL, List.of(ALL), List.of(id, callSid, ERASED_REASON)))) {
+                history(id, "the call it followed was erased; its reason with it");
+            }
+        }
+    }
+
+    /** Drops the index entries of callbacks created before {@code beforeMs} that have expired; returns how many. */
+    long prune(long beforeMs) {
+        return (Long) store.script(PRUNE, List.of(ALL), List.of(Long.toString(beforeMs)));
     }
 
     /**
@@ -99,7 +175,7 @@ final class CallbackBook {
      * retried after a crash finds the mark and does not ring the customer a second time.
      */
     boolean firstToDial(String id, int attempt, String by) {
-        return store.putIfAbsent(mark(id, attempt), by + " " + System.currentTimeMillis(), java.time.Duration.ofDays(2));
+        return store.putIfAbsent(mark(id, attempt), by + " " + System.currentTimeMillis(), Duration.ofDays(2));
     }
 
     /** When attempt {@code attempt} was marked as dialled (epoch ms); empty if it never was. */
@@ -116,7 +192,7 @@ final class CallbackBook {
     }
 
     void history(String id, String entry) {
-        store.appendHistory("callback:" + id + ":history", java.time.Instant.now() + " " + entry);
+        store.appendHistory("callback:" + id + ":history", Instant.now() + " " + entry);
     }
 
     List<String> historyOf(String id) {

@@ -92,7 +92,9 @@ final class CallbackDesk {
             result = book.change(c.id(), Callback.Status.CANCELLED, c.dueMs());
         } else {
             ZoneId zone = ZoneId.of(c.zone());
-            Instant due = hours.earliest(instant(ctx.formParamAsClass("at", String.class).get(), zone), zone);
+            Instant at = instant(ctx.formParamAsClass("at", String.class).get(), zone);
+            Instant now = Instant.now();
+            Instant due = hours.earliest(at.isBefore(now) ? now : at, zone);
             what = "rescheduled to " + due;
             result = book.change(c.id(), Callback.Status.SCHEDULED, due.toEpochMilli());
         }

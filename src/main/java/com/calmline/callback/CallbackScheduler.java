@@ -20,18 +20,21 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Callbacks that are never lost and never rung twice. Four ways in: a caller asks (1 on the keypad while
  * listening or queued, or in words), a call whose anger peaked high gets a satisfaction follow-up at 10:00
- * the next business day, or an agent sets one up. One scheduler thread per instance claims due entries
- * atomically, rings the customer only inside opening hours on their own clock, and settles each attempt
- * from Twilio's signed status callback, retrying busy, no-answer and answering machines with backoff.
+ * the next business day, or an agent sets one up; a call gets one callback of each kind, and no follow-up
+ * if its caller asked to be called back. One scheduler thread per instance claims due entries atomically,
+ * rings the customer only inside opening hours on their own clock, and settles each attempt from Twilio's
+ * signed status callback, retrying busy, no-answer and answering machines with backoff.
  */
 public final class CallbackScheduler implements Callbacks, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CallbackScheduler.class);
@@ -44,9 +47,11 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
      * @param lease          how long a claimed entry may stay in flight before another instance takes it over
      * @param followUpAnger  a call whose anger peaked at least this high gets a follow-up
      * @param queue          the queue a customer who answers waits in, ahead of new callers
+     * @param kept           how long a finished callback is kept (TRANSCRIPT_RETENTION_DAYS)
      */
     public record Settings(Optional<String> callerId, int maxAttempts, Duration retryAfter, Duration lease,
-                           double followUpAnger, String queue, String defaultRegion, ZoneId fallbackZone) {
+                           double followUpAnger, String queue, String defaultRegion, ZoneId fallbackZone,
+                           Duration kept) {
     }
 
     private final Settings settings;
@@ -64,7 +69,7 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
     public CallbackScheduler(Settings settings, Store store, CallControl control, Path routingDir, Path promptsDir,
                              Transcripts transcripts, Pages pages, MeterRegistry metrics) throws IOException {
         this.settings = settings;
-        this.book = new CallbackBook(store);
+        this.book = new CallbackBook(store, settings.kept());
         this.store = store;
         this.hours = BusinessHours.parse(text(routingDir.resolve("hours.txt"), "/routing/hours.txt"), "hours.txt");
         this.numbers = new PhoneNumbers(settings.defaultRegion(), settings.fallbackZone());
@@ -89,9 +94,34 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
                         Spoken.when(Instant.ofEpochMilli(c.dueMs()), ZoneId.of(c.zone()), Instant.now())));
     }
 
-    /** 1 on a keypad: the callback at the earliest slot, about whatever the line heard. */
+    /**
+     * 1 on a keypad: the callback at the earliest slot, about whatever the line heard. With Redis away, about
+     * "your call": the caller is confirmed all the same, and the outbox holds the callback until Redis is back.
+     */
     public Optional<String> requestedByKey(String callSid, String caller) {
-        return requested(callSid, caller, store.call(callSid).getOrDefault("issue", ""));
+        String issue;
+        try {
+            issue = store.call(callSid).getOrDefault("issue", "");
+        } catch (JedisException e) {
+            issue = "";
+        }
+        return requested(callSid, caller, issue);
+    }
+
+    /**
+     * The call was erased: what its callbacks kept of it goes too, and the calls of customers who answered one
+     * no longer point at it.
+     */
+    public void erase(String callSid) {
+        book.forgetCall(callSid);
+        for (String customer : store.newest(answered(callSid), Integer.MAX_VALUE)) {
+            store.updateCall(customer, Map.of("callbackOf", ""));
+        }
+    }
+
+    /** The calls of customers who answered a callback about {@code callSid}, kept among that call's keys. */
+    static String answered(String callSid) {
+        return "call:" + callSid + ":answered";
     }
 
     @Override
@@ -108,6 +138,10 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
         webhooks.register(routes, twilio);
     }
 
+    /**
+     * Books a callback, due at the first opening from {@code notBefore} (never in the past); the one that stands
+     * if the call already has one of this kind, and none for a follow-up whose caller asked to be called back.
+     */
     Optional<Callback> schedule(String callSid, String caller, Callback.Kind kind, String reason, Instant notBefore) {
         PhoneNumbers.Phone phone;
         try {
@@ -116,10 +150,20 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
             log.warn("call {}: no {} callback: {}", callSid, kind.label(), e.getMessage());
             return Optional.empty();
         }
-        Instant due = kind == Callback.Kind.FOLLOW_UP ? hours.nextBusinessDay(notBefore, phone.zone(), FOLLOW_UP_AT)
-                : hours.earliest(notBefore, phone.zone());
-        Callback c = new Callback(UUID.randomUUID().toString(), phone.e164(), phone.zone().getId(), reason, kind, callSid,
-                screenPop(callSid), due.toEpochMilli(), 0, Callback.Status.SCHEDULED, "");
+        Instant now = Instant.now();
+        Instant from = notBefore.isBefore(now) ? now : notBefore;
+        Instant due = kind == Callback.Kind.FOLLOW_UP ? hours.nextBusinessDay(from, phone.zone(), FOLLOW_UP_AT)
+                : hours.earliest(from, phone.zone());
+        String id = callSid.isEmpty() || kind == Callback.Kind.AGENT ? UUID.randomUUID().toString()
+                : Callback.idFor(callSid, kind);
+        Callback c = new Callback(id, phone.e164(), phone.zone().getId(), reason, kind, callSid, due.toEpochMilli(), 0,
+                Callback.Status.SCHEDULED, "");
+        Optional<Callback> standing = standing(c);
+        if (standing.isPresent()) {
+            log.info("call {}: no second {} callback: {} callback {} stands", callSid, kind.label(),
+                    standing.get().kind().label(), standing.get().id());
+            return standing.filter(s -> s.kind() == kind);
+        }
         try (MDC.MDCCloseable inCallback = MDC.putCloseable(LogSafe.CALLBACK_ID, c.id())) {
             book.add(c, System.currentTimeMillis());
             if (!callSid.isEmpty()) {
@@ -133,15 +177,15 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
         return Optional.of(c);
     }
 
-    /** What the agent who answers will see: the original call's screen-pop, if it had one. */
-    private String screenPop(String callSid) {
-        if (callSid.isEmpty()) {
-            return "";
-        }
+    /**
+     * The entry already standing in the way of {@code c}, as Redis has it now; none when Redis is away, and then
+     * the guards of {@link CallbackBook#add} decide once it is back.
+     */
+    private Optional<Callback> standing(Callback c) {
         try {
-            return store.callPart(callSid, "screenpop").orElse("");
-        } catch (RuntimeException e) {
-            return "";
+            return c.preventedBy().stream().map(book::find).flatMap(Optional::stream).findFirst();
+        } catch (JedisException e) {
+            return Optional.empty();
         }
     }
 

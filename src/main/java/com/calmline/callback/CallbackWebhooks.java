@@ -15,16 +15,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import redis.clients.jedis.exceptions.JedisException;
 
 /** Twilio's side of a callback: the customer (or a machine) answered, how the attempt ended, the follow-up's key. */
 final class CallbackWebhooks {
     private static final Logger log = LoggerFactory.getLogger(CallbackWebhooks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FOLLOW_UP = "/twilio/callback/follow-up";
+    /** The desk's list of callers waiting for an agent. */
+    private static final String WAITING = "waiting";
     private static final String UUID = "[0-9a-f-]{36}";
+    private static final String CALL_SID = "CA[0-9a-fA-F]{32}";
+    private static final List<String> FINAL = List.of("completed", "busy", "no-answer", "failed", "canceled");
 
     private final CallbackScheduler.Settings settings;
     private final CallbackBook book;
@@ -62,14 +68,25 @@ final class CallbackWebhooks {
         routes.post(FOLLOW_UP, ctx -> followUp(ctx, twilio.verified(ctx)));
     }
 
+    /**
+     * How an attempt ended. A customer who answered and was queued for an agent has hung up (or finished
+     * with the agent) by now: they leave every desk, and their call is over.
+     */
     private void status(Context ctx, Map<String, String> form) {
         Callback c = book.find(CallbackDesk.id(ctx)).orElseThrow(() -> new NotFoundResponse("no such callback"));
         String attempt = ctx.queryParam("attempt");
+        String callStatus = form.getOrDefault("CallStatus", "");
+        if (!FINAL.contains(callStatus)) {
+            ctx.status(HttpStatus.NO_CONTENT);
+            return;
+        }
         if (c.status() == Callback.Status.DIALLING && String.valueOf(c.attempts()).equals(attempt)) {
-            String callStatus = form.getOrDefault("CallStatus", "");
-            if (List.of("completed", "busy", "no-answer", "failed", "canceled").contains(callStatus)) {
-                dialler.settle(c, callStatus, form.getOrDefault("AnsweredBy", ""));
-            }
+            dialler.settle(c, callStatus, form.getOrDefault("AnsweredBy", ""));
+        }
+        String callSid = form.getOrDefault("CallSid", "");
+        if (callSid.matches(CALL_SID) && store.isListed(WAITING, callSid)) {
+            store.unlistCall(WAITING, callSid);
+            store.updateCall(callSid, Map.of("state", "ENDED", "durationMs", Long.toString(seconds(form) * 1000)));
         }
         ctx.status(HttpStatus.NO_CONTENT);
     }
@@ -109,28 +126,59 @@ final class CallbackWebhooks {
     }
 
     /**
-     * Puts the customer in the callback queue ahead of new callers, with the original screen-pop: stored for
-     * the new call and listed on the desk above every caller who is merely waiting.
+     * Puts the customer in the callback queue ahead of new callers: their call is recorded as a callback of the
+     * call it follows ({@code callbackOf}), through which the desk reads that call's screen-pop while it is kept,
+     * and listed on the desk above every caller who is merely waiting. TaskRouter gets the screen-pop as it is
+     * now, without the transcript.
      */
     private String toAgent(Callback c, String newCallSid, String say) {
         String attributes = "{}";
-        if (!c.screenPop().isEmpty() && newCallSid.matches("CA[0-9a-fA-F]{32}")) {
-            try {
-                ObjectNode pop = (ObjectNode) JSON.readTree(c.screenPop());
+        if (newCallSid.matches(CALL_SID)) {
+            long now = System.currentTimeMillis();
+            store.createCall(newCallSid, now, Map.of("callSid", newCallSid, "from", c.phone(),
+                    "started", Instant.ofEpochMilli(now).toString(), "state", "CALLBACK", "queue", settings.queue(),
+                    "callbackOf", c.callSid()));
+            store.listCall(WAITING, now + Duration.ofDays(1).toMillis(), newCallSid);
+            if (!c.callSid().isEmpty()) {
+                store.indexCall(newCallSid, now, List.of(CallbackScheduler.answered(c.callSid())), List.of());
+            }
+            ObjectNode task = JSON.createObjectNode().put("type", "callback").put("call_sid", newCallSid)
+                    .put("callback_of", c.callSid());
+            screenPopOf(c).ifPresent(pop -> {
                 pop.put("callSid", newCallSid);
                 pop.put("queue", settings.queue());
                 pop.put("routeReason", "callback " + c.kind().label() + " about the call " + c.callSid());
-                store.createCall(newCallSid, System.currentTimeMillis(), Map.of("callSid", newCallSid, "from", c.phone(),
-                        "started", Instant.now().toString(), "state", "CALLBACK", "callbackOf", c.callSid()));
-                store.saveCallPart(newCallSid, "screenpop", pop.toString());
-                store.listCall("waiting", System.currentTimeMillis() + Duration.ofDays(1).toMillis(), newCallSid);
-                ObjectNode task = JSON.createObjectNode().put("type", "callback").put("call_sid", newCallSid);
+                pop.remove("transcript");
                 task.set("screenpop", pop);
-                attributes = task.toString();
-            } catch (JsonProcessingException e) {
-                log.warn("callback {}: stored screen-pop unreadable: {}", c.id(), e.getMessage());
-            }
+            });
+            attributes = task.toString();
         }
         return control.callbackToAgent(say, settings.queue(), attributes);
+    }
+
+    private Optional<ObjectNode> screenPopOf(Callback c) {
+        if (c.callSid().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return store.callPart(c.callSid(), "screenpop").map(json -> {
+                try {
+                    return (ObjectNode) JSON.readTree(json);
+                } catch (JsonProcessingException e) {
+                    log.warn("callback {}: stored screen-pop unreadable: {}", c.id(), e.getMessage());
+                    return null;
+                }
+            });
+        } catch (JedisException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long seconds(Map<String, String> form) {
+        try {
+            return Math.max(0, Long.parseLong(form.getOrDefault("CallDuration", "0")));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

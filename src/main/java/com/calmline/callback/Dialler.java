@@ -19,8 +19,10 @@ import org.slf4j.MDC;
 
 /**
  * Rings due callbacks, one thread per instance: every second it claims what is due (and what an instance
- * that went quiet left leased), marks each attempt before ringing so a repeated claim never rings twice,
- * and settles each attempt from Twilio's outcome: done, tried again later with backoff, or failed.
+ * that went quiet left leased), checks the customer's clock again (an entry due in opening hours may be
+ * claimed after they closed, after an outage), marks each attempt before ringing so a repeated claim never
+ * rings twice, and settles each attempt from Twilio's outcome: done, tried again later with backoff, or
+ * failed. Hourly it forgets the index entries of callbacks that have expired.
  */
 final class Dialler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Dialler.class);
@@ -53,6 +55,16 @@ final class Dialler implements AutoCloseable {
 
     void start() {
         scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::prune, 1, 60, TimeUnit.MINUTES);
+    }
+
+    private void prune() {
+        try {
+            long gone = book.prune(System.currentTimeMillis() - settings.kept().toMillis());
+            log.info("retention: {} expired callbacks forgotten", gone);
+        } catch (RuntimeException e) {
+            log.warn("callback retention pass failed, tried again in an hour: {}", e.toString());
+        }
     }
 
     private void tick() {
@@ -85,8 +97,19 @@ final class Dialler implements AutoCloseable {
         }
     }
 
-    /** Rings the customer for this attempt, unless this attempt was already rung (a claim retried after a crash). */
+    /**
+     * Rings the customer for this attempt, unless this attempt was already rung (a claim retried after a crash),
+     * or it is outside opening hours on their clock now: then it waits for the next opening.
+     */
     private void ring(Callback c) {
+        Instant now = Instant.now();
+        Instant open = hours.earliest(now, ZoneId.of(c.zone()));
+        if (open.isAfter(now) && book.markedAt(c.id(), c.attempts()).isEmpty()) {
+            if (book.settle(c.id(), Callback.Status.SCHEDULED, c.attempts(), open.toEpochMilli())) {
+                book.history(c.id(), "not rung outside opening hours; waiting until " + open);
+            }
+            return;
+        }
         if (!book.firstToDial(c.id(), c.attempts(), instance) && !takeOver(c)) {
             return;
         }

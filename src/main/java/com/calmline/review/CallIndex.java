@@ -102,6 +102,10 @@ final class CallIndex {
         if (!from.isEmpty()) {
             keys.add("calls:by-caller:" + from);
         }
+        String agent = call.getOrDefault("agent", "");
+        if (!agent.isEmpty()) {
+            keys.add("calls:agent:" + agent);
+        }
         return keys;
     }
 

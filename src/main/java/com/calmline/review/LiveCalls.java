@@ -137,7 +137,7 @@ final class LiveCalls {
 
     private void raise(Alert alert) {
         try {
-            store.log(ALERTS, alert.atMs(), JSON.writeValueAsString(alert));
+            store.log(alert.callSid(), ALERTS, alert.atMs(), JSON.writeValueAsString(alert));
             log.info("call {}: hot call alert: {}", alert.callSid(), alert.reason());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

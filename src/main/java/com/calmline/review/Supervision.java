@@ -45,6 +45,8 @@ public final class Supervision implements AutoCloseable {
     private static final int PAGE = 25;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
     private static final Duration ALERTS_SHOWN = Duration.ofHours(1);
+    private static final String IN_PROGRESS = "This call is still in progress (the line is still hearing it, or the "
+            + "caller is waiting for an agent). Erase it once it has ended, so that nothing it still writes brings it back.";
     /** Angry turns closer together than this are one stretch of venting on the timeline. */
     private static final long VENTING_GAP_MS = 3000;
 
@@ -105,7 +107,7 @@ public final class Supervision implements AutoCloseable {
 
     public record Detail(Auth.Principal user, Row row, List<TurnView> turns, List<DecisionView> decisions,
                          String timelineJson, Optional<PopView> pop, List<CallbackView> callbacks,
-                         Map<String, String> wrapUp, List<View> views, List<Alert> alerts) {
+                         Map<String, String> wrapUp, List<View> views, List<Alert> alerts, String notice) {
         public boolean admin() {
             return user.role() == Auth.Role.ADMIN;
         }
@@ -147,6 +149,12 @@ public final class Supervision implements AutoCloseable {
     public record Audit(Auth.Principal user, List<View> views) {
     }
 
+    /** What another capability keeps about a call (callbacks), erased with the call. */
+    @FunctionalInterface
+    public interface Copies {
+        void erase(String callSid);
+    }
+
     private final Store store;
     private final Pages pages;
     private final Settings settings;
@@ -156,9 +164,11 @@ public final class Supervision implements AutoCloseable {
     private final LiveFeed feed;
     private final ScheduledExecutorService retention;
     private final DateTimeFormatter shown;
+    private final Copies copies;
 
-    public Supervision(Store store, Pages pages, Settings settings) {
+    public Supervision(Store store, Pages pages, Settings settings, Copies copies) {
         this.store = store;
+        this.copies = copies;
         this.pages = pages;
         this.settings = settings;
         this.index = new CallIndex(store);
@@ -262,21 +272,42 @@ public final class Supervision implements AutoCloseable {
         ctx.json(body);
     }
 
+    /**
+     * Erases the call and every copy of it: callbacks' links and reasons, alerts, the audit's reads of it
+     * (the erasure itself stays), its place in every index. Refused while the call is in progress: the line
+     * would go on writing it, and a caller waiting for an agent would vanish from every desk. Copies go first,
+     * so a failure part-way leaves the call there to erase again.
+     */
     private void erase(Context ctx) {
         String sid = sid(ctx);
         Map<String, String> call = store.call(sid);
         if (call.isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
         }
+        boolean json = ctx.path().startsWith("/api/") || "application/json".equals(ctx.header("Accept"));
+        boolean heard = !call.containsKey("durationMs") && store.exists("call:" + sid + ":live");
+        if (heard || store.isListed("waiting", sid)) {
+            ctx.status(HttpStatus.CONFLICT);
+            if (json) {
+                ctx.json(Map.of("error", IN_PROGRESS));
+            } else {
+                pages.page(ctx, "supervisor/call.jte", Map.of("call", detail(Auth.principal(ctx), sid, IN_PROGRESS)));
+            }
+            return;
+        }
         List<String> texts = new ArrayList<>();
         for (String turn : store.utterances(sid)) {
             texts.add(readTree(turn).path("text").asText(""));
         }
+        copies.erase(sid);
+        List<String> alerts = store.newest(LiveCalls.ALERTS, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
+                Integer.MAX_VALUE).stream().filter(a -> LiveCalls.read(a).callSid().equals(sid)).toList();
         store.erase(sid, CallIndex.keysOf(call, texts,
-                LocalDate.parse(Dashboard.day(Transcripts.started(call), settings.zone()))));
+                LocalDate.parse(Dashboard.day(Transcripts.started(call), settings.zone()))),
+                Map.of(LiveCalls.ALERTS, alerts, Views.ALL, views.entriesOf(sid)));
         views.viewed(Auth.principal(ctx), sid, "erase");
         log.info("call {}: erased by {}", sid, Auth.principal(ctx).name());
-        if (ctx.path().startsWith("/api/") || "application/json".equals(ctx.header("Accept"))) {
+        if (json) {
             ctx.json(Map.of("erased", sid));
         } else {
             ctx.redirect("/supervisor/calls?notice=erased", HttpStatus.SEE_OTHER);
@@ -284,6 +315,10 @@ public final class Supervision implements AutoCloseable {
     }
 
     private Detail detail(Auth.Principal user, String sid) {
+        return detail(user, sid, "");
+    }
+
+    private Detail detail(Auth.Principal user, String sid, String notice) {
         Map<String, String> call = store.call(sid);
         if (call.isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
@@ -347,7 +382,7 @@ public final class Supervision implements AutoCloseable {
         }
         List<View> seen = user.role() == Auth.Role.ADMIN ? views.of(sid, 50) : List.of();
         return new Detail(user, row(sid, call), turns, decisions, timeline.toString(), pop, callbacks(sid), wrapUp,
-                seen, alerts());
+                seen, alerts(), notice);
     }
 
     private List<CallbackView> callbacks(String sid) {

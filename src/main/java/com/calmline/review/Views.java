@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class Views {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ALL = "audit:views";
+    static final String ALL = "audit:views";
     private static final java.time.Duration REPEAT = java.time.Duration.ofMinutes(1);
 
     private final Store store;
@@ -42,6 +42,12 @@ final class Views {
 
     List<Supervision.View> newest(int max) {
         return read(store.newest(ALL, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, max));
+    }
+
+    /** The audit's entries of reads of a call, as stored: what erasing it removes from the audit. */
+    List<String> entriesOf(String callSid) {
+        return store.newest("call:" + callSid + ":views", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
+                Integer.MAX_VALUE);
     }
 
     List<Supervision.View> of(String callSid, int max) {

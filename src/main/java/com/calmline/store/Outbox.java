@@ -33,7 +33,7 @@ final class Outbox {
         }
     }
 
-    private final Deque<List<Write>> pending = new ArrayDeque<>();
+    private final Deque<Journal.Entry> pending = new ArrayDeque<>();
     private final int capacity;
     private final Optional<Journal> journal;
     private final Optional<Journal> rejected;
@@ -46,7 +46,7 @@ final class Outbox {
         this.capacity = capacity;
         this.journal = journal;
         this.rejected = rejected;
-        List<List<Write>> replayed = journal.map(Journal::replay).orElse(List.of());
+        List<Journal.Entry> replayed = journal.map(Journal::replay).orElse(List.of());
         if (!replayed.isEmpty()) {
             log.warn("replaying {} write batches held by a previous run until Redis takes them", replayed.size());
             pending.addAll(replayed);
@@ -75,11 +75,10 @@ final class Outbox {
         if (pending.size() >= capacity) {
             dropped++;
             log.error("Redis outbox full ({} batches); dropping the oldest, {} dropped so far", capacity, dropped);
-            pending.removeFirst();
-            journal.ifPresent(Journal::delivered);
+            Journal.Entry oldest = pending.removeFirst();
+            journal.ifPresent(j -> j.delivered(oldest.id()));
         }
-        journal.ifPresent(j -> j.append(batch));
-        pending.addLast(batch);
+        pending.addLast(new Journal.Entry(journal.map(j -> j.append(batch)).orElse(0L), batch));
     }
 
     /** Sends what waits, oldest first, stopping at the first batch Redis does not take. */
@@ -87,14 +86,14 @@ final class Outbox {
         int sent = 0;
         while (!pending.isEmpty()) {
             try {
-                send.accept(pending.peekFirst());
+                send.accept(pending.peekFirst().writes());
             } catch (Refused e) {
                 reject(e);
             } catch (JedisException e) {
                 return;
             }
-            pending.removeFirst();
-            journal.ifPresent(Journal::delivered);
+            Journal.Entry stored = pending.removeFirst();
+            journal.ifPresent(j -> j.delivered(stored.id()));
             sent++;
         }
         holding = false;

@@ -22,7 +22,6 @@ import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
@@ -41,6 +40,54 @@ public final class Store implements AutoCloseable {
     private static final String LIVE = "live";
     /** Every sorted set used as an index or a log, so retention can find them without scanning the keyspace. */
     private static final String INDEX_KEYS = "index:keys";
+    /**
+     * The calls erased (sids, scored by when), kept as long as transcripts: every write about a call is
+     * guarded by it, so a write still on its way (a late webhook, a batch held in an outbox on any instance)
+     * cannot bring an erased call back.
+     */
+    private static final String ERASED = "calls:erased";
+    /**
+     * Takes out of {@link #INDEX_KEYS} (ARGV[2]) the index sets named (ARGV[3..]) that no longer exist: their
+     * names are words that were said. ARGV[1] is the prefix.
+     */
+    private static final String FORGET_EMPTIED = """
+            for i = 3, #ARGV do
+              if redis.call('EXISTS', ARGV[1] .. ARGV[i]) == 0 then redis.call('SREM', ARGV[1] .. ARGV[2], ARGV[i]) end
+            end""";
+    /**
+     * Applies one batch atomically, in order. ARGV holds each write as its length, then its command. A guard
+     * ('unless-exists' KEY, 'unless-member' KEY MEMBER) comes first and, when it holds, leaves the batch
+     * unapplied. A write Redis ran and refused on its own (WRONGTYPE, a field that is not a number) is
+     * answered by its place and message, and the rest go on, as in MULTI/EXEC. Any other refusal (out of
+     * memory, a read-only replica, a failing disk, a user not allowed to write) comes at the first write,
+     * before anything was written, and refuses the whole batch, to be held and tried again.
+     */
+    private static final String APPLY = """
+            local refused, wrote, i, n = {}, false, 1, 0
+            while i <= #ARGV do
+              local len, command = tonumber(ARGV[i]), ARGV[i + 1]
+              n = n + 1
+              if command == 'unless-exists' then
+                if redis.call('EXISTS', ARGV[i + 2]) == 1 then return 'skipped' end
+              elseif command == 'unless-member' then
+                if redis.call('ZSCORE', ARGV[i + 2], ARGV[i + 3]) then return 'skipped' end
+              else
+                local reply = redis.pcall(unpack(ARGV, i + 1, i + len))
+                if type(reply) == 'table' and reply.err then
+                  local own = string.find(reply.err, '^WRONGTYPE') or (string.find(reply.err, '^ERR')
+                    and not string.find(reply.err, "can't run this command", 1, true))
+                  if not wrote and not own then
+                    return redis.error_reply(reply.err)
+                  end
+                  refused[#refused + 1] = n
+                  refused[#refused + 1] = reply.err
+                else
+                  wrote = true
+                end
+              end
+              i = i + len + 1
+            end
+            return refused""";
 
     private final RedisClient redis;
     private final Optional<EmbeddedRedis> embedded;
@@ -119,8 +166,8 @@ public final class Store implements AutoCloseable {
 
     public void createCall(String callSid, long startedMs, Map<String, String> fields) {
         String key = callKey(callSid);
-        List<Write> batch = new ArrayList<>(List.of(new Write.Hash(key, fields), new Write.Expire(key, retentionSeconds),
-                new Write.Index(prefix + "calls:by-start", startedMs, callSid)));
+        List<Write> batch = new ArrayList<>(List.of(unlessErased(callSid), new Write.Hash(key, fields),
+                new Write.Expire(key, retentionSeconds), new Write.Index(prefix + "calls:by-start", startedMs, callSid)));
         String from = fields.getOrDefault("from", "");
         if (!from.isEmpty()) {
             batch.add(new Write.Index(callerKey(from), startedMs, callSid));
@@ -130,7 +177,7 @@ public final class Store implements AutoCloseable {
     }
 
     public void updateCall(String callSid, Map<String, String> fields) {
-        submit(List.of(new Write.Hash(callKey(callSid), fields), live(callSid)));
+        submit(List.of(unlessErased(callSid), new Write.Hash(callKey(callSid), fields), live(callSid)));
     }
 
     /** The caller's calls, newest first, at most {@code max}. */
@@ -141,7 +188,8 @@ public final class Store implements AutoCloseable {
     /** Stores {@code value} under the call's {@code part} (e.g. its screen-pop), kept as long as its transcript. */
     public void saveCallPart(String callSid, String part, String value) {
         String key = callKey(callSid) + ":" + part;
-        submit(List.of(new Write.Set(key, value), new Write.Expire(key, retentionSeconds), live(callSid)));
+        submit(List.of(unlessErased(callSid), new Write.Set(key, value), new Write.Expire(key, retentionSeconds),
+                live(callSid)));
     }
 
     public Optional<String> callPart(String callSid, String part) {
@@ -150,11 +198,15 @@ public final class Store implements AutoCloseable {
 
     /** Adds the call to a named set of calls ordered by {@code score} (e.g. calls waiting for an agent). */
     public void listCall(String list, double score, String callSid) {
-        submit(List.of(new Write.Index(prefix + "calls:" + list, score, callSid), live(callSid)));
+        submit(List.of(unlessErased(callSid), new Write.Index(prefix + "calls:" + list, score, callSid), live(callSid)));
     }
 
     public void unlistCall(String list, String callSid) {
         submit(List.of(new Write.Unindex(prefix + "calls:" + list, callSid), live(callSid)));
+    }
+
+    public boolean isListed(String list, String callSid) {
+        return redis.zscore(prefix + "calls:" + list, callSid) != null;
     }
 
     /** The newest {@code max} calls of a named set. */
@@ -176,12 +228,18 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Writes a record and its place in schedules (sorted sets scored by epoch ms), held through an outage
-     * like a transcript: what a caller was promised must not be lost.
+     * Writes a record, its place in schedules (sorted sets scored by epoch ms) and the first entry of its
+     * history ({@code recordKey:history}), held through an outage like a transcript: what a caller was promised
+     * must not be lost. Nothing is written if a record under any of {@code unlessAny} exists when Redis takes
+     * it: a promise asked for twice is made once.
      */
-    public void schedule(String recordKey, Map<String, String> fields, Map<String, Long> schedules, String member) {
-        List<Write> batch = new ArrayList<>(List.of(new Write.Hash(prefix + recordKey, fields)));
+    public void schedule(String recordKey, Map<String, String> fields, Map<String, Long> schedules, String member,
+                         String history, Collection<String> unlessAny) {
+        List<Write> batch = new ArrayList<>();
+        unlessAny.forEach(key -> batch.add(new Write.UnlessExists(prefix + key)));
+        batch.add(new Write.Hash(prefix + recordKey, fields));
         schedules.forEach((key, atMs) -> batch.add(new Write.Index(prefix + key, atMs, member)));
+        batch.add(new Write.Append(prefix + recordKey + ":history", history));
         submit(batch);
     }
 
@@ -338,7 +396,7 @@ public final class Store implements AutoCloseable {
      * {@link #prune} finds it; held through an outage like the transcript it indexes.
      */
     public void indexCall(String callSid, double startedMs, Collection<String> keys, Collection<String> leave) {
-        List<Write> batch = new ArrayList<>();
+        List<Write> batch = new ArrayList<>(List.of(unlessErased(callSid)));
         for (String key : leave) {
             batch.add(new Write.Unindex(prefix + key, callSid));
         }
@@ -346,14 +404,17 @@ public final class Store implements AutoCloseable {
             batch.add(new Write.Index(prefix + key, startedMs, callSid));
             batch.add(new Write.Member(prefix + INDEX_KEYS, key));
         }
-        if (!batch.isEmpty()) {
+        if (batch.size() > 1) {
             submit(batch);
         }
     }
 
-    /** Adds to counters in a hash that lives as long as transcripts; and, unless null, ranks the call in a sorted set. */
+    /**
+     * Adds a call ({@code member}) to counters in a hash that lives as long as transcripts; and, unless null,
+     * ranks it in a sorted set.
+     */
     public void count(String key, Map<String, Long> counts, String rankKey, double rank, String member) {
-        List<Write> batch = new ArrayList<>();
+        List<Write> batch = new ArrayList<>(List.of(unlessErased(member)));
         counts.forEach((field, by) -> batch.add(new Write.Count(prefix + key, field, by)));
         batch.add(new Write.Expire(prefix + key, retentionSeconds));
         if (rankKey != null) {
@@ -367,6 +428,12 @@ public final class Store implements AutoCloseable {
     public void log(String key, long atMs, String entry) {
         submit(List.of(new Write.Index(prefix + key, atMs, entry), new Write.Member(prefix + INDEX_KEYS, key),
                 new Write.Publish(prefix + LIVE, key)));
+    }
+
+    /** The same for an entry about a call (an alert), which is not written once the call is erased. */
+    public void log(String callSid, String key, long atMs, String entry) {
+        submit(List.of(unlessErased(callSid), new Write.Index(prefix + key, atMs, entry),
+                new Write.Member(prefix + INDEX_KEYS, key), new Write.Publish(prefix + LIVE, key)));
     }
 
     /** The newest entries of a sorted set scored in [{@code min}, {@code max}], skipping {@code offset}. */
@@ -392,10 +459,11 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Erases a call: its hash, transcript, events and parts, and its place in every index named; one
-     * transaction, so a reader sees it whole or gone.
+     * Erases a call: its hash, transcript, events and parts, its place in every index named, and the entries
+     * named of logs ({@code entries}: log key to entries); one transaction, so a reader sees it whole or gone.
+     * What is left is that it was erased ({@link #ERASED}), so no write still on its way stores it again.
      */
-    public void erase(String callSid, Collection<String> indexKeys) {
+    public void erase(String callSid, Collection<String> indexKeys, Map<String, List<String>> entries) {
         List<String> parts = new ArrayList<>();
         ScanParams match = new ScanParams().match(callKey(callSid) + ":*").count(1000);
         String cursor = ScanParams.SCAN_POINTER_START;
@@ -407,7 +475,14 @@ public final class Store implements AutoCloseable {
         try (AbstractTransaction tx = redis.multi()) {
             tx.del(callKey(callSid));
             parts.forEach(tx::del);
+            parts.forEach(part -> tx.srem(prefix + INDEX_KEYS, part.substring(prefix.length())));
             indexKeys.forEach(k -> tx.zrem(prefix + k, callSid));
+            entries.forEach((log, gone) -> gone.forEach(entry -> tx.zrem(prefix + log, entry)));
+            List<String> emptied = new ArrayList<>(List.of(prefix, INDEX_KEYS));
+            emptied.addAll(indexKeys);
+            tx.eval(FORGET_EMPTIED, List.of(), emptied);
+            tx.zadd(prefix + ERASED, System.currentTimeMillis(), callSid);
+            tx.sadd(prefix + INDEX_KEYS, ERASED);
             tx.publish(prefix + LIVE, callSid);
             tx.exec();
         }
@@ -440,7 +515,7 @@ public final class Store implements AutoCloseable {
     public void appendUtterance(String callSid, String utteranceJson, String eventJson) {
         String utterances = callKey(callSid) + ":utterances";
         String events = callKey(callSid) + ":events";
-        List<Write> batch = new ArrayList<>(List.of(new Write.Append(utterances, utteranceJson),
+        List<Write> batch = new ArrayList<>(List.of(unlessErased(callSid), new Write.Append(utterances, utteranceJson),
                 new Write.Expire(utterances, retentionSeconds), live(callSid)));
         if (eventJson != null) {
             batch.add(new Write.Append(events, eventJson));
@@ -451,7 +526,8 @@ public final class Store implements AutoCloseable {
 
     public void appendEvent(String callSid, String eventJson) {
         String events = callKey(callSid) + ":events";
-        submit(List.of(new Write.Append(events, eventJson), new Write.Expire(events, retentionSeconds)));
+        submit(List.of(unlessErased(callSid), new Write.Append(events, eventJson),
+                new Write.Expire(events, retentionSeconds)));
     }
 
     public Map<String, String> call(String callSid) {
@@ -507,6 +583,10 @@ public final class Store implements AutoCloseable {
         return prefix + "calls:by-caller:" + from;
     }
 
+    private Write unlessErased(String callSid) {
+        return new Write.UnlessMember(prefix + ERASED, callSid);
+    }
+
     private Write live(String callSid) {
         return new Write.Publish(prefix + LIVE, callSid);
     }
@@ -516,29 +596,26 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * One batch in one MULTI/EXEC. An error that refuses the whole transaction is thrown as it comes; a write
-     * Redis ran and answered with an error (the rest of the batch is stored) comes back as {@link Outbox.Refused}.
+     * One batch in one script run ({@link #APPLY}). An error that refuses the whole batch is thrown as it comes;
+     * a write Redis ran and answered with an error (the rest of the batch is stored) comes back as
+     * {@link Outbox.Refused}.
      */
     private void send(List<Write> batch) {
-        List<Object> results;
-        try (AbstractTransaction tx = redis.multi()) {
-            batch.forEach(w -> w.addTo(tx));
-            results = tx.exec();
+        List<String> args = new ArrayList<>();
+        for (Write w : batch) {
+            List<String> command = w.command();
+            args.add(Integer.toString(command.size()));
+            args.addAll(command);
         }
-        if (results == null) {
-            throw new JedisDataException("EXECABORT the transaction was discarded");
+        Object reply = redis.eval(APPLY, List.of(), args);
+        if (!(reply instanceof List<?> answers) || answers.isEmpty()) {
+            return;
         }
         List<Write> refused = new ArrayList<>();
-        String error = "";
-        for (int i = 0; i < results.size() && i < batch.size(); i++) {
-            if (results.get(i) instanceof JedisDataException e) {
-                refused.add(batch.get(i));
-                error = e.getMessage();
-            }
+        for (int i = 0; i + 1 < answers.size(); i += 2) {
+            refused.add(batch.get(((Long) answers.get(i)).intValue() - 1));
         }
-        if (!refused.isEmpty()) {
-            throw new Outbox.Refused(refused, error);
-        }
+        throw new Outbox.Refused(refused, String.valueOf(answers.get(answers.size() - 1)));
     }
 
     @Override

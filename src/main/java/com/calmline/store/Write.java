@@ -2,12 +2,16 @@ package com.calmline.store;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.AbstractTransaction;
 
 /**
  * One Redis write, kept as data so it can wait in the outbox while Redis is away, and be written to the
- * outbox's journal (JSON, with its kind as {@code w}) so it survives a restart.
+ * outbox's journal (JSON, with its kind as {@code w}) so it survives a restart. A guard
+ * ({@link UnlessExists}, {@link UnlessMember}) writes nothing: checked when Redis takes the batch, it leaves
+ * the whole batch unapplied, so a condition decided late (a call erased meanwhile, a promise already made)
+ * still holds for writes that waited in the outbox.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "w")
 @JsonSubTypes({
@@ -19,63 +23,85 @@ import redis.clients.jedis.AbstractTransaction;
         @JsonSubTypes.Type(value = Write.Unindex.class, name = "unindex"),
         @JsonSubTypes.Type(value = Write.Publish.class, name = "publish"),
         @JsonSubTypes.Type(value = Write.Count.class, name = "count"),
-        @JsonSubTypes.Type(value = Write.Member.class, name = "member")})
+        @JsonSubTypes.Type(value = Write.Member.class, name = "member"),
+        @JsonSubTypes.Type(value = Write.UnlessExists.class, name = "unless-exists"),
+        @JsonSubTypes.Type(value = Write.UnlessMember.class, name = "unless-member")})
 sealed interface Write {
-    void addTo(AbstractTransaction tx);
+    /** The Redis command, or for a guard its name and operands, as Store's batch script reads them. */
+    List<String> command();
 
     record Hash(String key, Map<String, String> fields) implements Write {
-        public void addTo(AbstractTransaction tx) {
-            tx.hset(key, fields);
+        public List<String> command() {
+            List<String> c = new ArrayList<>(List.of("HSET", key));
+            fields.forEach((field, value) -> {
+                c.add(field);
+                c.add(value);
+            });
+            return c;
         }
     }
 
     record Append(String key, String value) implements Write {
-        public void addTo(AbstractTransaction tx) {
-            tx.rpush(key, value);
+        public List<String> command() {
+            return List.of("RPUSH", key, value);
         }
     }
 
     record Index(String key, double score, String member) implements Write {
-        public void addTo(AbstractTransaction tx) {
-            tx.zadd(key, score, member);
+        public List<String> command() {
+            return List.of("ZADD", key, Double.toString(score), member);
         }
     }
 
     record Expire(String key, long seconds) implements Write {
-        public void addTo(AbstractTransaction tx) {
-            tx.expire(key, seconds);
+        public List<String> command() {
+            return List.of("EXPIRE", key, Long.toString(seconds));
         }
     }
 
     record Set(String key, String value) implements Write {
-        public void addTo(AbstractTransaction tx) {
-            tx.set(key, value);
+        public List<String> command() {
+            return List.of("SET", key, value);
         }
     }
 
     record Unindex(String key, String member) implements Write {
-        public void addTo(AbstractTransaction tx) {
-            tx.zrem(key, member);
+        public List<String> command() {
+            return List.of("ZREM", key, member);
         }
     }
 
     /** Tells other instances something changed; held and replayed like any write, so a page never misses it. */
     record Publish(String channel, String message) implements Write {
-        public void addTo(AbstractTransaction tx) {
-            tx.publish(channel, message);
+        public List<String> command() {
+            return List.of("PUBLISH", channel, message);
         }
     }
 
     /** Adds {@code by} to a counter in a hash (a replay after a crash mid-flush may count a batch twice). */
     record Count(String key, String field, long by) implements Write {
-        public void addTo(AbstractTransaction tx) {
-            tx.hincrBy(key, field, by);
+        public List<String> command() {
+            return List.of("HINCRBY", key, field, Long.toString(by));
         }
     }
 
     record Member(String key, String member) implements Write {
-        public void addTo(AbstractTransaction tx) {
-            tx.sadd(key, member);
+        public List<String> command() {
+            return List.of("SADD", key, member);
+        }
+    }
+
+    /** The batch is not applied if {@code key} exists: a record made once, however often it is asked for. */
+    record UnlessExists(String key) implements Write {
+        public List<String> command() {
+            return List.of("unless-exists", key);
+        }
+    }
+
+    /** The batch is not applied if {@code member} is in the sorted set {@code key}: writes about an erased call. */
+    record UnlessMember(String key, String member) implements Write {
+        public List<String> command() {
+            return List.of("unless-member", key, member);
         }
     }
 }

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Callbacks through the real service and Redis, Twilio's REST API in WireMock: rung once, from and to the
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.Test;
  */
 class CallbackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PREFIX = "calmline:";
     static final String CALLER_ID = "+14155550100";
     /** A toll-free number rings in no one zone, so the configured zone decides its clock. */
     private static final String TOLL_FREE = "+18005550199";
@@ -126,6 +130,7 @@ class CallbackIT {
                 history);
         Thread.sleep(2000);
         assertEquals(3, dials(id).size(), "a failed callback is not rung again");
+        assertKeptForTheRetentionPeriod(id);
     }
 
     @Test
@@ -239,6 +244,29 @@ class CallbackIT {
         JsonNode pop = RoutingIT.api(a, "/api/calls/" + callback + "/screenpop");
         assertEquals(issue, pop.path("issue").asText(), "the agent sees what the caller told the line the first time");
         assertEquals("callbacks", pop.path("queue").asText());
+        try (RedisClient redis = redis()) {
+            assertEquals(Set.of("id", "phone", "zone", "reason", "kind", "callSid", "due", "attempts", "status",
+                    "twilioSid"), redis.hkeys(PREFIX + "callback:" + id),
+                    "only what ringing needs: the screen-pop is read through the call's sid, never copied");
+        }
+    }
+
+    @Test
+    void aCustomerWhoAnswersTheirCallbackThenHangsUpLeavesEveryDesk() throws Exception {
+        RunningService.Listened original = a.listen("billing-calm", "+14155550142", twilio::accepts, 4);
+        Simulator twilioSide = a.simulator();
+        twilioSide.post("/twilio/listen", Map.of("CallSid", original.callSid(), "Digits", "1", "From", "+14155550142"));
+        String id = find(api("GET", "/api/callbacks", Map.of()), original.callSid()).path("id").asText();
+        String callback = Simulator.newSid("CA");
+        twilioSide.post("/twilio/callback/answer?id=" + id, Map.of("CallSid", callback, "AnsweredBy", "human"));
+        assertEquals(callback, api("GET", "/api/calls/waiting", Map.of()).get(0).path("callSid").asText());
+
+        assertEquals(204, twilioSide.post("/twilio/callback/status?id=" + id + "&attempt=0", Map.of("CallSid",
+                callback, "CallStatus", "completed", "CallDuration", "40")).statusCode());
+        assertFalse(api("GET", "/api/calls/waiting", Map.of()).toString().contains(callback),
+                "a customer who hung up is no longer at the top of every desk");
+        assertEquals("40000", RoutingIT.api(a, "/api/calls/" + callback).path("call").path("durationMs").asText(),
+                "their call is over");
     }
 
     /** What an agent typed is said to the customer as typed: the TwiML reaches Twilio in the UTF-8 it declares. */
@@ -270,6 +298,81 @@ class CallbackIT {
         assertTrue(bad.body().contains("not a valid phone number"), bad.body());
         assertEquals(409, apiStatus("POST", "/api/callbacks/" + c.path("id").asText() + "/cancel"),
                 "a cancelled callback cannot be cancelled again");
+        assertKeptForTheRetentionPeriod(c.path("id").asText());
+    }
+
+    @Test
+    void aScheduledCallbackNeverExpires() throws Exception {
+        String id = api("POST", "/api/callbacks", Map.of("phone", TOLL_FREE, "reason", "kept until rung",
+                "at", ZonedDateTime.now(open).plusDays(1).toOffsetDateTime().toString())).path("id").asText();
+        try (RedisClient redis = redis()) {
+            assertEquals(-1, redis.ttl(PREFIX + "callback:" + id), "a promise is kept until it is kept");
+        }
+        api("POST", "/api/callbacks/" + id + "/cancel", Map.of());
+    }
+
+    /**
+     * A key pressed twice (or Twilio retrying the webhook), a key on the wait after one while listening, the
+     * line saying its confirmation again: one callback, confirmed for the same time.
+     */
+    @Test
+    void aCallGetsOneCallbackHoweverOftenItAsks() throws Exception {
+        Simulator twilioSide = a.simulator();
+        String sid = Simulator.newSid("CA");
+        String first = twilioSide.post("/twilio/listen", Map.of("CallSid", sid, "Digits", "1", "From", TOLL_FREE)).body();
+        String again = twilioSide.post("/twilio/listen", Map.of("CallSid", sid, "Digits", "1", "From", TOLL_FREE)).body();
+        String queued = b.simulator().post("/twilio/wait/key", Map.of("CallSid", sid, "Digits", "1", "From", TOLL_FREE))
+                .body();
+        assertTrue(first.contains("We'll call you back"), first);
+        assertEquals(first, again, "confirmed for the time already promised");
+        assertTrue(queued.contains("We'll call you back") && queued.contains("<Hangup/>"), queued);
+        List<JsonNode> booked = all(api("GET", "/api/callbacks", Map.of()), sid);
+        assertEquals(1, booked.size(), booked.toString());
+        assertEquals(1, CallEvents.of(a.simulator().events(sid), "callback").size(), "one callback event on the call");
+    }
+
+    /**
+     * Twilio fails the update that says the confirmation and hangs up, so the line says it again at the next
+     * real pause: the caller asked once, and is called back once.
+     */
+    @Test
+    void aConfirmationTheLineSaysAgainAfterTwilioFailedItBooksOneCallback() throws Exception {
+        Simulator.Call call = a.simulator().dial("+14155550142", "+15555550199");
+        twilio.fails(call.callSid, 503, 20503, "Service Unavailable");
+        byte[] asking = Fixture.load("callback-calm").mulaw();
+        byte[] audio = Arrays.copyOf(asking, asking.length + 8 * 4000);
+        Arrays.fill(audio, asking.length, audio.length, (byte) 0xFF);
+        try (call) {
+            call.connect().play(audio, 4);
+            call.stop();
+        }
+        List<JsonNode> events = a.simulator().awaitEnd(call.callSid, Duration.ofSeconds(90));
+        List<JsonNode> said = CallEvents.action(events, "callback");
+        assertTrue(said.size() >= 2 && said.get(1).path("reason").asText().startsWith("trying again"),
+                "the confirmation was tried again: " + said);
+        assertEquals(said.get(0).path("say").asText(), said.get(1).path("say").asText(), "for the same time");
+        List<JsonNode> booked = all(api("GET", "/api/callbacks", Map.of()), call.callSid);
+        assertEquals(1, booked.size(), booked.toString());
+        assertEquals(1, CallEvents.of(events, "callback").size(), "one callback event on the call");
+    }
+
+    /** Pressing 1 while listening is a callback: the angry call it belongs to gets no follow-up as well. */
+    @Test
+    void anAngryCallerWhoPressed1IsCalledBackOnceNotAlsoFollowedUp() throws Exception {
+        RunningService.Listened call = a.listen("refund-angry", "+14155550142", sid -> {
+            twilio.accepts(sid);
+            try {
+                assertEquals(200, a.simulator().post("/twilio/listen", Map.of("CallSid", sid, "Digits", "1",
+                        "From", "+14155550142")).statusCode());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, 4);
+        assertTrue(CallEvents.only(call.events(), "summary").path("angerPeak").asDouble() >= 0.6,
+                "angry enough for a follow-up: " + call.events());
+        List<JsonNode> booked = all(api("GET", "/api/callbacks", Map.of()), call.callSid());
+        assertEquals(1, booked.size(), booked.toString());
+        assertEquals("requested", booked.get(0).path("kind").asText());
     }
 
     @Test
@@ -297,6 +400,36 @@ class CallbackIT {
                 "reason", "x"));
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("not a") && bad.body().contains("phone number"), bad.body());
+    }
+
+    /** Finished: it and its history expire once the retention period (90 days by default) has passed. */
+    private static void assertKeptForTheRetentionPeriod(String id) {
+        try (RedisClient redis = redis()) {
+            for (String key : List.of(PREFIX + "callback:" + id, PREFIX + "callback:" + id + ":history")) {
+                long ttl = redis.ttl(key);
+                assertTrue(ttl > Duration.ofDays(89).toSeconds() && ttl <= Duration.ofDays(90).toSeconds(),
+                        key + " expires in " + ttl + " s");
+            }
+        }
+    }
+
+    private static RedisClient redis() {
+        try {
+            return RedisClient.create("127.0.0.1", Integer.parseInt(Files.readString(a.dataDir.resolve("redis.port"))
+                    .strip()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<JsonNode> all(JsonNode callbacks, String callSid) {
+        List<JsonNode> found = new java.util.ArrayList<>();
+        callbacks.forEach(c -> {
+            if (c.path("callSid").asText().equals(callSid)) {
+                found.add(c);
+            }
+        });
+        return found;
     }
 
     private static Instant followUp(RunningService.Listened call, ZoneId zone) {

@@ -179,16 +179,23 @@ class ProcessKillIT {
         }
     }
 
-    /** The outbox journal: one JSON array of writes a line; a line torn by the kill is not acknowledged. */
+    /**
+     * The outbox journal's batches: a line is a batch's number then the JSON array of its writes ({@code +N}
+     * marks batch N delivered); a line torn by the kill is not acknowledged.
+     */
     private static List<List<JsonNode>> journal(Path file) throws IOException {
         List<List<JsonNode>> batches = new ArrayList<>();
         if (!Files.exists(file)) {
             return batches;
         }
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int space = line.indexOf(' ');
+            if (line.startsWith("+") || space < 0) {
+                continue;
+            }
             try {
                 List<JsonNode> batch = new ArrayList<>();
-                JSON.readTree(line).forEach(batch::add);
+                JSON.readTree(line.substring(space + 1)).forEach(batch::add);
                 batches.add(batch);
             } catch (IOException e) {
                 // torn

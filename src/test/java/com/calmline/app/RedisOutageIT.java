@@ -72,9 +72,45 @@ class RedisOutageIT {
         assertEquals(200, status("/health"));
     }
 
+    /** A callback is a promise: asked for while Redis is away, it is confirmed at once and stored once it is back. */
+    @Test
+    void aCallerWhoPresses1WhileQueuedDuringAnOutageIsCalledBackNotCutOff() throws Exception {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("calmline-redis");
+        redis = redis(port, dir);
+        redis.start();
+        service = RunningService.start(Map.of("REDIS_URL", "redis://127.0.0.1:" + port));
+        String queued = Simulator.newSid("CA");
+        redis.stop();
+
+        HttpResponse<String> pressed = service.simulator().post("/twilio/wait/key", Map.of("CallSid", queued,
+                "Digits", "1", "From", "+18005550199"));
+        assertEquals(200, pressed.statusCode(), "the caller's call goes on: " + pressed.body());
+        assertTrue(pressed.body().contains("We'll call you back") && pressed.body().contains("<Hangup/>"),
+                pressed.body());
+
+        redis = redis(port, dir);
+        redis.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String callbacks = "";
+        while (!callbacks.contains(queued) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            callbacks = body("/api/callbacks");
+        }
+        JsonNode booked = null;
+        for (JsonNode c : new com.fasterxml.jackson.databind.ObjectMapper().readTree(callbacks)) {
+            if (c.path("callSid").asText().equals(queued)) {
+                booked = c;
+            }
+        }
+        assertTrue(booked != null, "stored once Redis was back: " + callbacks);
+        assertEquals("requested", booked.path("kind").asText());
+    }
+
     private String body(String path) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                service.url().resolve(path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                service.url().resolve(path)).header("Authorization", "Bearer " + RunningService.API_TOKEN).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static RedisServer redis(int port, Path dir) throws IOException {

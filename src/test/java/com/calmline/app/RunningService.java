@@ -85,8 +85,13 @@ final class RunningService implements AutoCloseable {
      * routed caller waits in the queue; the caller hangs up when the returned call is closed.
      */
     Simulator.Call waiting(String name, Consumer<String> twilio, double speed) throws Exception {
+        return waiting(name, "+15555550100", twilio, speed);
+    }
+
+    /** The same, from the caller's number {@code from}. */
+    Simulator.Call waiting(String name, String from, Consumer<String> twilio, double speed) throws Exception {
         Fixture fixture = Fixture.load(name);
-        Simulator.Call call = simulator().dial("+15555550100", "+15555550199");
+        Simulator.Call call = simulator().dial(from, "+15555550199");
         twilio.accept(call.callSid);
         call.connect().playListening(fixture.mulaw(), fixture.script(), speed);
         return call;

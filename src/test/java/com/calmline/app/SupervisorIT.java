@@ -194,7 +194,8 @@ class SupervisorIT {
         try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
             for (String key : keys(redis)) {
                 assertFalse(key.contains(sid), "erased, yet still in Redis: " + key);
-                if (redis.type(key).equals("zset")) {
+                // Only the fact that it was erased stays, which keeps writes still on their way from storing it again.
+                if (redis.type(key).equals("zset") && !key.endsWith(":calls:erased")) {
                     assertEquals(null, redis.zscore(key, sid), "erased, yet still indexed in " + key);
                 }
             }

@@ -134,7 +134,7 @@ class CallIndexIT {
         store.appendUtterance(sid, "{\"speaker\":\"caller\",\"text\":\"furious about " + word + "\"}", "{}");
         assertEquals(List.of(sid), search(word, "0.75", "billing"));
         store.erase(sid, CallIndex.keysOf(store.call(sid), List.of("furious about " + word),
-                java.time.LocalDate.now(ZONE)));
+                java.time.LocalDate.now(ZONE)), java.util.Map.of());
         assertTrue(store.call(sid).isEmpty());
         assertTrue(store.utterances(sid).isEmpty());
         assertTrue(search(word, "", "").isEmpty());
@@ -143,6 +143,15 @@ class CallIndexIT {
         String venting = "stats:" + java.time.LocalDate.now(ZONE) + ":venting";
         assertTrue(store.newest(venting, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 100_000).stream()
                 .noneMatch(sid::equals), "its venting seconds left the dashboard's ranking");
+
+        store.updateCall(sid, java.util.Map.of("outcome", "resolved"));
+        store.appendUtterance(sid, "{\"speaker\":\"agent\",\"text\":\"late " + word + "\"}", "{}");
+        store.saveCallPart(sid, "screenpop", "{}");
+        store.indexCall(sid, System.currentTimeMillis() - 1000, List.of(CallIndex.word(word)), List.of());
+        assertTrue(store.call(sid).isEmpty(), "a write that comes after the erasure does not bring the call back");
+        assertTrue(store.utterances(sid).isEmpty() && store.events(sid).isEmpty());
+        assertTrue(store.callPart(sid, "screenpop").isEmpty());
+        assertEquals(0, store.count(CallIndex.word(word), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
     }
 
     @Test
@@ -150,7 +159,8 @@ class CallIndexIT {
         String word = prefix + "old";
         String old = call(Duration.ofDays(91).toMillis(), "other", "support", 0.1, "an " + word + " call");
         String recent = call(1000, "other", "support", 0.1, "a newer " + word + " call");
-        try (Supervision supervision = new Supervision(store, new com.calmline.web.Pages(), settings)) {
+        try (Supervision supervision = new Supervision(store, new com.calmline.web.Pages(), settings,
+                callSid -> { })) {
             supervision.prune();
         }
         assertEquals(List.of(recent), search(word, "", ""));

@@ -3,12 +3,15 @@ package com.calmline.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,9 +83,35 @@ class StoreFaultsIT {
         assertEquals(List.of("{\"type\":\"utterance\"}"), admin.lrange(PREFIX + "call:CAwrongtype:events", 0, -1),
                 "the rest of its batch was stored");
         assertEquals(said, admin.lrange(PREFIX + "call:CAafter:utterances", 0, -1));
-        List<List<Write>> rejected = new Journal(data.resolve("outbox.rejected")).replay();
+        List<List<Write>> rejected = new Journal(data.resolve("outbox.rejected")).replay().stream()
+                .map(Journal.Entry::writes).toList();
         assertEquals(List.of(List.of(new Write.Append(PREFIX + "call:CAwrongtype:utterances",
                 "{\"text\":\"refused\"}"))), rejected, "kept for the operator, not dropped");
+    }
+
+    /**
+     * Writes held for a call in one instance's outbox (its Redis refused them) while another instance erased the
+     * call are not stored when they are finally sent: the erasure stands.
+     */
+    @Test
+    void writesHeldForACallErasedMeanwhileDoNotBringItBack() throws Exception {
+        admin.sendCommand(Protocol.Command.ACL, "SETUSER", "held", "on", ">held-password", "~*", "&*", "+@all",
+                "-@write");
+        int port = Integer.parseInt(Files.readString(data.resolve(EmbeddedRedis.PORT_FILE)).strip());
+        try (Store held = Store.forCommand(Optional.of(URI.create("redis://held:held-password@127.0.0.1:" + port)),
+                data, PREFIX, Duration.ofDays(1))) {
+            store.createCall("CAerased", System.currentTimeMillis(), Map.of("from", "+14155550142"));
+            utterances("CAerased", 1);
+            held.appendUtterance("CAerased", "{\"text\":\"said as it was erased\"}", "{\"type\":\"utterance\"}");
+            held.updateCall("CAerased", Map.of("outcome", "resolved"));
+            assertEquals(2, held.heldWrites(), "this instance's Redis refuses its writes for now");
+
+            store.erase("CAerased", List.of("calls:by-start"), Map.of());
+            admin.sendCommand(Protocol.Command.ACL, "SETUSER", "held", "+@write");
+            await(() -> held.heldWrites() == 0);
+            assertEquals(0, held.refusedWrites(), "not refused: left unapplied, as writes about an erased call");
+        }
+        assertEquals(Set.of(), admin.keys(PREFIX + "call:CAerased*"), "the erased call stays erased");
     }
 
     private List<String> utterances(String callSid, int n) {
