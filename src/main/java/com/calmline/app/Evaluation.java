@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * angry if any utterance heard in it was.</li>
  * <li><b>Said back</b>: each decision's {@code saidBack} (the caller's words the line repeated): faithful when
  * every content word in it was truly said by the caller before then; a fragment when {@link SaidBackGrammar}
- * finds it is no sentence; a call is informative when the line, having heard the problem's key word, said it
- * back.</li>
+ * finds it is no sentence; a call is informative when the line, having heard the problem's key word, named it
+ * in what it said next ("your refund", or "make a payment" confirming a payment).</li>
  * </ul>
  */
 final class Evaluation {
@@ -122,17 +122,18 @@ final class Evaluation {
 
         boolean eligible = false;
         boolean informative = false;
-        if (!call.keys().isEmpty()) {
+        List<String> keys = call.keys().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+        if (!keys.isEmpty()) {
             Optional<Long> keyHeard = events.stream().filter(e -> type(e).equals("utterance")
                             && e.path("track").asText().equals("inbound")
-                            && words(e.path("text").asText()).stream().anyMatch(call.keys()::contains))
+                            && words(e.path("text").asText()).stream().anyMatch(keys::contains))
                     .map(e -> e.path("atMs").asLong()).findFirst();
             if (keyHeard.isPresent()) {
                 List<JsonNode> after = decisions.stream().filter(d -> heard(d) && speaks(d)
                         && d.path("atMs").asLong() >= keyHeard.get() && d.path("atMs").asLong() <= closedAt).toList();
                 eligible = !after.isEmpty();
-                informative = after.stream().anyMatch(d -> words(d.path("saidBack").asText("")).stream()
-                        .anyMatch(call.keys()::contains));
+                informative = after.stream().anyMatch(d -> words(d.path("say").asText("")).stream()
+                        .anyMatch(keys::contains));
                 if (eligible && !informative) {
                     failures.add("heard \"" + String.join("|", call.keys()) + "\" but never said it back");
                 }

@@ -34,6 +34,8 @@ final class TurnReader {
     static final double SAY_BACK_SURE = 0.9;
     /** The thing a call is about is named back only when its own word was heard this surely. */
     private static final double THING_SURE = 0.95;
+    /** In garbled speech, only a word the recogniser was certain of is named back, and only on its own. */
+    private static final double CERTAIN = 0.99;
     /** An utterance with more than this share of unsure words was garbled: nothing of it is said back whole. */
     private static final double GARBLED = 0.25;
     /** Grammar's glue: an unsure one is harmless to understanding, and its flip is fixed. */
@@ -324,24 +326,22 @@ final class TurnReader {
 
     /**
      * The thing a clause is about, as the line may name it back ("your monthly bill"): a topic word heard
-     * surely in speech that was not garbled, with the words before it that were heard as surely and belong to
-     * the vocabulary; "the X" when the caller used no determiner.
+     * surely (certainly, in garbled speech, and then without the words before it), with the words before it
+     * that were heard as surely and belong to the vocabulary; "the X" when the caller used no determiner.
      */
     private Optional<String> thing(Clause clause) {
-        if (clause.garbled()) {
-            return Optional.empty();
-        }
         List<Transcriber.Word> heard = clause.heard();
         List<String> words = clause.words();
+        double sure = clause.garbled() ? CERTAIN : THING_SURE;
         for (int i = 0; i < heard.size(); i++) {
-            if (topics.contains(words.get(i)) && heard.get(i).confidence() >= THING_SURE) {
+            if (topics.contains(words.get(i)) && heard.get(i).confidence() >= sure) {
                 List<String> phrase = new ArrayList<>();
                 int j = i + 1;
                 while (j < heard.size() && topics.contains(words.get(j)) && heard.get(j).confidence() >= THING_SURE) {
                     j++;
                 }
                 int start = i;
-                while (start > 0 && start > i - 3 && !Phrasing.isDeterminer(words.get(start))
+                while (!clause.garbled() && start > 0 && start > i - 3 && !Phrasing.isDeterminer(words.get(start))
                         && heard.get(start - 1).confidence() >= THING_SURE && vocabulary.contains(words.get(start - 1))
                         && Phrasing.modifies(words.get(start - 1))) {
                     start--;
