@@ -1,5 +1,6 @@
 package com.calmline.agent;
 
+import com.calmline.privacy.LogSafe;
 import com.calmline.privacy.Redactor;
 import com.calmline.review.Transcripts;
 import com.calmline.store.Store;
@@ -37,23 +38,31 @@ public final class AgentDesk {
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy").withZone(ZoneId.systemDefault());
 
-    /** A caller in a list: waiting for an agent, or on this agent's own list. */
+    /**
+     * A caller in a list: waiting for an agent, or on this agent's own list. {@code caller}: their number,
+     * masked, for a caller put straight through, whom no topic or problem tells apart.
+     */
     public record WaitingCall(String callSid, String topic, String issue, String waited, String mood,
-                              String moodLabel, double angerPeak, boolean open) {
+                              String moodLabel, double angerPeak, boolean open, String caller) {
     }
 
     /**
      * The call an agent has open: its screen-pop with the live transcript, who has it, its wrap-up;
-     * {@code preview}: not chosen, shown because it is the newest caller waiting.
+     * {@code preview}: not chosen, shown because it is the newest caller waiting; {@code putThroughBecause}:
+     * why the line put the caller straight through without a summary (empty when it routed them).
      */
     public record OpenCall(ScreenPop pop, String takenBy, boolean mine, String outcome, String note,
-                           boolean preview) {
+                           boolean preview, String putThroughBecause) {
         public String peakMood() {
             return pop.peakLevel();
         }
 
         public String peakLabel() {
             return label(pop.peakLevel());
+        }
+
+        public boolean heard() {
+            return !pop.peakLevel().equals(ScreenPops.UNHEARD);
         }
 
         public String format(double value) {
@@ -106,6 +115,7 @@ public final class AgentDesk {
         }, Auth.Role.AGENT);
         routes.get("/api/calls/waiting", ctx -> ctx.json(waiting(Optional.empty())), Auth.Role.AGENT);
         routes.get("/api/calls/{sid}/screenpop", ctx -> ctx.json(screenPops.current(sid(ctx))
+                .map(ScreenPops.Waiting::pop)
                 .orElseThrow(() -> new NotFoundResponse("no screen-pop: the call has not been routed"))),
                 Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/take", ctx -> {
@@ -138,8 +148,8 @@ public final class AgentDesk {
         }
         String sid = sid(ctx);
         Map<String, String> call = store.call(sid);
-        if (call.isEmpty() || store.callPart(sid, "screenpop").isEmpty()) {
-            throw new NotFoundResponse("no routed call " + sid);
+        if (call.isEmpty() || screenPops.waiting(sid).isEmpty()) {
+            throw new NotFoundResponse("no call " + sid + " has waited for a person");
         }
         String holder = store.claimCall(sid, "agent", me.name());
         if (!holder.equals(me.name())) {
@@ -181,11 +191,11 @@ public final class AgentDesk {
     private Desk desk(Auth.Principal me, Optional<String> open, String notice) {
         List<WaitingCall> waiting = waiting(open);
         Optional<String> shown = open.or(() -> waiting.stream().findFirst().map(WaitingCall::callSid));
-        OpenCall call = shown.flatMap(sid -> screenPops.current(sid).map(pop -> {
+        OpenCall call = shown.flatMap(sid -> screenPops.current(sid).map(w -> {
             Map<String, String> c = store.call(sid);
             String holder = c.getOrDefault("agent", "");
-            return new OpenCall(pop, holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
-                    c.getOrDefault("note", ""), open.isEmpty());
+            return new OpenCall(w.pop(), holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
+                    c.getOrDefault("note", ""), open.isEmpty(), w.because());
         })).orElse(null);
         return new Desk(me, waiting, listed("agent:" + me.name(), open), call, notice);
     }
@@ -197,14 +207,17 @@ public final class AgentDesk {
     private List<WaitingCall> listed(String list, Optional<String> open) {
         List<WaitingCall> calls = new ArrayList<>();
         for (String sid : store.listed(list, LISTED)) {
-            Optional<ScreenPop> pop = store.callPart(sid, "screenpop").map(ScreenPops::read);
-            if (pop.isEmpty()) {
+            Optional<ScreenPops.Waiting> waiting = screenPops.waiting(sid);
+            if (waiting.isEmpty()) {
                 continue;
             }
-            ScreenPop p = pop.get();
-            calls.add(new WaitingCall(sid, p.topic(), p.issue().isEmpty() ? "(no problem stated yet)" : p.issue(),
-                    waited(p.routedAt()), p.peakLevel(), label(p.peakLevel()), p.angerPeak(),
-                    open.map(sid::equals).orElse(false)));
+            ScreenPop p = waiting.get().pop();
+            String because = waiting.get().because();
+            String issue = !because.isEmpty() ? "No summary: put straight through because " + because
+                    : p.issue().isEmpty() ? "(no problem stated yet)" : p.issue();
+            calls.add(new WaitingCall(sid, p.topic(), issue, waited(p.routedAt()), p.peakLevel(),
+                    label(p.peakLevel()), p.angerPeak(), open.map(sid::equals).orElse(false),
+                    because.isEmpty() ? "" : LogSafe.phone(p.caller().number())));
         }
         return calls;
     }
@@ -241,6 +254,7 @@ public final class AgentDesk {
         return switch (level) {
             case "angry" -> "Angry";
             case "annoyed" -> "Upset";
+            case ScreenPops.UNHEARD -> "Not heard";
             default -> "Calm";
         };
     }
