@@ -36,6 +36,8 @@ public final class AgentDesk {
     private static final String SID = "CA[0-9a-fA-F]{32}";
     private static final int LISTED = 100;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
+    private static final String NOT_PUT_THROUGH = "Twilio did not put that caller through to you, so they are "
+            + "still waiting: take the call again, or leave it to a colleague.";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy").withZone(ZoneId.systemDefault());
 
     /**
@@ -107,7 +109,8 @@ public final class AgentDesk {
         routes.sse("/agent/events", feed::join, Auth.Role.AGENT);
         routes.post("/agent/calls/{sid}/take", ctx -> {
             Taken taken = take(ctx);
-            ctx.redirect("/agent?call=" + taken.callSid() + (taken.mine() ? "" : "&notice=taken"), HttpStatus.SEE_OTHER);
+            String notice = taken.mine() ? "" : taken.agent().isEmpty() ? "&notice=not-put-through" : "&notice=taken";
+            ctx.redirect("/agent?call=" + taken.callSid() + notice, HttpStatus.SEE_OTHER);
         }, Auth.Role.AGENT);
         routes.post("/agent/calls/{sid}/wrapup", ctx -> {
             wrapUp(ctx);
@@ -120,7 +123,8 @@ public final class AgentDesk {
                 Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/take", ctx -> {
             Taken taken = take(ctx);
-            ctx.status(taken.mine() ? HttpStatus.OK : HttpStatus.CONFLICT).json(taken);
+            ctx.status(taken.mine() ? HttpStatus.OK : taken.agent().isEmpty() ? HttpStatus.BAD_GATEWAY
+                    : HttpStatus.CONFLICT).json(taken);
         }, Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/wrapup", ctx -> ctx.json(wrapUp(ctx)), Auth.Role.AGENT);
     }
@@ -130,14 +134,21 @@ public final class AgentDesk {
         feed.close();
     }
 
-    /** Who has the call now, and whether that is the one who asked; with how Twilio took the dequeue. */
-    record Taken(String callSid, String agent, boolean mine, String delivery) {
+    /**
+     * Who has the call now (nobody, if Twilio did not move the caller), and whether that is the one who asked;
+     * with how Twilio took the dequeue, and what went wrong if it did not.
+     */
+    record Taken(String callSid, String agent, boolean mine, String delivery, String error) {
     }
 
     private void page(Context ctx) {
         Auth.Principal me = Auth.principal(ctx);
         Optional<String> open = Optional.ofNullable(ctx.queryParam("call")).filter(s -> s.matches(SID));
-        String notice = "taken".equals(ctx.queryParam("notice")) ? "Someone else took that call first." : "";
+        String notice = switch (Optional.ofNullable(ctx.queryParam("notice")).orElse("")) {
+            case "taken" -> "Someone else took that call first.";
+            case "not-put-through" -> NOT_PUT_THROUGH;
+            default -> "";
+        };
         pages.page(ctx, "agent.jte", Map.of("desk", desk(me, open, notice)));
     }
 
@@ -153,16 +164,24 @@ public final class AgentDesk {
         }
         String holder = store.claimCall(sid, "agent", me.name());
         if (!holder.equals(me.name())) {
-            return new Taken(sid, holder, false, "none");
+            return new Taken(sid, holder, false, "none", "");
+        }
+        CallControl.Outcome outcome = control.connect(sid, Optional.ofNullable(call.get("queueSid")), me.name(),
+                me.dial());
+        if (!outcome.heard()) {
+            // Still waiting in Twilio's queue: they stay on every desk, free for this agent or another to take.
+            store.releaseCall(sid, "agent", me.name());
+            log.warn("call {}: {} could not take it, Twilio did not move the caller ({}: {})", sid, me.name(),
+                    outcome.delivery().label(), outcome.detail());
+            return new Taken(sid, "", false, outcome.delivery().label(), NOT_PUT_THROUGH + " Twilio said: "
+                    + outcome.detail());
         }
         transcripts.tagCall(sid, call, "agent", me.name());
         store.unlistCall(ScreenPops.WAITING, sid);
         store.listCall("agent:" + me.name(), System.currentTimeMillis(), sid);
-        CallControl.Outcome outcome = control.connect(sid, Optional.ofNullable(call.get("queueSid")), me.name(),
-                me.dial());
         store.updateCall(sid, Map.of("taken", Instant.now().toString(), "dequeue", outcome.delivery().label()));
         log.info("call {}: taken by {}; dequeue {}", sid, me.name(), outcome.delivery().label());
-        return new Taken(sid, me.name(), true, outcome.delivery().label());
+        return new Taken(sid, me.name(), true, outcome.delivery().label(), "");
     }
 
     private Map<String, String> wrapUp(Context ctx) {

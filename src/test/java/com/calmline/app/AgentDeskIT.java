@@ -225,6 +225,61 @@ class AgentDeskIT {
         }
     }
 
+    @Test
+    void whenTwilioDoesNotMoveTheCallerToTheAgentTheyStayWaitingForAnyoneToTake() throws Exception {
+        String queueSid = "QU" + "e".repeat(32);
+        String sid = Simulator.newSid("CA");
+        Simulator twilioSide = a.simulator();
+        twilioSide.post("/twilio/voice", Map.of("CallSid", sid, "From", "+15555550144", "To", "+15555550199"));
+        twilio.stands(sid, "in-progress", -1);
+        twilioSide.post("/twilio/listen", Map.of("CallSid", sid, "From", "+15555550144", "Digits", "0"));
+        twilioSide.post("/twilio/wait", Map.of("CallSid", sid, "QueueSid", queueSid, "QueuePosition", "1",
+                "AvgQueueTime", "0"));
+        String member = "/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Queues/" + queueSid + "/Members/" + sid
+                + ".json";
+        twilio.stub(post(urlPathEqualTo(member)).willReturn(com.github.tomakehurst.wiremock.client.WireMock
+                .aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                .withBody("{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":500}")));
+        By entry = By.cssSelector("#waiting li[data-call='" + sid + "']");
+        try (Chromium ann = new Chromium(); Chromium bob = new Chromium()) {
+            signIn(ann, a, "ann");
+            signIn(bob, b, "bob");
+            ann.wait.until(ExpectedConditions.visibilityOfElementLocated(entry));
+            open(ann, sid);
+            press(ann, By.cssSelector("button.take"));
+            ann.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("section.call > p.notice"),
+                    "Twilio did not put that caller through to you, so they are still waiting"));
+            ann.screenshot("09-ann-twilio-did-not-move-the-caller");
+            assertEquals(1, twilio.requests(postRequestedFor(urlPathEqualTo(member))).size(), "Twilio was asked");
+            ann.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button.take")));
+            assertTrue(ann.driver.findElements(By.cssSelector(".taken")).isEmpty(), "nobody holds the call");
+            assertFalse(RoutingIT.api(a, "/api/calls/" + sid).path("call").has("agent"), "the claim is released");
+
+            bob.wait.until(ExpectedConditions.visibilityOfElementLocated(entry));
+            open(bob, sid);
+            Object refused = bob.driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const csrf = document.querySelector('input[name=_csrf]').value;
+                    fetch('/api/calls/' + arguments[0] + '/take', {method: 'POST', headers: {'X-CSRF-Token': csrf}})
+                      .then(r => r.text().then(t => done(r.status + ' ' + t)));""", sid);
+            assertTrue(String.valueOf(refused).startsWith("502 "), String.valueOf(refused));
+            assertTrue(String.valueOf(refused).contains("Twilio did not put that caller through"), String.valueOf(refused));
+            assertTrue(String.valueOf(refused).contains("code 20500"), "with what Twilio said: " + refused);
+
+            twilio.stub(post(urlPathEqualTo(member)).willReturn(okJson("{\"call_sid\":\"" + sid
+                    + "\",\"queue_sid\":\"" + queueSid + "\",\"position\":1}")));
+            bob.driver.navigate().refresh();
+            press(bob, By.cssSelector("button.take"));
+            bob.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".taken.mine"),
+                    "You have this call"));
+            assertEquals(3, twilio.requests(postRequestedFor(urlPathEqualTo(member))).size());
+            ann.wait.until(ExpectedConditions.invisibilityOfElementLocated(entry));
+            assertEquals("bob", RoutingIT.api(a, "/api/calls/" + sid).path("call").path("agent").asText());
+        } finally {
+            twilio.stands(sid, "completed", 60);
+        }
+    }
+
     /**
      * Opens the caller from the waiting list, as a keyboard user would; again if a live update redrew the list
      * just as Enter was pressed (the page then stays where it was).
