@@ -132,8 +132,10 @@ final class CallEnds implements AutoCloseable {
         waiting.ended(callSid);
         if (!store.exists("call:" + callSid + ":live")) {
             if (!call.containsKey("durationMs")) {
-                followUps.ended(callSid, call.getOrDefault("from", ""), call.getOrDefault("issue", ""),
-                        number(call.get("angerPeak")));
+                if (!"true".equals(call.get("callbackPromised"))) {
+                    followUps.ended(callSid, call.getOrDefault("from", ""), call.getOrDefault("issue", ""),
+                            number(call.get("angerPeak")));
+                }
                 if (durationMs >= 0) {
                     transcripts.end(callSid, durationMs);
                 } else {

@@ -126,24 +126,28 @@ public final class TwilioRoutes {
 
     /**
      * Shutting down: new calls go straight to a person; every call streaming here has its audio finished
-     * (within {@code grace}) and, unless it is already routed or with an agent, is put through to a person,
-     * so no caller is left talking to a line that has gone.
+     * (within {@code grace}) and, unless it is already routed, with an agent or being hung up on with a
+     * callback promised, is put through to a person, so no caller is left talking to a line that has gone.
+     * None of these calls has ended: Twilio is asked, from now on, when each does.
      */
     public void drain(Transcriber transcriber, java.time.Duration grace) throws InterruptedException {
         transcriber.stopTaking();
-        List<String> live = media.finishAll();
+        List<MediaStream.Detached> live = media.detachAll();
         transcriber.drain(grace);
-        for (String callSid : live) {
+        for (MediaStream.Detached detached : live) {
+            String callSid = detached.callSid();
+            ends.watch(callSid);
             Map<String, String> call;
             try {
                 call = store.call(callSid);
             } catch (JedisException e) {
                 call = Map.of();
             }
-            if (call.getOrDefault("queue", "").isEmpty() && !call.containsKey("agent")) {
+            if (call.getOrDefault("queue", "").isEmpty() && !call.containsKey("agent") && !detached.withAgent()
+                    && !"true".equals(call.get("callbackPromised"))) {
                 log.info("call {}: shutting down; putting the caller through to {}", callSid, personAtOnce.queue());
                 store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
-                putThrough(callSid, "shutdown");
+                waiting.putThrough(callSid, "shutdown");
                 control.route(callSid, personAtOnce.lost(), personAtOnce.queue(), "{}");
             }
         }
