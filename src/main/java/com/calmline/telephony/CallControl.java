@@ -179,6 +179,9 @@ public final class CallControl {
         } catch (ApiConnectionException e) {
             log.debug("call {}: Twilio unreachable to ask how it stands: {}", callSid, e.getMessage());
             return Standing.UNKNOWN;
+        } catch (RuntimeException e) {
+            log.warn("call {}: asking Twilio how it stands failed unexpectedly: {}", callSid, e.toString());
+            return Standing.UNKNOWN;
         }
     }
 
