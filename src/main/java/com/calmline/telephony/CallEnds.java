@@ -52,6 +52,8 @@ final class CallEnds implements AutoCloseable {
     private final TwilioRoutes.WaitingList waiting;
     private final TwilioRoutes.FollowUps followUps;
     private final ScheduledExecutorService asker;
+    /** Claims fail every second while Redis is away: a line a minute says so. */
+    private final LogSafe.Limit unclaimed = new LogSafe.Limit("call-end-claim-failed", Level.WARN, 1);
     private final LogSafe.Limit failed = new LogSafe.Limit("call-end-check-failed", Level.WARN, 10);
 
     CallEnds(Store store, CallControl control, Transcripts transcripts, TwilioRoutes.WaitingList waiting,
@@ -81,7 +83,7 @@ final class CallEnds implements AutoCloseable {
             due = (List<?>) store.script(CLAIM, List.of("calls:" + WATCHED), List.of(Long.toString(now),
                     Long.toString(now + LEASE.toMillis()), Integer.toString(BATCH)));
         } catch (RuntimeException e) {
-            failed.log(log, "cannot claim calls to ask Twilio about: {}", e.getMessage());
+            unclaimed.log(log, "cannot claim calls to ask Twilio about: {}", e.getMessage());
             return;
         }
         for (Object sid : due) {
