@@ -1,5 +1,6 @@
 package com.calmline.agent;
 
+import com.calmline.privacy.LogSafe;
 import com.calmline.privacy.Redactor;
 import com.calmline.review.Transcripts;
 import com.calmline.store.Store;
@@ -35,25 +36,35 @@ public final class AgentDesk {
     private static final String SID = "CA[0-9a-fA-F]{32}";
     private static final int LISTED = 100;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
+    private static final String NOT_PUT_THROUGH = "Twilio did not put that caller through to you, so they are "
+            + "still waiting: take the call again, or leave it to a colleague.";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy").withZone(ZoneId.systemDefault());
 
-    /** A caller in a list: waiting for an agent, or on this agent's own list. */
+    /**
+     * A caller in a list: waiting for an agent, or on this agent's own list. {@code caller}: their number,
+     * masked, for a caller put straight through, whom no topic or problem tells apart.
+     */
     public record WaitingCall(String callSid, String topic, String issue, String waited, String mood,
-                              String moodLabel, double angerPeak, boolean open) {
+                              String moodLabel, double angerPeak, boolean open, String caller) {
     }
 
     /**
      * The call an agent has open: its screen-pop with the live transcript, who has it, its wrap-up;
-     * {@code preview}: not chosen, shown because it is the newest caller waiting.
+     * {@code preview}: not chosen, shown because it is the newest caller waiting; {@code putThroughBecause}:
+     * why the line put the caller straight through without a summary (empty when it routed them).
      */
     public record OpenCall(ScreenPop pop, String takenBy, boolean mine, String outcome, String note,
-                           boolean preview) {
+                           boolean preview, String putThroughBecause) {
         public String peakMood() {
             return pop.peakLevel();
         }
 
         public String peakLabel() {
             return label(pop.peakLevel());
+        }
+
+        public boolean heard() {
+            return !pop.peakLevel().equals(ScreenPops.UNHEARD);
         }
 
         public String format(double value) {
@@ -98,7 +109,8 @@ public final class AgentDesk {
         routes.sse("/agent/events", feed::join, Auth.Role.AGENT);
         routes.post("/agent/calls/{sid}/take", ctx -> {
             Taken taken = take(ctx);
-            ctx.redirect("/agent?call=" + taken.callSid() + (taken.mine() ? "" : "&notice=taken"), HttpStatus.SEE_OTHER);
+            String notice = taken.mine() ? "" : taken.agent().isEmpty() ? "&notice=not-put-through" : "&notice=taken";
+            ctx.redirect("/agent?call=" + taken.callSid() + notice, HttpStatus.SEE_OTHER);
         }, Auth.Role.AGENT);
         routes.post("/agent/calls/{sid}/wrapup", ctx -> {
             wrapUp(ctx);
@@ -106,11 +118,13 @@ public final class AgentDesk {
         }, Auth.Role.AGENT);
         routes.get("/api/calls/waiting", ctx -> ctx.json(waiting(Optional.empty())), Auth.Role.AGENT);
         routes.get("/api/calls/{sid}/screenpop", ctx -> ctx.json(screenPops.current(sid(ctx))
+                .map(ScreenPops.Waiting::pop)
                 .orElseThrow(() -> new NotFoundResponse("no screen-pop: the call has not been routed"))),
                 Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/take", ctx -> {
             Taken taken = take(ctx);
-            ctx.status(taken.mine() ? HttpStatus.OK : HttpStatus.CONFLICT).json(taken);
+            ctx.status(taken.mine() ? HttpStatus.OK : taken.agent().isEmpty() ? HttpStatus.BAD_GATEWAY
+                    : HttpStatus.CONFLICT).json(taken);
         }, Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/wrapup", ctx -> ctx.json(wrapUp(ctx)), Auth.Role.AGENT);
     }
@@ -120,14 +134,21 @@ public final class AgentDesk {
         feed.close();
     }
 
-    /** Who has the call now, and whether that is the one who asked; with how Twilio took the dequeue. */
-    record Taken(String callSid, String agent, boolean mine, String delivery) {
+    /**
+     * Who has the call now (nobody, if Twilio did not move the caller), and whether that is the one who asked;
+     * with how Twilio took the dequeue, and what went wrong if it did not.
+     */
+    record Taken(String callSid, String agent, boolean mine, String delivery, String error) {
     }
 
     private void page(Context ctx) {
         Auth.Principal me = Auth.principal(ctx);
         Optional<String> open = Optional.ofNullable(ctx.queryParam("call")).filter(s -> s.matches(SID));
-        String notice = "taken".equals(ctx.queryParam("notice")) ? "Someone else took that call first." : "";
+        String notice = switch (Optional.ofNullable(ctx.queryParam("notice")).orElse("")) {
+            case "taken" -> "Someone else took that call first.";
+            case "not-put-through" -> NOT_PUT_THROUGH;
+            default -> "";
+        };
         pages.page(ctx, "agent.jte", Map.of("desk", desk(me, open, notice)));
     }
 
@@ -138,21 +159,29 @@ public final class AgentDesk {
         }
         String sid = sid(ctx);
         Map<String, String> call = store.call(sid);
-        if (call.isEmpty() || screenPops.stored(sid).isEmpty()) {
-            throw new NotFoundResponse("no routed call " + sid);
+        if (call.isEmpty() || screenPops.waiting(sid).isEmpty()) {
+            throw new NotFoundResponse("no call " + sid + " has waited for a person");
         }
         String holder = store.claimCall(sid, "agent", me.name());
         if (!holder.equals(me.name())) {
-            return new Taken(sid, holder, false, "none");
+            return new Taken(sid, holder, false, "none", "");
+        }
+        CallControl.Outcome outcome = control.connect(sid, Optional.ofNullable(call.get("queueSid")), me.name(),
+                me.dial());
+        if (!outcome.heard()) {
+            // Still waiting in Twilio's queue: they stay on every desk, free for this agent or another to take.
+            store.releaseCall(sid, "agent", me.name());
+            log.warn("call {}: {} could not take it, Twilio did not move the caller ({}: {})", sid, me.name(),
+                    outcome.delivery().label(), outcome.detail());
+            return new Taken(sid, "", false, outcome.delivery().label(), NOT_PUT_THROUGH + " Twilio said: "
+                    + outcome.detail());
         }
         transcripts.tagCall(sid, call, "agent", me.name());
         store.unlistCall(ScreenPops.WAITING, sid);
         store.listCall("agent:" + me.name(), System.currentTimeMillis(), sid);
-        CallControl.Outcome outcome = control.connect(sid, Optional.ofNullable(call.get("queueSid")), me.name(),
-                me.dial());
         store.updateCall(sid, Map.of("taken", Instant.now().toString(), "dequeue", outcome.delivery().label()));
         log.info("call {}: taken by {}; dequeue {}", sid, me.name(), outcome.delivery().label());
-        return new Taken(sid, me.name(), true, outcome.delivery().label());
+        return new Taken(sid, me.name(), true, outcome.delivery().label(), "");
     }
 
     private Map<String, String> wrapUp(Context ctx) {
@@ -181,11 +210,11 @@ public final class AgentDesk {
     private Desk desk(Auth.Principal me, Optional<String> open, String notice) {
         List<WaitingCall> waiting = waiting(open);
         Optional<String> shown = open.or(() -> waiting.stream().findFirst().map(WaitingCall::callSid));
-        OpenCall call = shown.flatMap(sid -> screenPops.current(sid).map(pop -> {
+        OpenCall call = shown.flatMap(sid -> screenPops.current(sid).map(w -> {
             Map<String, String> c = store.call(sid);
             String holder = c.getOrDefault("agent", "");
-            return new OpenCall(pop, holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
-                    c.getOrDefault("note", ""), open.isEmpty());
+            return new OpenCall(w.pop(), holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
+                    c.getOrDefault("note", ""), open.isEmpty(), w.because());
         })).orElse(null);
         return new Desk(me, waiting, listed("agent:" + me.name(), open), call, notice);
     }
@@ -197,14 +226,17 @@ public final class AgentDesk {
     private List<WaitingCall> listed(String list, Optional<String> open) {
         List<WaitingCall> calls = new ArrayList<>();
         for (String sid : store.listed(list, LISTED)) {
-            Optional<ScreenPop> pop = screenPops.stored(sid).map(ScreenPops.Stored::pop);
-            if (pop.isEmpty()) {
+            Optional<ScreenPops.Waiting> waiting = screenPops.waiting(sid);
+            if (waiting.isEmpty()) {
                 continue;
             }
-            ScreenPop p = pop.get();
-            calls.add(new WaitingCall(sid, p.topic(), p.issue().isEmpty() ? "(no problem stated yet)" : p.issue(),
-                    waited(p.routedAt()), p.peakLevel(), label(p.peakLevel()), p.angerPeak(),
-                    open.map(sid::equals).orElse(false)));
+            ScreenPop p = waiting.get().pop();
+            String because = waiting.get().because();
+            String issue = !because.isEmpty() ? "No summary: put straight through because " + because
+                    : p.issue().isEmpty() ? "(no problem stated yet)" : p.issue();
+            calls.add(new WaitingCall(sid, p.topic(), issue, waited(p.routedAt()), p.peakLevel(),
+                    label(p.peakLevel()), p.angerPeak(), open.map(sid::equals).orElse(false),
+                    because.isEmpty() ? "" : LogSafe.phone(p.caller().number())));
         }
         return calls;
     }
@@ -241,6 +273,7 @@ public final class AgentDesk {
         return switch (level) {
             case "angry" -> "Angry";
             case "annoyed" -> "Upset";
+            case ScreenPops.UNHEARD -> "Not heard";
             default -> "Calm";
         };
     }

@@ -6,6 +6,7 @@ import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
 import com.calmline.routing.Router;
 import com.calmline.store.Store;
+import com.calmline.telephony.TwilioRoutes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,9 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The hand-over from the line to a person: when the line routes, the {@link Router} chooses the queue, and
  * the screen-pop is built from what the line heard and said, stored ({@code call:{sid}:screenpop}), sent
- * with the caller as TaskRouter attributes, and the call is listed as waiting for every agent's page.
+ * with the caller as TaskRouter attributes, and the call is listed as waiting for every agent's page. A caller
+ * put through without the line (every line busy, 0 pressed, the audio lost, a shutdown) is listed too, with
+ * what is known of them.
  */
-public final class ScreenPops implements Handover {
+public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String WAITING = "waiting";
     private static final int KEY_LINES = 4;
@@ -35,6 +38,22 @@ public final class ScreenPops implements Handover {
      * screen-pop is read. TaskRouter adds the caller's number to a task's attributes itself.
      */
     private static final ScreenPop.Caller UNKNOWN_CALLER = new ScreenPop.Caller("", 0, "", "");
+    /** Why a caller was put straight through, as the agent reads it after "because". */
+    private static final Map<String, String> PUT_THROUGH = Map.of(
+            "overflow", "every line that listens was busy",
+            "pressed-0", "they pressed 0 for a person",
+            "lost", "the line lost their audio",
+            "shutdown", "the line restarted while they were talking");
+    /** The mood of a caller the line never heard. */
+    static final String UNHEARD = "unheard";
+
+    /**
+     * A caller as the desk shows them: the screen-pop, or for one put straight through, what is known of them
+     * and {@code because} (why there is no summary; empty when the line routed them); {@code of}: the call whose
+     * transcript goes with it (the call a callback follows, for a customer who answered one).
+     */
+    record Waiting(ScreenPop pop, String because, String of) {
+    }
 
     private final Router router;
     private final AngerMeter anger;
@@ -92,35 +111,65 @@ public final class ScreenPops implements Handover {
         store.unlistCall(WAITING, callSid);
     }
 
-    /**
-     * The stored screen-pop with the caller's history and the transcript as they stand now (the transcript
-     * grows while the caller waits). Read here, on a page's thread, never on the call's audio thread.
-     */
-    Optional<ScreenPop> current(String callSid) {
-        return stored(callSid).map(s -> s.pop().withCaller(caller(callSid)).withTranscript(transcript(s.of())));
-    }
-
-    /** A screen-pop as stored, and the call it was stored for: {@code of}, whose transcript goes with it. */
-    record Stored(ScreenPop pop, String of) {
+    @Override
+    public void putThrough(String callSid, String why) {
+        store.updateCall(callSid, Map.of("putThrough", why, "routed", Instant.now().toString()));
+        store.listCall(WAITING, System.currentTimeMillis(), callSid);
     }
 
     /**
-     * The call's screen-pop; for a customer who answered a callback ({@code callbackOf}), the screen-pop of the
-     * call it follows, read through that call's sid (never copied), so it goes when that call expires or is
-     * erased.
+     * The caller with their history and the transcript as they stand now (the transcript grows while the
+     * caller waits). Read here, on a page's thread, never on the call's audio thread.
      */
-    Optional<Stored> stored(String callSid) {
+    Optional<Waiting> current(String callSid) {
+        return waiting(callSid).map(w -> new Waiting(w.pop().withCaller(caller(callSid))
+                .withTranscript(transcript(w.of())), w.because(), w.of()));
+    }
+
+    /**
+     * The caller as the list shows them, if they have waited for a person: the stored screen-pop; for a customer
+     * who answered a callback ({@code callbackOf}), the screen-pop of the call it follows, read through that
+     * call's sid (never copied), so it goes when that call expires or is erased; or, for a caller put straight
+     * through, what is known.
+     */
+    Optional<Waiting> waiting(String callSid) {
         Optional<String> own = store.callPart(callSid, "screenpop");
         if (own.isPresent()) {
-            return own.map(s -> new Stored(read(s), callSid));
+            return Optional.of(new Waiting(read(own.get()), "", callSid));
         }
         Map<String, String> call = store.call(callSid);
         String of = call.getOrDefault("callbackOf", "");
-        if (of.isEmpty()) {
-            return Optional.empty();
+        Optional<String> followed = of.isEmpty() ? Optional.empty() : store.callPart(of, "screenpop");
+        if (followed.isPresent()) {
+            return Optional.of(new Waiting(read(followed.get()).forCallback(callSid, call.getOrDefault("queue", ""),
+                    "callback about the call " + of, call.getOrDefault("started", "")), "", of));
         }
-        return store.callPart(of, "screenpop").map(s -> new Stored(read(s).forCallback(callSid,
-                call.getOrDefault("queue", ""), "callback about the call " + of, call.getOrDefault("started", "")), of));
+        String why = call.getOrDefault("putThrough", "");
+        return why.isEmpty() ? Optional.empty() : Optional.of(new Waiting(putThrough(callSid, call),
+                PUT_THROUGH.getOrDefault(why, why), callSid));
+    }
+
+    /**
+     * What is known of a caller put straight through: their number, when, the queue, and whatever the line heard
+     * before (a restart: the problem and anger so far); the opening invites them to say what they need.
+     */
+    private ScreenPop putThrough(String callSid, Map<String, String> call) {
+        boolean heard = call.containsKey("angerPeak");
+        double now = number(call.get("angerLast"));
+        double peak = number(call.get("angerPeak"));
+        return new ScreenPop(callSid, new ScreenPop.Caller(call.getOrDefault("from", ""), 0, "", ""), "", 0,
+                call.getOrDefault("queue", ""), "put straight through", call.getOrDefault("issue", ""), "",
+                call.getOrDefault("request", ""), List.of(), now, heard ? anger.level(now).label() : UNHEARD, peak,
+                heard ? anger.level(peak).label() : UNHEARD, "", 0, List.of(), suggestions.unheard(),
+                suggestions.resolutions(""), call.getOrDefault("routed", ""), List.of());
+    }
+
+    private static double number(String value) {
+        try {
+            return value == null ? 0 : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     List<ScreenPop.Turn> transcript(String callSid) {

@@ -31,6 +31,11 @@ final class Suggestions {
         return text(heard ? "opening-upset.txt" : "opening-calm.txt").strip().replace("{issue}", said);
     }
 
+    /** For a caller the line did not sum up: they have waited, and have not told anyone what they need yet. */
+    String unheard() {
+        return text("opening-unheard.txt").strip();
+    }
+
     List<String> resolutions(String topic) {
         String name = topic.matches("[a-z-]+") && exists(topic + ".txt") ? topic + ".txt" : "other.txt";
         return text(name).lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();

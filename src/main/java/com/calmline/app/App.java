@@ -78,7 +78,7 @@ final class App implements AutoCloseable {
                 config.listenSeconds(), policy.greeting(), store, transcripts, transcriber, policy::forCall, control,
                 new TwilioRoutes.PersonAtOnce(policy.personPrompt(), policy.lostPrompt(), policy.overflowPrompt(),
                         router.route("", 0).queue()),
-                callbacks::requestedByKey, metrics);
+                callbacks::requestedByKey, screenPops, callbacks::ended, metrics);
         Optional<String> apiToken = config.apiToken()
                 .or(() -> config.demoMode() ? Optional.of(DemoToken.create(config.dataDir())) : Optional.empty());
         Auth auth = new Auth(store, pages, apiToken, config.https());

@@ -163,14 +163,8 @@ final class CallConversation implements Transcriber.Listener {
 
     @Override
     public void onEnd(long atMs) {
-        turns.finish(atMs);
-        measured();
         state = State.ENDED;
-        CallEvent.Summary summary = new CallEvent.Summary(atMs, Transcripts.round(caller.peak()),
-                caller.smoothedLevel().label(), caller.trend().label(), Transcripts.round(caller.ventingSeconds()),
-                talkOvers, bargeIns, rules.acknowledgements(), rules.questions(), rules.issue(), rules.feeling(),
-                rules.request());
-        record.event(summary);
+        CallEvent.Summary summary = summarise(atMs);
         record.update(Map.of("state", state.name(), "angerPeak", format(caller.peak()),
                 "talkOvers", Integer.toString(talkOvers), "bargeIns", Integer.toString(bargeIns),
                 "issue", summary.issue(), "request", summary.request()));
@@ -181,6 +175,33 @@ final class CallConversation implements Transcriber.Listener {
             callbacks.ended(callSid, callerNumber, rules.issue(), caller.peak());
         }
         record.end(atMs);
+    }
+
+    /**
+     * The audio stopped being heard here but the caller is still on the phone (this instance is shutting
+     * down): what was heard is summed up and kept, and what the call's real end needs is stored with it (the
+     * issue, the anger peak, whether a callback was promised instead of a follow-up). The end itself (the
+     * caller leaving the desk, the follow-up, the duration) is left to whoever learns that the call is over.
+     */
+    @Override
+    public void onAudioStopped(long atMs) {
+        CallEvent.Summary summary = summarise(atMs);
+        record.update(Map.of("angerPeak", format(caller.peak()),
+                "talkOvers", Integer.toString(talkOvers), "bargeIns", Integer.toString(bargeIns),
+                "issue", summary.issue(), "request", summary.request(),
+                "callbackPromised", Boolean.toString(callbackPromised)));
+    }
+
+    /** The call as the line heard it, its last prompt measured too, recorded as the summary event. */
+    private CallEvent.Summary summarise(long atMs) {
+        turns.finish(atMs);
+        measured();
+        CallEvent.Summary summary = new CallEvent.Summary(atMs, Transcripts.round(caller.peak()),
+                caller.smoothedLevel().label(), caller.trend().label(), Transcripts.round(caller.ventingSeconds()),
+                talkOvers, bargeIns, rules.acknowledgements(), rules.questions(), rules.issue(), rules.feeling(),
+                rules.request());
+        record.event(summary);
+        return summary;
     }
 
     /** The greeting was said by the answering TwiML; it is the line's first prompt, from the stream's start. */

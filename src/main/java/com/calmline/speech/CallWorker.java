@@ -56,6 +56,8 @@ final class CallWorker implements Transcriber.Session {
     private final Runnable released;
     private volatile long receivedMs;
     private volatile long callerVoiceMs = -1;
+    /** Set before the end is queued: the call goes on without us, so the listener hears of the audio stopping. */
+    private volatile boolean detached;
 
     CallWorker(Model model, String callSid, Function<Transcriber.AudioClock, Transcriber.Listener> listener,
                int queueFrames, Timer lag, Runnable released) {
@@ -105,7 +107,17 @@ final class CallWorker implements Transcriber.Session {
 
     @Override
     public void finish() {
+        end(false);
+    }
+
+    @Override
+    public void detach() {
+        end(true);
+    }
+
+    private void end(boolean callGoesOn) {
         if (finished.compareAndSet(false, true)) {
+            detached = callGoesOn;
             try {
                 queue.put(END);
             } catch (InterruptedException e) {
@@ -160,7 +172,11 @@ final class CallWorker implements Transcriber.Session {
             queue.clear();
             tracks.values().forEach(TrackRecognizer::close);
             long endMs = lastMs;
-            hand("at end of call", () -> listener.onEnd(endMs));
+            if (detached) {
+                hand("as the audio stopped", () -> listener.onAudioStopped(endMs));
+            } else {
+                hand("at end of call", () -> listener.onEnd(endMs));
+            }
             hand(DONE);
             MDC.remove("callSid");
         }

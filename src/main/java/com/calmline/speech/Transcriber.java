@@ -100,6 +100,14 @@ public final class Transcriber implements AutoCloseable {
 
         /** The call's audio is fully processed; {@code atMs} is the end of the last frame received. */
         void onEnd(long atMs);
+
+        /**
+         * The call's audio is fully processed, but the call goes on without this transcriber (it was
+         * {@linkplain Session#detach detached}: the instance is shutting down): the caller is still on the
+         * phone, so nothing that belongs to the end of the call may happen yet. Instead of {@link #onEnd}.
+         */
+        default void onAudioStopped(long atMs) {
+        }
     }
 
     private final Model model;
@@ -223,6 +231,12 @@ public final class Transcriber implements AutoCloseable {
 
         /** No more audio: flush, free the recognizers, then tell the listener. Idempotent. */
         void finish();
+
+        /**
+         * No more audio here, though the call goes on (this instance is shutting down): as {@link #finish},
+         * but the listener is told the audio stopped, not that the call ended. Nothing once finished.
+         */
+        void detach();
     }
 
     /**

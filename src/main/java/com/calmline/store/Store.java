@@ -228,6 +228,19 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * Clears the call's {@code field} only if {@code value} still holds it (one compare-and-delete script), so
+     * a claim given up never removes someone else's.
+     */
+    public void releaseCall(String callSid, String field, String value) {
+        Object released = redis.eval("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then "
+                + "return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0", List.of(callKey(callSid)),
+                List.of(field, value));
+        if (Long.valueOf(1).equals(released)) {
+            redis.publish(prefix + LIVE, callSid);
+        }
+    }
+
+    /**
      * Writes a record, its place in schedules (sorted sets scored by epoch ms) and the first entry of its
      * history ({@code recordKey:history}), held through an outage like a transcript: what a caller was promised
      * must not be lost. Nothing is written if a record under any of {@code unlessAny} exists when Redis takes

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -144,6 +145,51 @@ public final class CallControl {
         } catch (ApiException | ApiConnectionException e) {
             log.warn("cannot fetch the status of a placed call: {}", e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Where one of our calls stands at Twilio: {@code over}, with how long it lasted ({@code durationMs}, -1 when
+     * Twilio does not say), or still going on; {@code known} is false when Twilio could not be asked (demo mode,
+     * Twilio unreachable), and then the call is not over as far as anyone here can tell.
+     */
+    record Standing(boolean known, boolean over, long durationMs) {
+        static final Standing UNKNOWN = new Standing(false, false, -1);
+    }
+
+    Standing standing(String callSid) {
+        if (twilio.isEmpty()) {
+            return Standing.UNKNOWN;
+        }
+        try {
+            Call call = Call.fetcher(callSid).fetch(twilio.get());
+            Call.Status status = call.getStatus();
+            if (status == null) {
+                return Standing.UNKNOWN;
+            }
+            boolean over = !List.of(Call.Status.QUEUED, Call.Status.RINGING, Call.Status.IN_PROGRESS).contains(status);
+            return new Standing(true, over, over ? millis(call.getDuration()) : -1);
+        } catch (ApiException e) {
+            if (Integer.valueOf(404).equals(e.getStatusCode())) {
+                // Twilio keeps every call it handled: one it does not know is not going on.
+                return new Standing(true, true, -1);
+            }
+            log.debug("call {}: cannot ask Twilio how it stands: {}", callSid, e.getMessage());
+            return Standing.UNKNOWN;
+        } catch (ApiConnectionException e) {
+            log.debug("call {}: Twilio unreachable to ask how it stands: {}", callSid, e.getMessage());
+            return Standing.UNKNOWN;
+        } catch (RuntimeException e) {
+            log.warn("call {}: asking Twilio how it stands failed unexpectedly: {}", callSid, e.toString());
+            return Standing.UNKNOWN;
+        }
+    }
+
+    private static long millis(String seconds) {
+        try {
+            return seconds == null ? -1 : Long.parseLong(seconds.strip()) * 1000;
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

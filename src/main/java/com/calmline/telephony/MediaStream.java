@@ -329,29 +329,44 @@ final class MediaStream {
     }
 
 
-    /**
-     * Shutting down: ends the audio of every call streaming here (their last utterances and summaries are
-     * stored as at a hang-up) and returns those no agent has joined, which need a person now.
-     */
-    List<String> finishAll() {
-        List<String> withoutAgent = new java.util.ArrayList<>();
-        for (Call call : byCallSid.values()) {
-            if (finish(call) && !call.agent) {
-                withoutAgent.add(call.callSid);
-            }
-        }
-        return withoutAgent;
+    /** A call no longer heard here after a shutdown, while the caller stays on; {@code withAgent}: an agent joined. */
+    record Detached(String callSid, boolean withAgent) {
     }
 
-    /** Ends the call's audio here, once, from its socket's thread or at shutdown; true the one time it does. */
-    private boolean finish(Call call) {
+    /**
+     * Shutting down: stops hearing every call streaming here (their last utterances and summaries are
+     * stored), while the calls themselves go on, and returns them.
+     */
+    List<Detached> detachAll() {
+        List<Detached> detached = new java.util.ArrayList<>();
+        for (Call call : byCallSid.values()) {
+            if (stopHearing(call, true)) {
+                detached.add(new Detached(call.callSid, call.agent));
+            }
+        }
+        return detached;
+    }
+
+    private void finish(Call call) {
+        stopHearing(call, false);
+    }
+
+    /**
+     * Ends the call's audio here, once, from its socket's thread (the call ended) or at shutdown (it goes on);
+     * true the one time it does.
+     */
+    private boolean stopHearing(Call call, boolean callGoesOn) {
         synchronized (call) {
             if (call.audio == null || call.ended) {
                 return false;
             }
             call.ended = true;
         }
-        call.audio.finish();
+        if (callGoesOn) {
+            call.audio.detach();
+        } else {
+            call.audio.finish();
+        }
         store.updateCall(call.callSid, Map.of("streamEnded", Instant.now().toString(),
                 "duplicateFrames", Long.toString(call.order.duplicates()),
                 "skippedFrames", Long.toString(call.order.skipped())));

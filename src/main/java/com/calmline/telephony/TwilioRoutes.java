@@ -56,6 +56,8 @@ public final class TwilioRoutes {
     private final LogSafe.Limit forged = new LogSafe.Limit("rejected-signature", Level.WARN, 10);
     private final Transcriber transcriber;
     private final Transcripts transcripts;
+    private final WaitingList waiting;
+    private final CallEnds ends;
 
     /**
      * Schedules the callback a caller asked for by key (1 while listening or while queued) at the earliest
@@ -80,11 +82,28 @@ public final class TwilioRoutes {
     public record PersonAtOnce(String say, String lost, String overflow, String queue) {
     }
 
+    /**
+     * The agents' list of callers waiting: those put through to a person from here, without the line's
+     * screen-pop, are listed with why ({@code overflow}, {@code pressed-0}, {@code lost}, {@code shutdown}), and
+     * taken off when Twilio reports that a call no stream heard to its end is over.
+     */
+    public interface WaitingList {
+        void putThrough(String callSid, String why);
+
+        void ended(String callSid);
+    }
+
+    /** What an angry call earns once it is over (a follow-up), for a call whose end no stream reported. */
+    @FunctionalInterface
+    public interface FollowUps {
+        void ended(String callSid, String caller, String issue, double angerPeak);
+    }
+
     public TwilioRoutes(String authToken, Optional<String> publicBaseUrl, int listenSeconds, String greeting,
                         Store store, Transcripts transcripts, Transcriber transcriber,
                         Listeners listeners,
                         CallControl control, PersonAtOnce personAtOnce, CallbackOffer callbacks,
-                        MeterRegistry metrics) {
+                        WaitingList waiting, FollowUps followUps, MeterRegistry metrics) {
         this.validator = new RequestValidator(authToken);
         this.urls = new PublicUrls(publicBaseUrl);
         this.twiml = new TwimlBuilder(listenSeconds);
@@ -98,6 +117,8 @@ public final class TwilioRoutes {
         this.callbacks = callbacks;
         this.transcriber = transcriber;
         this.transcripts = transcripts;
+        this.waiting = waiting;
+        this.ends = new CallEnds(store, control, transcripts, waiting, followUps);
         media.overflowTo(callSid -> overflow(callSid, System.currentTimeMillis()));
         // Registered at zero so an operator can alert on it before the first one ever happens.
         metrics.counter("calmline.calls.overflow");
@@ -105,31 +126,37 @@ public final class TwilioRoutes {
 
     /**
      * Shutting down: new calls go straight to a person; every call streaming here has its audio finished
-     * (within {@code grace}) and, unless it is already routed or with an agent, is put through to a person,
-     * so no caller is left talking to a line that has gone.
+     * (within {@code grace}) and, unless it is already routed, with an agent or being hung up on with a
+     * callback promised, is put through to a person, so no caller is left talking to a line that has gone.
+     * None of these calls has ended: Twilio is asked, from now on, when each does.
      */
     public void drain(Transcriber transcriber, java.time.Duration grace) throws InterruptedException {
         transcriber.stopTaking();
-        List<String> live = media.finishAll();
+        List<MediaStream.Detached> live = media.detachAll();
         transcriber.drain(grace);
-        for (String callSid : live) {
+        for (MediaStream.Detached detached : live) {
+            String callSid = detached.callSid();
+            ends.watch(callSid);
             Map<String, String> call;
             try {
                 call = store.call(callSid);
             } catch (JedisException e) {
                 call = Map.of();
             }
-            if (call.getOrDefault("queue", "").isEmpty() && !call.containsKey("agent")) {
+            if (call.getOrDefault("queue", "").isEmpty() && !call.containsKey("agent") && !detached.withAgent()
+                    && !"true".equals(call.get("callbackPromised"))) {
                 log.info("call {}: shutting down; putting the caller through to {}", callSid, personAtOnce.queue());
                 store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
+                waiting.putThrough(callSid, "shutdown");
                 control.route(callSid, personAtOnce.lost(), personAtOnce.queue(), "{}");
             }
         }
     }
 
-    /** Stops marking this instance's streams as alive. */
+    /** Stops marking this instance's streams as alive, and asking Twilio whether calls have ended. */
     public void close() {
         media.close();
+        ends.close();
     }
 
     /** An agent is on the call: if its stream is here, the outbound track is the agent now, and transcribed. */
@@ -170,6 +197,7 @@ public final class TwilioRoutes {
             call.putAll(overflowFields());
             store.createCall(callSid, now, call);
             overflowed(callSid, now);
+            putThrough(callSid, "overflow");
             ctx.contentType(TWIML).result(control.routing(personAtOnce.overflow(), personAtOnce.queue(),
                     "{}"));
             return;
@@ -198,6 +226,7 @@ public final class TwilioRoutes {
             // must not be left listening, so route them from here.
             log.info("call {}: pressed 0 with no conversation here; routing to {}", callSid, personAtOnce.queue());
             store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue()));
+            putThrough(callSid, "pressed-0");
             ctx.contentType(TWIML).result(control.routing(personAtOnce.say(), personAtOnce.queue(), "{}"));
             return;
         }
@@ -207,6 +236,7 @@ public final class TwilioRoutes {
             log.warn("call {}: no live stream; routing to {}", callSid, personAtOnce.queue());
             metrics.counter("calmline.calls.lost").increment();
             store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
+            putThrough(callSid, "lost");
             ctx.contentType(TWIML).result(control.routing(personAtOnce.lost(), personAtOnce.queue(), "{}"));
             return;
         }
@@ -220,7 +250,17 @@ public final class TwilioRoutes {
     private void overflow(String callSid, long now) {
         store.updateCall(callSid, overflowFields());
         overflowed(callSid, now);
+        putThrough(callSid, "overflow");
         control.route(callSid, personAtOnce.overflow(), personAtOnce.queue(), "{}");
+    }
+
+    /**
+     * A caller put through to a person from here, without the line's screen-pop: agents see them waiting all
+     * the same, and since no stream of theirs will say when they hang up, Twilio is asked.
+     */
+    private void putThrough(String callSid, String why) {
+        waiting.putThrough(callSid, why);
+        ends.watch(callSid);
     }
 
     private Map<String, String> overflowFields() {

@@ -83,10 +83,16 @@ class AdmissionIT {
         assertTrue(wer <= 0.25, "the call in progress is heard as well as alone: WER " + wer);
 
         assertEquals(2, service.metric("calmline_calls_overflow_total"));
+        JsonNode waiting = api("/api/calls/waiting");
         for (String sid : List.of(second.callSid, third)) {
             JsonNode call = api("/api/calls/" + sid).path("call");
             assertEquals("true", call.path("overflow").asText(), sid + ": " + call);
             assertFalse(call.path("queue").asText().isEmpty(), "routed to a queue: " + call);
+            JsonNode listed = java.util.stream.StreamSupport.stream(waiting.spliterator(), false)
+                    .filter(w -> w.path("callSid").asText().equals(sid)).findFirst()
+                    .orElseThrow(() -> new AssertionError(sid + " is not on the agents' desk: " + waiting));
+            assertEquals("No summary: put straight through because every line that listens was busy",
+                    listed.path("issue").asText());
         }
 
         Browserless.addUser(service, "sam", "supervisor", "correct horse battery");

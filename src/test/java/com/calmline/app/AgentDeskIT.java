@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -156,6 +157,151 @@ class AgentDeskIT {
             caller.close();
             List<JsonNode> events = a.simulator().awaitEnd(sid, Duration.ofSeconds(60));
             assertEquals(0, CallEvents.only(events, "summary").path("talkOvers").asInt());
+        }
+    }
+
+    @Test
+    void callersPutStraightThroughWithoutASummaryWaitOnTheDeskCanBeTakenAndLeaveWhenTheyHangUp() throws Exception {
+        try (Chromium ann = new Chromium()) {
+            signIn(ann, a, "ann");
+            // Pressed 0 on instance B, where no conversation of theirs runs: put through at once, unheard.
+            String pressed = Simulator.newSid("CA");
+            Simulator twilioSide = b.simulator();
+            twilioSide.post("/twilio/voice", Map.of("CallSid", pressed, "From", "+15555550142", "To", "+15555550199"));
+            twilio.stands(pressed, "in-progress", -1);
+            HttpResponse<String> zero = twilioSide.post("/twilio/listen", Map.of("CallSid", pressed,
+                    "From", "+15555550142", "Digits", "0"));
+            assertTrue(zero.body().contains("<Enqueue"), zero.body());
+            // Heard for a moment on instance A, then the stream dropped: Twilio's next listening round puts them through.
+            Simulator.Call dropped = a.simulator().dial("+15555550143", "+15555550199");
+            twilio.accepts(dropped.callSid);
+            twilio.stands(dropped.callSid, "in-progress", -1);
+            // The first sentence (to 2.67 s) only, so the line hears them, and has not routed them yet.
+            dropped.connect().play(java.util.Arrays.copyOfRange(Fixture.load("billing-calm").mulaw(), 0, 8 * 3400), 4);
+            dropped.close();
+            awaitTrue(() -> a.simulator().post("/twilio/listen", Map.of("CallSid", dropped.callSid))
+                    .body().contains("<Enqueue"));
+
+            By pressedEntry = By.cssSelector("#waiting li[data-call='" + pressed + "']");
+            By droppedEntry = By.cssSelector("#waiting li[data-call='" + dropped.callSid + "']");
+            ann.wait.until(ExpectedConditions.visibilityOfElementLocated(pressedEntry));
+            ann.wait.until(ExpectedConditions.visibilityOfElementLocated(droppedEntry));
+            ann.screenshot("07-ann-callers-put-straight-through");
+            String listed = text(ann, pressedEntry);
+            assertTrue(listed.contains("Caller …0142"), "told apart by the number's end: " + listed);
+            assertFalse(listed.contains("5555550142"), "the number masked: " + listed);
+            assertTrue(listed.contains("No summary: put straight through because they pressed 0 for a person"), listed);
+            assertTrue(listed.matches("(?s).*waiting \\d+ s.*"), "how long they have waited: " + listed);
+            assertTrue(text(ann, By.cssSelector("#waiting li[data-call='" + pressed + "'] .badge"))
+                    .equalsIgnoreCase("not heard"), "no mood the line never heard");
+            String lost = text(ann, droppedEntry);
+            assertTrue(lost.contains("No summary: put straight through because the line lost their audio"), lost);
+            // The mood the line heard before it lost them, once their last words are in.
+            By droppedMood = By.cssSelector("#waiting li[data-call='" + dropped.callSid + "'] .badge");
+            ann.wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(droppedMood).getText()
+                    .matches("(?i)calm|upset|angry"));
+
+            twilio.stub(post(urlPathEqualTo(memberPath(pressed))).willReturn(okJson("{\"call_sid\":\"" + pressed
+                    + "\",\"queue_sid\":\"" + QUEUE_SID + "\",\"position\":1}")));
+            twilioSide.post("/twilio/wait", Map.of("CallSid", pressed, "QueueSid", QUEUE_SID, "QueuePosition", "1",
+                    "AvgQueueTime", "0"));
+            open(ann, pressed);
+            assertTrue(text(ann, By.cssSelector("#call .put-through")).contains("they pressed 0 for a person"));
+            press(ann, By.cssSelector("button.take"));
+            ann.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".taken.mine"),
+                    "You have this call"));
+            ann.screenshot("08-ann-took-a-caller-put-straight-through");
+            List<LoggedRequest> dequeues = twilio.requests(postRequestedFor(urlPathEqualTo(memberPath(pressed))));
+            assertEquals(1, dequeues.size(), "Twilio was asked to move the queued caller to ann");
+            assertEquals(TwilioStandIn.PUBLIC_URL + "/twilio/connect?agent=ann&to=client%3Aann",
+                    form(dequeues.get(0)).get("Url"));
+
+            awaitTrue(() -> twilio.asked(dropped.callSid) > 0);
+            assertTrue(!ann.driver.findElements(droppedEntry).isEmpty(), "still waiting while Twilio says the call goes on");
+            twilio.stands(dropped.callSid, "completed", 40);
+            ann.wait.until(ExpectedConditions.invisibilityOfElementLocated(droppedEntry));
+            assertEquals("ENDED", RoutingIT.api(a, "/api/calls/" + dropped.callSid).path("call").path("state").asText());
+            twilio.stands(pressed, "completed", 95);
+        }
+    }
+
+    @Test
+    void whenTwilioDoesNotMoveTheCallerToTheAgentTheyStayWaitingForAnyoneToTake() throws Exception {
+        String queueSid = "QU" + "e".repeat(32);
+        String sid = Simulator.newSid("CA");
+        Simulator twilioSide = a.simulator();
+        twilioSide.post("/twilio/voice", Map.of("CallSid", sid, "From", "+15555550144", "To", "+15555550199"));
+        twilio.stands(sid, "in-progress", -1);
+        twilioSide.post("/twilio/listen", Map.of("CallSid", sid, "From", "+15555550144", "Digits", "0"));
+        twilioSide.post("/twilio/wait", Map.of("CallSid", sid, "QueueSid", queueSid, "QueuePosition", "1",
+                "AvgQueueTime", "0"));
+        String member = "/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Queues/" + queueSid + "/Members/" + sid
+                + ".json";
+        twilio.stub(post(urlPathEqualTo(member)).willReturn(com.github.tomakehurst.wiremock.client.WireMock
+                .aResponse().withStatus(500).withHeader("Content-Type", "application/json")
+                .withBody("{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":500}")));
+        By entry = By.cssSelector("#waiting li[data-call='" + sid + "']");
+        try (Chromium ann = new Chromium(); Chromium bob = new Chromium()) {
+            signIn(ann, a, "ann");
+            signIn(bob, b, "bob");
+            ann.wait.until(ExpectedConditions.visibilityOfElementLocated(entry));
+            open(ann, sid);
+            press(ann, By.cssSelector("button.take"));
+            ann.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("section.call > p.notice"),
+                    "Twilio did not put that caller through to you, so they are still waiting"));
+            ann.screenshot("09-ann-twilio-did-not-move-the-caller");
+            assertEquals(1, twilio.requests(postRequestedFor(urlPathEqualTo(member))).size(), "Twilio was asked");
+            ann.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button.take")));
+            assertTrue(ann.driver.findElements(By.cssSelector(".taken")).isEmpty(), "nobody holds the call");
+            assertFalse(RoutingIT.api(a, "/api/calls/" + sid).path("call").has("agent"), "the claim is released");
+
+            bob.wait.until(ExpectedConditions.visibilityOfElementLocated(entry));
+            open(bob, sid);
+            Object refused = bob.driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const csrf = document.querySelector('input[name=_csrf]').value;
+                    fetch('/api/calls/' + arguments[0] + '/take', {method: 'POST', headers: {'X-CSRF-Token': csrf}})
+                      .then(r => r.text().then(t => done(r.status + ' ' + t)));""", sid);
+            assertTrue(String.valueOf(refused).startsWith("502 "), String.valueOf(refused));
+            assertTrue(String.valueOf(refused).contains("Twilio did not put that caller through"), String.valueOf(refused));
+            assertTrue(String.valueOf(refused).contains("code 20500"), "with what Twilio said: " + refused);
+
+            twilio.stub(post(urlPathEqualTo(member)).willReturn(okJson("{\"call_sid\":\"" + sid
+                    + "\",\"queue_sid\":\"" + queueSid + "\",\"position\":1}")));
+            bob.driver.navigate().refresh();
+            press(bob, By.cssSelector("button.take"));
+            bob.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".taken.mine"),
+                    "You have this call"));
+            assertEquals(3, twilio.requests(postRequestedFor(urlPathEqualTo(member))).size());
+            ann.wait.until(ExpectedConditions.invisibilityOfElementLocated(entry));
+            assertEquals("bob", RoutingIT.api(a, "/api/calls/" + sid).path("call").path("agent").asText());
+        } finally {
+            twilio.stands(sid, "completed", 60);
+        }
+    }
+
+    /**
+     * Opens the caller from the waiting list, as a keyboard user would; again if a live update redrew the list
+     * just as Enter was pressed (the page then stays where it was).
+     */
+    private static void open(Chromium browser, String sid) {
+        By link = By.cssSelector("#waiting li[data-call='" + sid + "'] a");
+        browser.wait.ignoring(StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.ElementNotInteractableException.class).until(d -> {
+            if (!d.getCurrentUrl().contains("call=" + sid)) {
+                d.findElement(link).sendKeys(Keys.ENTER);
+            }
+            return d.getCurrentUrl().contains("call=" + sid);
+        });
+    }
+
+    private static void awaitTrue(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 60 s");
+            }
+            Thread.sleep(200);
         }
     }
 

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -71,6 +72,115 @@ class ShutdownIT {
         } finally {
             twilio.close();
             server.stop();
+        }
+    }
+
+    /**
+     * A shutdown stops hearing calls, it does not end them: a caller waiting in a queue, and one the drain puts
+     * through, stay on the desk with no follow-up and no duration until Twilio, asked by the instance that is
+     * still up, says each call is over; then each is completed once.
+     */
+    @Test
+    void callsGoingOnAfterAShutdownStayOnTheDeskUntilTwilioSaysTheyAreOver() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("calmline-shutdown-redis");
+        RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("dir " + dir).build();
+        server.start();
+        TwilioStandIn twilio = new TwilioStandIn();
+        RunningService stays = null;
+        try (RedisClient store = RedisClient.create("127.0.0.1", port)) {
+            Map<String, String> env = new java.util.HashMap<>(twilio.liveEnv("shutdown-token"));
+            env.put("REDIS_URL", "redis://127.0.0.1:" + port);
+            RunningService stops = RunningService.start(env);
+            stays = RunningService.start(env);
+            Simulator.Call queued = stops.waiting("billing-calm", twilio::accepts, 4);
+            await(() -> store.zscore("calmline:calls:waiting", queued.callSid) != null);
+            byte[] audio = Fixture.load("refund-angry").mulaw();
+            // A number that can be called back, so the follow-up can be booked.
+            Simulator.Call venting = stops.simulator().dial("+14155550142", "+15555550199");
+            twilio.accepts(venting.callSid);
+            venting.connect().play(java.util.Arrays.copyOfRange(audio, 0, audio.length / 2 / Simulator.FRAME_BYTES
+                    * Simulator.FRAME_BYTES), 4);
+            List<String> calls = List.of(queued.callSid, venting.callSid);
+            calls.forEach(sid -> twilio.stands(sid, "in-progress", -1));
+            // Promised a callback, and being told so before the line hangs up: not one for a queue.
+            Fixture asks = Fixture.load("callback-calm");
+            Simulator.Call promised = stops.simulator().dial("+14155550143", "+15555550199");
+            twilio.accepts(promised.callSid);
+            twilio.stands(promised.callSid, "in-progress", -1);
+            promised.connect().playListening(asks.mulaw(), asks.script(), 4);
+            await(() -> events(store, promised.callSid).stream().anyMatch(e -> e.contains("\"action\":\"callback\"")));
+
+            stops.close();
+            queued.close();
+            venting.close();
+            promised.close();
+
+            assertEquals("shutdown", store.hget("calmline:call:" + venting.callSid, "putThrough"),
+                    "put through by the drain");
+            double peak = Double.parseDouble(store.hget("calmline:call:" + venting.callSid, "angerPeak"));
+            assertTrue(peak >= 0.6, "angry enough for a follow-up once the call is over: " + peak);
+            assertTrue(events(store, venting.callSid).stream().anyMatch(e -> e.contains("\"type\":\"summary\"")),
+                    "what the line heard is summed up");
+            for (String sid : calls) {
+                goingOn(store, stays, sid);
+            }
+            assertTrue(twilio.updates(promised.callSid).stream().noneMatch(r -> TwilioStandIn.twimlOf(r)
+                    .contains("<Enqueue")), "the caller promised a callback is left to hear it and hang up");
+            await(() -> calls.stream().allMatch(sid -> twilio.asked(sid) > 0));
+            for (String sid : calls) {
+                goingOn(store, stays, sid);
+            }
+
+            twilio.stands(venting.callSid, "completed", 95);
+            twilio.stands(queued.callSid, "completed", 80);
+            await(() -> calls.stream().allMatch(sid -> store.zscore("calmline:calls:waiting", sid) == null));
+            await(() -> calls.stream().allMatch(sid -> "ENDED".equals(store.hget("calmline:call:" + sid, "state"))));
+            assertEquals("95000", store.hget("calmline:call:" + venting.callSid, "durationMs"));
+            assertEquals("80000", store.hget("calmline:call:" + queued.callSid, "durationMs"));
+            List<String> ended = events(store, venting.callSid);
+            assertEquals(1, ended.stream().filter(e -> e.contains("\"type\":\"callback\"")
+                    && e.contains("\"kind\":\"follow-up\"")).count(), "one follow-up, once it is over: " + ended);
+            assertEquals(1, ended.stream().filter(e -> e.contains("\"type\":\"end\"")).count());
+            List<String> calm = events(store, queued.callSid);
+            assertTrue(calm.stream().noneMatch(e -> e.contains("\"type\":\"callback\"")), "a calm call gets none");
+            assertEquals(1, calm.stream().filter(e -> e.contains("\"type\":\"end\"")).count());
+            twilio.stands(promised.callSid, "completed", 30);
+            await(() -> "ENDED".equals(store.hget("calmline:call:" + promised.callSid, "state")));
+        } finally {
+            if (stays != null) {
+                stays.close();
+            }
+            twilio.close();
+            server.stop();
+        }
+    }
+
+    /** The call has not ended as far as anyone can see: still waiting on the desk, no duration, no end, no follow-up. */
+    private static void goingOn(RedisClient store, RunningService service, String sid) throws Exception {
+        String waiting = RoutingIT.api(service, "/api/calls/waiting").toString();
+        assertTrue(waiting.contains(sid), sid + " still waiting on the desk: " + waiting);
+        assertEquals(null, store.hget("calmline:call:" + sid, "durationMs"), sid + ": no duration yet");
+        List<String> events = events(store, sid);
+        assertTrue(events.stream().noneMatch(e -> e.contains("\"type\":\"end\"")), sid + " has not ended");
+        assertTrue(events.stream().noneMatch(e -> e.contains("\"type\":\"callback\"")),
+                sid + ": no follow-up while the call goes on: " + events);
+    }
+
+    private static List<String> events(RedisClient store, String sid) {
+        return store.lrange("calmline:call:" + sid + ":events", 0, -1);
+    }
+
+    private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 60 s");
+            }
+            Thread.sleep(200);
         }
     }
 

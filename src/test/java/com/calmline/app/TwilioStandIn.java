@@ -1,6 +1,8 @@
 package com.calmline.app;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -22,7 +24,7 @@ final class TwilioStandIn implements AutoCloseable {
 
     TwilioStandIn() {
         server.start();
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/2010-04-01/Accounts/"
+        server.stubFor(get(urlPathEqualTo("/2010-04-01/Accounts/"
                 + ACCOUNT + ".json")).willReturn(okJson("{\"sid\":\"" + ACCOUNT + "\",\"status\":\"active\"}")).atPriority(10));
     }
 
@@ -52,6 +54,21 @@ final class TwilioStandIn implements AutoCloseable {
     /** Twilio answers every update of this call so (a fault, a delay...); the newest of these for a call wins. */
     void answers(String callSid, com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder response) {
         server.stubFor(post(urlPathEqualTo(callPath(callSid))).willReturn(response));
+    }
+
+    /**
+     * Twilio says the call is {@code status} ({@code in-progress}, {@code completed}...) when asked, and that it
+     * lasted {@code seconds} (-1: not said, as while it goes on).
+     */
+    void stands(String callSid, String status, int seconds) {
+        server.stubFor(get(urlPathEqualTo(callPath(callSid))).willReturn(okJson("{\"sid\":\"" + callSid
+                + "\",\"account_sid\":\"" + ACCOUNT + "\",\"status\":\"" + status + "\",\"duration\":"
+                + (seconds < 0 ? "null" : "\"" + seconds + "\"") + "}")));
+    }
+
+    /** How often the service asked Twilio how the call stands. */
+    int asked(String callSid) {
+        return server.findAll(getRequestedFor(urlPathEqualTo(callPath(callSid)))).size();
     }
 
     List<LoggedRequest> updates(String callSid) {
