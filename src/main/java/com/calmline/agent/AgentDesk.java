@@ -5,6 +5,7 @@ import com.calmline.review.Transcripts;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.web.Auth;
+import com.calmline.web.CallSid;
 import com.calmline.web.LiveFeed;
 import com.calmline.web.Pages;
 import io.javalin.config.RoutesConfig;
@@ -32,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentDesk {
     private static final Logger log = LoggerFactory.getLogger(AgentDesk.class);
-    private static final String SID = "CA[0-9a-fA-F]{32}";
     private static final int LISTED = 100;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy").withZone(ZoneId.systemDefault());
@@ -105,7 +105,7 @@ public final class AgentDesk {
             ctx.redirect("/agent?call=" + ctx.pathParam("sid"), HttpStatus.SEE_OTHER);
         }, Auth.Role.AGENT);
         routes.get("/api/calls/waiting", ctx -> ctx.json(waiting(Optional.empty())), Auth.Role.AGENT);
-        routes.get("/api/calls/{sid}/screenpop", ctx -> ctx.json(screenPops.current(sid(ctx))
+        routes.get("/api/calls/{sid}/screenpop", ctx -> ctx.json(screenPops.current(CallSid.of(ctx))
                 .orElseThrow(() -> new NotFoundResponse("no screen-pop: the call has not been routed"))),
                 Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/take", ctx -> {
@@ -126,7 +126,7 @@ public final class AgentDesk {
 
     private void page(Context ctx) {
         Auth.Principal me = Auth.principal(ctx);
-        Optional<String> open = Optional.ofNullable(ctx.queryParam("call")).filter(s -> s.matches(SID));
+        Optional<String> open = Optional.ofNullable(ctx.queryParam("call")).filter(CallSid::valid);
         String notice = "taken".equals(ctx.queryParam("notice")) ? "Someone else took that call first." : "";
         pages.page(ctx, "agent.jte", Map.of("desk", desk(me, open, notice)));
     }
@@ -136,7 +136,7 @@ public final class AgentDesk {
         if (me.dial().isEmpty()) {
             throw new BadRequestResponse("a call is taken by a person with a phone to ring, not with the API token");
         }
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         Map<String, String> call = store.call(sid);
         if (call.isEmpty() || store.callPart(sid, "screenpop").isEmpty()) {
             throw new NotFoundResponse("no routed call " + sid);
@@ -157,7 +157,7 @@ public final class AgentDesk {
 
     private Map<String, String> wrapUp(Context ctx) {
         Auth.Principal me = Auth.principal(ctx);
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         String outcome = ctx.formParamAsClass("outcome", String.class).check(OUTCOMES::contains,
                 "outcome is resolved, follow-up or escalated").get();
         String note = Redactor.redact(Optional.ofNullable(ctx.formParam("note")).orElse("").strip());
@@ -218,14 +218,6 @@ public final class AgentDesk {
         // Apart from the call, so a growing transcript never redraws the wrap-up form an agent is typing in.
         parts.put("transcript", pages.render("agent/transcript.jte", Map.of("desk", desk)));
         return parts;
-    }
-
-    private static String sid(Context ctx) {
-        String sid = ctx.pathParam("sid");
-        if (!sid.matches(SID)) {
-            throw new BadRequestResponse("a call sid is CA followed by 32 hex digits");
-        }
-        return sid;
     }
 
     private static String waited(String since) {

@@ -4,6 +4,7 @@ import com.calmline.privacy.LogSafe;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
+import com.calmline.web.CallSid;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -114,7 +115,7 @@ final class CallbackWebhooks {
      */
     private String toAgent(Callback c, String newCallSid, String say) {
         String attributes = "{}";
-        if (!c.screenPop().isEmpty() && newCallSid.matches("CA[0-9a-fA-F]{32}")) {
+        if (!c.screenPop().isEmpty() && CallSid.valid(newCallSid)) {
             try {
                 ObjectNode pop = (ObjectNode) JSON.readTree(c.screenPop());
                 pop.put("callSid", newCallSid);

@@ -2,6 +2,7 @@ package com.calmline.review;
 
 import com.calmline.store.Store;
 import com.calmline.web.Auth;
+import com.calmline.web.CallSid;
 import com.calmline.web.LiveFeed;
 import com.calmline.web.Pages;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class Supervision implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervision.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SID = "CA[0-9a-fA-F]{32}";
     private static final int PAGE = 25;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
     private static final Duration ALERTS_SHOWN = Duration.ofHours(1);
@@ -237,14 +237,14 @@ public final class Supervision implements AutoCloseable {
     }
 
     private void detail(Context ctx) {
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         Detail detail = detail(Auth.principal(ctx), sid);
         views.viewed(Auth.principal(ctx), sid, "page");
         pages.page(ctx, "supervisor/call.jte", Map.of("call", detail));
     }
 
     private void export(Context ctx) {
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         Map<String, String> call = store.call(sid);
         if (call.isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
@@ -263,7 +263,7 @@ public final class Supervision implements AutoCloseable {
     }
 
     private void erase(Context ctx) {
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         Map<String, String> call = store.call(sid);
         if (call.isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
@@ -480,14 +480,6 @@ public final class Supervision implements AutoCloseable {
             throw new BadRequestResponse(name + " is at most 200 characters");
         }
         return v;
-    }
-
-    private static String sid(Context ctx) {
-        String sid = ctx.pathParam("sid");
-        if (!sid.matches(SID)) {
-            throw new BadRequestResponse("a call sid is CA followed by 32 hex digits");
-        }
-        return sid;
     }
 
     /** A caller's number as supervisors see it: enough to tell calls apart, not enough to ring. */

@@ -53,7 +53,7 @@ public final class LiveFeed implements AutoCloseable {
 
     public void join(SseClient client) {
         Optional<String> open = Optional.ofNullable(client.ctx().queryParam("call"))
-                .filter(s -> s.matches("CA[0-9a-fA-F]{32}"));
+                .filter(CallSid::valid);
         Viewer viewer = new Viewer(client, Auth.principal(client.ctx()), open, new ConcurrentHashMap<>());
         client.keepAlive();
         client.onClose(() -> viewers.remove(viewer));
