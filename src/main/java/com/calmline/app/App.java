@@ -121,8 +121,13 @@ final class App implements AutoCloseable {
         callbacks.start();
         supervision.start();
         log.info("Calmline listening on {}:{}{}", config.listenHost(), server.port(), config.demoMode()
-                && config.host().isEmpty() ? " (demo mode: this machine only; set HOST=0.0.0.0 to listen on every "
-                + "interface)" : "");
+                && !config.demoExposed() ? " (demo mode: this machine only; DEMO_ON_NETWORK=true would expose it)" : "");
+        if (config.demoExposed()) {
+            log.warn("DEMO MODE ON THE NETWORK (DEMO_ON_NETWORK=true): listening on {}:{}, and every webhook, media "
+                    + "stream and /twilio/connect is checked against the public demo token, so anyone who reaches "
+                    + "this port can forge calls. Never run it like this where strangers can reach it; set "
+                    + "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN for a live line", config.listenHost(), server.port());
+        }
         return this;
     }
 
