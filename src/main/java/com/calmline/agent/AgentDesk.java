@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * The agents' half: {@code /agent} lists the callers waiting (newest first, with topic, problem, wait and
  * mood), opens one to its screen-pop and live transcript, takes it (one atomic claim in Redis, then Twilio
  * dequeues the caller to the agent) and wraps it up. The same through {@code /api/calls/*} for machines.
+ * An agent reads only the callers waiting and the calls they took; every call opened is in the audit.
  */
-public final class AgentDesk {
+public final class AgentDesk implements Auth.CallAccess {
     private static final Logger log = LoggerFactory.getLogger(AgentDesk.class);
     private static final int LISTED = 100;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
@@ -69,11 +70,14 @@ public final class AgentDesk {
         }
     }
 
-    /** Everything the desk page shows; {@code open} is null when no call is open. */
+    /**
+     * Everything the desk page shows; {@code open} is null when no call is open, {@code chosen} the call the
+     * agent asked for (empty when none), which the live feed keeps rendering: shown, or why it is not.
+     */
     public record Desk(Auth.Principal user, List<WaitingCall> waiting, List<WaitingCall> mine, OpenCall open,
-                       String notice) {
+                       String notice, Optional<String> chosen) {
         public String eventsUrl() {
-            return "/agent/events" + (open == null || open.preview() ? "" : "?call=" + open.pop().callSid());
+            return "/agent/events" + chosen.map(sid -> "?call=" + sid).orElse("");
         }
     }
 
@@ -95,7 +99,10 @@ public final class AgentDesk {
 
     public void register(RoutesConfig routes) {
         routes.get("/agent", this::page, Auth.Role.AGENT);
-        routes.sse("/agent/events", feed::join, Auth.Role.AGENT);
+        routes.sse("/agent/events", client -> {
+            opened(client.ctx()).ifPresent(sid -> transcripts.viewed(Auth.principal(client.ctx()), sid, "desk"));
+            feed.join(client);
+        }, Auth.Role.AGENT);
         routes.post("/agent/calls/{sid}/take", ctx -> {
             Taken taken = take(ctx);
             ctx.redirect("/agent?call=" + taken.callSid() + (taken.mine() ? "" : "&notice=taken"), HttpStatus.SEE_OTHER);
@@ -105,14 +112,22 @@ public final class AgentDesk {
             ctx.redirect("/agent?call=" + ctx.pathParam("sid"), HttpStatus.SEE_OTHER);
         }, Auth.Role.AGENT);
         routes.get("/api/calls/waiting", ctx -> ctx.json(waiting(Optional.empty())), Auth.Role.AGENT);
-        routes.get("/api/calls/{sid}/screenpop", ctx -> ctx.json(screenPops.current(CallSid.of(ctx))
-                .orElseThrow(() -> new NotFoundResponse("no screen-pop: the call has not been routed"))),
-                Auth.Role.AGENT);
+        routes.get("/api/calls/{sid}/screenpop", this::screenPop, Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/take", ctx -> {
             Taken taken = take(ctx);
             ctx.status(taken.mine() ? HttpStatus.OK : HttpStatus.CONFLICT).json(taken);
         }, Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/wrapup", ctx -> ctx.json(wrapUp(ctx)), Auth.Role.AGENT);
+    }
+
+    /**
+     * Supervisors (and the API token) read any call; an agent the callers waiting on the desk, and the calls
+     * they took.
+     */
+    @Override
+    public boolean mayRead(Auth.Principal who, String callSid) {
+        return who.role().covers(Auth.Role.SUPERVISOR) || store.isListed(ScreenPops.WAITING, callSid)
+                || who.name().equals(store.call(callSid).get("agent"));
     }
 
     /** Stops following live updates. */
@@ -126,9 +141,32 @@ public final class AgentDesk {
 
     private void page(Context ctx) {
         Auth.Principal me = Auth.principal(ctx);
-        Optional<String> open = Optional.ofNullable(ctx.queryParam("call")).filter(CallSid::valid);
+        Optional<String> open = Optional.ofNullable(ctx.queryParam("call"));
+        if (open.isPresent() && !CallSid.valid(open.get())) {
+            throw new BadRequestResponse("call: " + CallSid.SHAPE);
+        }
         String notice = "taken".equals(ctx.queryParam("notice")) ? "Someone else took that call first." : "";
-        pages.page(ctx, "agent.jte", Map.of("desk", desk(me, open, notice)));
+        Desk desk = desk(me, open, notice);
+        if (desk.open() != null) {
+            transcripts.viewed(me, desk.open().pop().callSid(), "desk");
+        }
+        pages.page(ctx, "agent.jte", Map.of("desk", desk));
+    }
+
+    private void screenPop(Context ctx) {
+        Auth.Principal me = Auth.principal(ctx);
+        String sid = CallSid.of(ctx);
+        ScreenPop pop = screenPops.current(sid)
+                .orElseThrow(() -> new NotFoundResponse("no screen-pop: the call has not been routed"));
+        require(me, sid);
+        transcripts.viewed(me, sid, "screenpop");
+        ctx.json(pop);
+    }
+
+    /** The call a live feed was opened on, if its viewer may read it. */
+    private Optional<String> opened(Context ctx) {
+        return Optional.ofNullable(ctx.queryParam("call")).filter(CallSid::valid)
+                .filter(sid -> mayRead(Auth.principal(ctx), sid));
     }
 
     private Taken take(Context ctx) {
@@ -177,9 +215,19 @@ public final class AgentDesk {
         return wrap;
     }
 
-    /** With no call chosen, the newest waiting caller is previewed, so the agent reads them before taking. */
+    /**
+     * With no call chosen, the newest waiting caller is previewed, so the agent reads them before taking. A
+     * chosen call the agent may not read (any more: someone else took it) is not shown, only who has it.
+     */
     private Desk desk(Auth.Principal me, Optional<String> open, String notice) {
         List<WaitingCall> waiting = waiting(open);
+        if (open.isPresent() && !mayRead(me, open.get())) {
+            String holder = store.call(open.get()).getOrDefault("agent", "");
+            String why = holder.isEmpty() ? "That caller is no longer waiting."
+                    : "Taken by " + holder + ": only they and supervisors can open it now.";
+            return new Desk(me, waiting, listed("agent:" + me.name(), open), null, notice.isEmpty() ? why : notice,
+                    open);
+        }
         Optional<String> shown = open.or(() -> waiting.stream().findFirst().map(WaitingCall::callSid));
         OpenCall call = shown.flatMap(sid -> screenPops.current(sid).map(pop -> {
             Map<String, String> c = store.call(sid);
@@ -187,7 +235,7 @@ public final class AgentDesk {
             return new OpenCall(pop, holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
                     c.getOrDefault("note", ""), open.isEmpty());
         })).orElse(null);
-        return new Desk(me, waiting, listed("agent:" + me.name(), open), call, notice);
+        return new Desk(me, waiting, listed("agent:" + me.name(), open), call, notice, open);
     }
 
     private List<WaitingCall> waiting(Optional<String> open) {

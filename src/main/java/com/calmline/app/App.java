@@ -106,13 +106,13 @@ final class App implements AutoCloseable {
             auth.register(c.routes);
             desk.register(c.routes);
             supervision.register(c.routes);
-            callbacks.register(c.routes, twilio);
+            callbacks.register(c.routes, twilio, desk);
             c.routes.exception(JedisException.class, (e, ctx) -> {
                 storeDown.log(log, "store unavailable for {}: {}", LogSafe.text(ctx.path()), e.getMessage());
                 ctx.status(503).json(Map.of("error", "store unavailable, try again shortly"));
             });
             twilio.register(c.routes);
-            transcripts.register(c.routes);
+            transcripts.register(c.routes, desk);
         });
     }
 

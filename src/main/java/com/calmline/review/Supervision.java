@@ -137,7 +137,7 @@ public final class Supervision implements AutoCloseable {
         }
     }
 
-    /** One look at a call: {@code what} is page, export, api or erase. */
+    /** One look at a call: {@code what} is page, export, api, desk, screenpop or erase. */
     public record View(String who, String role, String callSid, String what, long atMs) {
         public String at() {
             return java.time.Instant.ofEpochMilli(atMs).toString().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z");
@@ -181,7 +181,12 @@ public final class Supervision implements AutoCloseable {
         routes.post("/supervisor/calls/{sid}/erase", this::erase, Auth.Role.ADMIN);
         routes.get("/supervisor/audit", ctx -> pages.page(ctx, "supervisor/audit.jte",
                 Map.of("audit", new Audit(Auth.principal(ctx), views.newest(500)))), Auth.Role.ADMIN);
-        routes.sse("/supervisor/events", feed::join, Auth.Role.SUPERVISOR);
+        routes.sse("/supervisor/events", client -> {
+            // A call's live transcript is a view of it, whether or not its page was loaded first.
+            Optional.ofNullable(client.ctx().queryParam("call")).filter(CallSid::valid)
+                    .ifPresent(sid -> views.viewed(Auth.principal(client.ctx()), sid, "page"));
+            feed.join(client);
+        }, Auth.Role.SUPERVISOR);
         routes.get("/api/supervisor/calls", ctx -> {
             Filters f = filters(ctx);
             CallIndex.Page found = index.search(query(f, page(ctx)));

@@ -157,6 +157,10 @@ public final class Store implements AutoCloseable {
         submit(List.of(new Write.Unindex(prefix + "calls:" + list, callSid), live(callSid)));
     }
 
+    public boolean isListed(String list, String callSid) {
+        return redis.zscore(prefix + "calls:" + list, callSid) != null;
+    }
+
     /** The newest {@code max} calls of a named set. */
     public List<String> listed(String list, int max) {
         return redis.zrevrange(prefix + "calls:" + list, 0, max - 1);

@@ -50,13 +50,29 @@ public final class Auth {
             return valueOf(label.toUpperCase(Locale.ROOT));
         }
 
-        boolean covers(Role needed) {
+        public boolean covers(Role needed) {
             return compareTo(needed) >= 0;
         }
     }
 
     /** Who is asking: a signed-in person, or a machine with the API token. */
     public record Principal(String name, Role role, String dial, String csrf) {
+    }
+
+    /**
+     * Which calls a principal may read: routes that show one call (its record, events, screen-pop, the desk's
+     * open call) ask this before showing anything.
+     */
+    public interface CallAccess {
+        boolean mayRead(Principal who, String callSid);
+
+        /** 403 unless {@code who} may read the call. */
+        default void require(Principal who, String callSid) {
+            if (!mayRead(who, callSid)) {
+                throw new ForbiddenResponse("an agent reads only the callers waiting on the desk and the calls they "
+                        + "took; this call needs the supervisor role");
+            }
+        }
     }
 
     private final Store store;

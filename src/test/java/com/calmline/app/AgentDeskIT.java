@@ -130,7 +130,10 @@ class AgentDeskIT {
 
             bob.wait.until(ExpectedConditions.invisibilityOfElementLocated(entry));
             bob.driver.get(b.url() + "/agent?call=" + sid);
-            assertEquals("Taken by ann", text(bob, By.cssSelector(".taken.other")));
+            assertEquals("Taken by ann: only they and supervisors can open it now.",
+                    text(bob, By.cssSelector("#call .notice")));
+            assertTrue(bob.driver.findElements(By.cssSelector("#call .screenpop")).isEmpty(),
+                    "bob sees who has the call, not the call");
             assertTrue(bob.driver.findElements(By.cssSelector("button.take")).isEmpty(), "no take button for bob");
             Object status = bob.driver.executeAsyncScript("""
                     const done = arguments[arguments.length - 1];

@@ -47,6 +47,13 @@ final class Browserless {
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))));
     }
 
+    /** Opens a page's live feed, as the page's EventSource does, with this person's cookies. */
+    LiveEvents events(String path) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/event-stream");
+        withCookies(request);
+        return new LiveEvents(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
     /** Signs in through the login form; returns the answer to the form's POST. */
     HttpResponse<String> login(String user, String password) throws Exception {
         String csrf = csrfIn(get("/login").body());
@@ -70,11 +77,15 @@ final class Browserless {
         return m.group(1);
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    private void withCookies(HttpRequest.Builder request) {
         if (!cookies.isEmpty()) {
             request.header("Cookie", String.join("; ", cookies.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).toList()));
         }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        withCookies(request);
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         for (String set : response.headers().allValues("Set-Cookie")) {
             String[] pair = set.split(";", 2)[0].split("=", 2);
