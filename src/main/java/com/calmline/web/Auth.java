@@ -31,7 +31,7 @@ import org.slf4j.event.Level;
  */
 public final class Auth {
     private static final Logger log = LoggerFactory.getLogger(Auth.class);
-    private static final String SESSION_COOKIE = "calmline_session";
+    static final String SESSION_COOKIE = "calmline_session";
     private static final String LOGIN_COOKIE = "calmline_login";
     private static final int MAX_FAILURES_PER_USER = 5;
     private static final int MAX_FAILURES_PER_ADDRESS = 20;

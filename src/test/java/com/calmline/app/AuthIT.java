@@ -11,6 +11,7 @@ import com.calmline.web.Auth;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
 
 /** Who may do what, on the real service with real Redis sessions, as a browser and a machine see it. */
 class AuthIT {
@@ -39,6 +45,8 @@ class AuthIT {
         Browserless.addUser(service, "ada", "admin", PASSWORD);
         Browserless.addUser(service, "tess", "agent", PASSWORD);
         Browserless.addUser(service, "tom", "agent", PASSWORD);
+        Browserless.addUser(service, "liv", "agent", PASSWORD);
+        Browserless.addUser(service, "sue", "supervisor", PASSWORD);
     }
 
     @AfterAll
@@ -97,6 +105,46 @@ class AuthIT {
         assertEquals(403, ann.post("/logout", Map.of("_csrf", "forged")).statusCode());
         assertEquals(303, ann.post("/logout", Map.of("_csrf", ann.csrf())).statusCode());
         assertEquals(302, ann.get("/agent").statusCode(), "signed out: the session is gone from Redis");
+    }
+
+    @Test
+    void aLiveFeedEndsOnceItsSessionIsSignedOutOrHasExpired() throws Exception {
+        Browserless liv = new Browserless(service.url());
+        liv.login("liv", PASSWORD);
+        String csrf = liv.csrf();
+        try (LiveEvents desk = liv.events("/agent/events")) {
+            assertEquals(200, desk.status());
+            desk.next(Duration.ofSeconds(30));
+            assertEquals(303, liv.post("/logout", Map.of("_csrf", csrf)).statusCode());
+            List<LiveEvents.Event> last = desk.end(Duration.ofSeconds(60));
+            assertSignedOut(last, "waiting");
+        }
+
+        Browserless sue = new Browserless(service.url());
+        sue.login("sue", PASSWORD);
+        try (LiveEvents alerts = sue.events("/supervisor/events")) {
+            alerts.next(Duration.ofSeconds(30));
+            expire(sue);
+            assertSignedOut(alerts.end(Duration.ofSeconds(60)), "alerts");
+        }
+    }
+
+    @Test
+    void theDeskPageSaysItIsSignedOutAndStopsListeningWhenItsSessionExpires() throws Exception {
+        try (Chromium browser = new Chromium()) {
+            browser.driver.get(service.url() + "/agent");
+            browser.driver.findElement(By.id("user")).sendKeys("liv");
+            browser.driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("waiting")));
+            browser.wait.until(d -> Long.valueOf(1).equals(((JavascriptExecutor) d).executeScript(FEED_STATE)));
+            try (RedisClient redis = service.redis()) {
+                redis.pexpire(service.config.redisPrefix() + "session:"
+                        + browser.driver.manage().getCookieNamed("calmline_session").getValue(), 1);
+            }
+            browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("waiting"), "Signed out"));
+            browser.wait.until(d -> Long.valueOf(2).equals(((JavascriptExecutor) d).executeScript(FEED_STATE)));
+            browser.screenshot("auth-desk-signed-out");
+        }
     }
 
     @Test
@@ -189,6 +237,26 @@ class AuthIT {
                     .contains("one-time")), "a restart prints no passwords");
         } finally {
             authLog.detachAppender(captured);
+        }
+    }
+
+    /** The page's EventSource, as htmx keeps it: 1 open, 2 closed for good (0 while it reconnects). */
+    private static final String FEED_STATE = "const s = document.querySelector('[sse-connect]')['htmx-internal-data']"
+            + ".sseEventSource; return s ? s.readyState : -1;";
+
+    /** The stream's last events: every part the page had blanked, then the event that stops it listening. */
+    private static void assertSignedOut(List<LiveEvents.Event> last, String part) {
+        assertFalse(last.isEmpty(), "the stream ended without a word");
+        assertEquals("signed-out", last.get(last.size() - 1).name(), last.toString());
+        assertTrue(last.stream().anyMatch(e -> e.name().equals(part) && e.data().contains("Signed out")),
+                last.toString());
+    }
+
+    /** Ages the person's session out of Redis, as its ten hours running out would. */
+    private static void expire(Browserless who) throws Exception {
+        try (RedisClient redis = service.redis()) {
+            assertEquals(1, redis.pexpire(service.config.redisPrefix() + "session:"
+                    + who.cookie("calmline_session").orElseThrow(), 1));
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import redis.clients.jedis.RedisClient;
 
 /** The real service on a free port: embedded real Redis in a temp dir, the real Vosk model. */
 final class RunningService implements AutoCloseable {
@@ -36,6 +37,11 @@ final class RunningService implements AutoCloseable {
                 "API_TOKEN", API_TOKEN));
         env.putAll(extraEnv);
         return new RunningService(Config.fromEnv(env), data);
+    }
+
+    /** A client of the service's embedded Redis, to look at (or age) what it keeps. */
+    RedisClient redis() throws IOException {
+        return RedisClient.create("127.0.0.1", Integer.parseInt(Files.readString(dataDir.resolve("redis.port")).strip()));
     }
 
     URI url() {
