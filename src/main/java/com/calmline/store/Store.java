@@ -247,21 +247,6 @@ public final class Store implements AutoCloseable {
         return redis.smembers(prefix + setKey).stream().sorted().toList();
     }
 
-    /** Counts one more hit in a window that starts at the first hit; returns the count so far. */
-    public long countHit(String key, Duration window) {
-        long n = redis.incr(prefix + key);
-        if (n == 1) {
-            redis.expire(prefix + key, window.toSeconds());
-        }
-        return n;
-    }
-
-    /** The hits counted so far in the key's window. */
-    public long hits(String key) {
-        String n = redis.get(prefix + key);
-        return n == null ? 0 : Long.parseLong(n);
-    }
-
     public Optional<String> value(String key) {
         return Optional.ofNullable(redis.get(prefix + key));
     }

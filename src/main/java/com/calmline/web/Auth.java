@@ -78,6 +78,7 @@ public final class Auth {
     private final Store store;
     private final Users users;
     private final Sessions sessions;
+    private final Throttle throttle;
     private final Pages pages;
     private final Optional<byte[]> apiToken;
     private final boolean secureCookies;
@@ -87,6 +88,7 @@ public final class Auth {
         this.store = store;
         this.users = new Users(store);
         this.sessions = new Sessions(store);
+        this.throttle = new Throttle(store, THROTTLE_WINDOW);
         this.pages = pages;
         this.apiToken = apiToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.secureCookies = secureCookies;
@@ -203,9 +205,9 @@ public final class Auth {
             return;
         }
         String name = String.valueOf(ctx.formParam("user")).strip().toLowerCase(Locale.ROOT);
-        String userKey = "throttle:user:" + (name.matches(Users.NAME) ? name : "-");
-        String addressKey = "throttle:address:" + ctx.ip();
-        if (store.hits(userKey) >= MAX_FAILURES_PER_USER || store.hits(addressKey) >= MAX_FAILURES_PER_ADDRESS) {
+        Map<String, Integer> attempt = Map.of("throttle:user:" + (name.matches(Users.NAME) ? name : "-"),
+                MAX_FAILURES_PER_USER, "throttle:address:" + ctx.ip(), MAX_FAILURES_PER_ADDRESS);
+        if (!throttle.attempt(attempt)) {
             ctx.header("Retry-After", Long.toString(THROTTLE_WINDOW.toSeconds()));
             loginPage(ctx, HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins. Wait a minute and try again.");
             return;
@@ -213,12 +215,11 @@ public final class Auth {
         char[] password = String.valueOf(ctx.formParam("password")).toCharArray();
         Optional<Users.User> user = users.verify(name, password);
         if (user.isEmpty()) {
-            store.countHit(userKey, THROTTLE_WINDOW);
-            store.countHit(addressKey, THROTTLE_WINDOW);
             failedSignIns.log(log, "failed sign-in from {}", LogSafe.text(ctx.ip()));
             loginPage(ctx, HttpStatus.UNAUTHORIZED, "That name and password do not match.");
             return;
         }
+        throttle.refund(attempt);
         cookie(ctx, SESSION_COOKIE, sessions.open(user.get()), Sessions.LIFETIME);
         ctx.removeCookie(LOGIN_COOKIE, "/");
         ctx.redirect(users.mustChangePassword(name) ? "/password" : safeNext(ctx.formParam("next")), HttpStatus.SEE_OTHER);

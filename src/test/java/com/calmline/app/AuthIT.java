@@ -8,17 +8,21 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.calmline.web.Auth;
+import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -47,6 +51,7 @@ class AuthIT {
         Browserless.addUser(service, "tom", "agent", PASSWORD);
         Browserless.addUser(service, "liv", "agent", PASSWORD);
         Browserless.addUser(service, "sue", "supervisor", PASSWORD);
+        Browserless.addUser(service, "pat", "agent", PASSWORD);
     }
 
     @AfterAll
@@ -170,6 +175,27 @@ class AuthIT {
                 "another user from the same address is not locked out by tess's failures");
     }
 
+    /** Each guesser reaches the service from an address of its own (127.0.0.4, .5), so no other test counts. */
+    @Test
+    void guessesSentInParallelAreCountedBeforeAnyIsChecked() throws Exception {
+        try (TcpRelay one = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.4"));
+             TcpRelay other = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.5"))) {
+            List<HttpResponse<String>> onePerson = inParallel(one, 20, i -> "pat", i -> Optional.empty());
+            assertEquals(5, count(onePerson, 401), "five guesses at pat's password are checked, no more: "
+                    + statuses(onePerson));
+            assertEquals(15, count(onePerson, 429), statuses(onePerson));
+
+            List<HttpResponse<String>> oneAddress = inParallel(other, 25, i -> "nobody" + i, i -> Optional.empty());
+            assertEquals(20, count(oneAddress, 401), "twenty guesses from one address are checked, no more: "
+                    + statuses(oneAddress));
+            assertEquals(5, count(oneAddress, 429), statuses(oneAddress));
+        }
+        for (int i = 1; i <= 7; i++) {
+            assertEquals(303, new Browserless(service.url()).login("ann", PASSWORD).statusCode(),
+                    "a right password uses up nothing: sign-in " + i);
+        }
+    }
+
     @Test
     void twoAgentsTakingOneCallAtOnceOneWinsAndTheOtherSeesWho() throws Exception {
         RunningService.Listened call = service.listen("billing-calm", twilio::accepts, 4);
@@ -258,6 +284,40 @@ class AuthIT {
             assertEquals(1, redis.pexpire(service.config.redisPrefix() + "session:"
                     + who.cookie("calmline_session").orElseThrow(), 1));
         }
+    }
+
+    /**
+     * {@code n} wrong-password sign-ins through {@code relay}, the i-th as {@code user}, from the clients
+     * {@code forwardedFor} names if any: each form fetched first, then all posted at once, so every attempt is counted
+     * within the throttle's minute however long checking the passwords takes.
+     */
+    private static List<HttpResponse<String>> inParallel(TcpRelay relay, int n, IntFunction<String> user,
+                                                         IntFunction<Optional<String>> forwardedFor) throws Exception {
+        List<Callable<HttpResponse<String>>> posts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Browserless b = new Browserless(relay.url(), forwardedFor.apply(i));
+            Map<String, String> form = Map.of("_csrf", Browserless.csrfIn(b.get("/login").body()), "user", user.apply(i),
+                    "password", "wrong password " + i, "next", "/agent");
+            posts.add(() -> b.post("/login", form));
+        }
+        ExecutorService all = Executors.newFixedThreadPool(n);
+        try {
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : all.invokeAll(posts)) {
+                answers.add(f.get());
+            }
+            return answers;
+        } finally {
+            all.shutdown();
+        }
+    }
+
+    private static long count(List<HttpResponse<String>> answers, int status) {
+        return answers.stream().filter(r -> r.statusCode() == status).count();
+    }
+
+    private static String statuses(List<HttpResponse<String>> answers) {
+        return answers.stream().map(r -> Integer.toString(r.statusCode())).toList().toString();
     }
 
     private static Map<String, String> demoEnv(Path data) {

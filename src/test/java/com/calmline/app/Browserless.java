@@ -21,9 +21,16 @@ final class Browserless {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final URI base;
     private final Map<String, String> cookies = new LinkedHashMap<>();
+    private final Optional<String> forwardedFor;
 
     Browserless(URI base) {
+        this(base, Optional.empty());
+    }
+
+    /** A person behind a proxy at {@code base}: every request carries {@code X-Forwarded-For: chain}. */
+    Browserless(URI base, Optional<String> forwardedFor) {
         this.base = base;
+        this.forwardedFor = forwardedFor;
     }
 
     /** Adds a user with the real {@code user add} command, the password given on stdin. */
@@ -50,7 +57,7 @@ final class Browserless {
     /** Opens a page's live feed, as the page's EventSource does, with this person's cookies. */
     LiveEvents events(String path) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/event-stream");
-        withCookies(request);
+        withHeaders(request);
         return new LiveEvents(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
     }
 
@@ -77,7 +84,8 @@ final class Browserless {
         return m.group(1);
     }
 
-    private void withCookies(HttpRequest.Builder request) {
+    private void withHeaders(HttpRequest.Builder request) {
+        forwardedFor.ifPresent(chain -> request.header("X-Forwarded-For", chain));
         if (!cookies.isEmpty()) {
             request.header("Cookie", String.join("; ", cookies.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).toList()));
@@ -85,7 +93,7 @@ final class Browserless {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        withCookies(request);
+        withHeaders(request);
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         for (String set : response.headers().allValues("Set-Cookie")) {
             String[] pair = set.split(";", 2)[0].split("=", 2);
