@@ -91,6 +91,8 @@ final class App implements AutoCloseable {
         this.server = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson());
             c.startup.showJavalinBanner = false;
+            // ctx.ip(), which the sign-in throttle counts and the log names: X-Forwarded-For only from a proxy we trust.
+            c.contextResolver.ip = config.trustedProxies()::of;
             // Our own frame check logs and drops an oversize frame; Jetty's limit would close the call.
             c.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(MAX_WS_MESSAGE));
             c.staticFiles.enableWebjars();

@@ -4,6 +4,7 @@ import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
 import com.calmline.privacy.LogEncoder;
 import com.calmline.review.Supervision;
+import com.calmline.web.ClientAddress;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -19,6 +20,7 @@ record Config(
         Optional<String> host,
         boolean demoOnNetwork,
         Optional<String> publicBaseUrl,
+        ClientAddress trustedProxies,
         Optional<String> twilioAccountSid,
         String twilioAuthToken,
         Optional<String> twilioCallerId,
@@ -59,6 +61,7 @@ record Config(
                 optional(env, "HOST"),
                 bool(env, "DEMO_ON_NETWORK"),
                 optional(env, "PUBLIC_BASE_URL"),
+                ClientAddress.trusting(env.getOrDefault("TRUSTED_PROXIES", "")),
                 optional(env, "TWILIO_ACCOUNT_SID"),
                 optional(env, "TWILIO_AUTH_TOKEN").orElse(DEMO_AUTH_TOKEN),
                 optional(env, "TWILIO_CALLER_ID"),

@@ -35,16 +35,26 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
 
-/** Who may do what, on the real service with real Redis sessions, as a browser and a machine see it. */
+/**
+ * Who may do what, on the real service with real Redis sessions, as a browser and a machine see it. The
+ * service trusts one reverse proxy, 127.0.0.2: a relay that reaches it from there stands in for the proxy,
+ * another from 127.0.0.3 for a stranger writing X-Forwarded-For itself.
+ */
 class AuthIT {
     private static final String PASSWORD = "correct horse battery";
     private static TwilioStandIn twilio;
     private static RunningService service;
+    private static TcpRelay proxy;
+    private static TcpRelay stranger;
 
     @BeforeAll
     static void start() throws Exception {
         twilio = new TwilioStandIn();
-        service = RunningService.start(twilio.liveEnv("auth-it-token"));
+        Map<String, String> env = new HashMap<>(twilio.liveEnv("auth-it-token"));
+        env.put("TRUSTED_PROXIES", "127.0.0.2");
+        service = RunningService.start(env);
+        proxy = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.2"));
+        stranger = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.3"));
         Browserless.addUser(service, "ann", "agent", PASSWORD);
         Browserless.addUser(service, "ada", "admin", PASSWORD);
         Browserless.addUser(service, "tess", "agent", PASSWORD);
@@ -56,6 +66,8 @@ class AuthIT {
 
     @AfterAll
     static void stop() throws Exception {
+        proxy.close();
+        stranger.close();
         service.close();
         twilio.close();
     }
@@ -196,6 +208,25 @@ class AuthIT {
         }
     }
 
+    /** Twenty failures from one address in a minute are allowed; the 21st is refused. */
+    @Test
+    void xForwardedForCountsOnlyWhenATrustedProxyAddedIt() throws Exception {
+        List<HttpResponse<String>> clients = inParallel(proxy, 20, i -> "wisp" + i, i -> Optional.of("203.0.113." + i));
+        assertEquals(20, count(clients, 401), statuses(clients));
+        assertEquals(401, failedSignIn(proxy, "wisp21", "203.0.113.21"),
+                "through the proxy each client counts for itself, not as the proxy");
+
+        List<HttpResponse<String>> spoofed = inParallel(stranger, 21, i -> "ghost" + i,
+                i -> Optional.of("198.51.100." + i));
+        assertEquals(1, count(spoofed, 429), "a stranger's own X-Forwarded-For is ignored: all 21 came from "
+                + "127.0.0.3, " + statuses(spoofed));
+
+        List<HttpResponse<String>> appended = inParallel(proxy, 21, i -> "shade" + i,
+                i -> Optional.of("192.0.2." + i + ", 203.0.113.200"));
+        assertEquals(1, count(appended, 429), "what the client wrote before the address the proxy appended is not "
+                + "believed: " + statuses(appended));
+    }
+
     @Test
     void twoAgentsTakingOneCallAtOnceOneWinsAndTheOtherSeesWho() throws Exception {
         RunningService.Listened call = service.listen("billing-calm", twilio::accepts, 4);
@@ -284,6 +315,11 @@ class AuthIT {
             assertEquals(1, redis.pexpire(service.config.redisPrefix() + "session:"
                     + who.cookie("calmline_session").orElseThrow(), 1));
         }
+    }
+
+    /** A sign-in with a wrong password through {@code relay}, from the clients {@code forwardedFor} names. */
+    private static int failedSignIn(TcpRelay relay, String user, String forwardedFor) throws Exception {
+        return new Browserless(relay.url(), Optional.of(forwardedFor)).login(user, "wrong password").statusCode();
     }
 
     /**
