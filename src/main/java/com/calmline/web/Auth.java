@@ -234,11 +234,31 @@ public final class Auth {
     private void passwordPage(Context ctx, String error) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("user", principal(ctx));
+        params.put("oneTime", users.mustChangePassword(principal(ctx).name()));
         params.put("error", error);
         pages.page(ctx, "password.jte", params);
     }
 
+    /**
+     * A new password needs the current one (the one-time password, at a first sign-in), so a session left
+     * open is not enough to take the account over; wrong guesses count like wrong sign-ins. Every other
+     * session of the user ends: whoever else was signed in with the old password is signed out.
+     */
     private void changePassword(Context ctx) {
+        Principal me = principal(ctx);
+        Map<String, Integer> attempt = Map.of("throttle:user:" + me.name(), MAX_FAILURES_PER_USER);
+        if (!throttle.attempt(attempt)) {
+            ctx.header("Retry-After", Long.toString(THROTTLE_WINDOW.toSeconds()));
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS);
+            passwordPage(ctx, "Too many wrong passwords. Wait a minute and try again.");
+            return;
+        }
+        if (users.verify(me.name(), String.valueOf(ctx.formParam("current")).toCharArray()).isEmpty()) {
+            ctx.status(HttpStatus.FORBIDDEN);
+            passwordPage(ctx, "That is not your current password.");
+            return;
+        }
+        throttle.refund(attempt);
         String password = String.valueOf(ctx.formParam("password"));
         if (!password.equals(ctx.formParam("repeat"))) {
             ctx.status(HttpStatus.BAD_REQUEST);
@@ -246,12 +266,14 @@ public final class Auth {
             return;
         }
         try {
-            users.setPassword(principal(ctx).name(), password.toCharArray());
+            users.setPassword(me.name(), password.toCharArray());
         } catch (IllegalArgumentException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
             passwordPage(ctx, "Choose a password of 10 to 72 characters.");
             return;
         }
+        long ended = sessions.endOthers(me.name(), ctx.cookie(SESSION_COOKIE));
+        log.info("{} changed their password; {} other session(s) ended", me.name(), ended);
         ctx.redirect("/agent", HttpStatus.SEE_OTHER);
     }
 

@@ -62,6 +62,7 @@ class AuthIT {
         Browserless.addUser(service, "liv", "agent", PASSWORD);
         Browserless.addUser(service, "sue", "supervisor", PASSWORD);
         Browserless.addUser(service, "pat", "agent", PASSWORD);
+        Browserless.addUser(service, "max", "agent", PASSWORD);
     }
 
     @AfterAll
@@ -162,6 +163,35 @@ class AuthIT {
             browser.wait.until(d -> Long.valueOf(2).equals(((JavascriptExecutor) d).executeScript(FEED_STATE)));
             browser.screenshot("auth-desk-signed-out");
         }
+    }
+
+    @Test
+    void aNewPasswordNeedsTheCurrentOneAndEndsEveryOtherSession() throws Exception {
+        String next = "a brand new passphrase";
+        Browserless desk = new Browserless(service.url());
+        desk.login("max", PASSWORD);
+        Browserless phone = new Browserless(service.url());
+        phone.login("max", PASSWORD);
+        String csrf = desk.csrf();
+        try (LiveEvents phoneFeed = phone.events("/agent/events")) {
+            phoneFeed.next(Duration.ofSeconds(30));
+            HttpResponse<String> without = desk.post("/password", Map.of("_csrf", csrf, "password", next, "repeat", next));
+            assertEquals(403, without.statusCode(), "an open session alone cannot change the password");
+            HttpResponse<String> wrong = desk.post("/password", Map.of("_csrf", csrf, "current", "not my password",
+                    "password", next, "repeat", next));
+            assertEquals(403, wrong.statusCode());
+            assertTrue(wrong.body().contains("That is not your current password."), wrong.body());
+            assertEquals(200, phone.get("/agent").statusCode(), "refused changes end nothing");
+
+            HttpResponse<String> changed = desk.post("/password", Map.of("_csrf", csrf, "current", PASSWORD,
+                    "password", next, "repeat", next));
+            assertEquals(303, changed.statusCode(), changed.body());
+            assertEquals(302, phone.get("/agent").statusCode(), "the phone's session ended");
+            assertEquals("signed-out", last(phoneFeed.end(Duration.ofSeconds(60))).name(), "and its live page with it");
+        }
+        assertEquals(200, desk.get("/agent").statusCode(), "the session that changed it goes on");
+        assertEquals(401, new Browserless(service.url()).login("max", PASSWORD).statusCode());
+        assertEquals(303, new Browserless(service.url()).login("max", next).statusCode());
     }
 
     @Test
@@ -279,8 +309,10 @@ class AuthIT {
             assertEquals("/password", first.headers().firstValue("Location").orElseThrow());
             assertEquals(303, agent.get("/agent").statusCode(), "the desk waits until the password is changed");
             String csrf = Browserless.csrfIn(agent.get("/password").body());
-            assertEquals(303, agent.post("/password", Map.of("_csrf", csrf, "password", PASSWORD, "repeat", PASSWORD))
-                    .statusCode());
+            assertEquals(403, agent.post("/password", Map.of("_csrf", csrf, "password", PASSWORD, "repeat", PASSWORD))
+                    .statusCode(), "the one-time password is the current one, and is asked for");
+            assertEquals(303, agent.post("/password", Map.of("_csrf", csrf, "current", m.group(1), "password", PASSWORD,
+                    "repeat", PASSWORD)).statusCode());
             assertEquals(200, agent.get("/agent").statusCode());
             assertEquals(401, new Browserless(demo.url()).login("agent", m.group(1)).statusCode(),
                     "the one-time password is spent");
@@ -300,6 +332,11 @@ class AuthIT {
     /** The page's EventSource, as htmx keeps it: 1 open, 2 closed for good (0 while it reconnects). */
     private static final String FEED_STATE = "const s = document.querySelector('[sse-connect]')['htmx-internal-data']"
             + ".sseEventSource; return s ? s.readyState : -1;";
+
+    private static LiveEvents.Event last(List<LiveEvents.Event> events) {
+        assertFalse(events.isEmpty(), "the stream ended without a word");
+        return events.get(events.size() - 1);
+    }
 
     /** The stream's last events: every part the page had blanked, then the event that stops it listening. */
     private static void assertSignedOut(List<LiveEvents.Event> last, String part) {
