@@ -90,7 +90,8 @@ public final class Auth {
         this.sessions = new Sessions(store);
         this.throttle = new Throttle(store, THROTTLE_WINDOW);
         this.pages = pages;
-        this.apiToken = apiToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
+        // An empty token would let "Bearer " in.
+        this.apiToken = apiToken.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.secureCookies = secureCookies;
     }
 
