@@ -93,10 +93,11 @@ public final class Store implements AutoCloseable {
             return new Store(running.get(), Optional.empty(), prefix, retention, journal);
         }
         EmbeddedRedis server = EmbeddedRedis.start(dataDir);
-        return new Store(RedisClient.create("127.0.0.1", server.port()), Optional.of(server), prefix, retention,
-                journal);
+        return new Store(RedisClient.create("127.0.0.1", server.port(), null, server.password()), Optional.of(server),
+                prefix, retention, journal);
     }
 
+    /** The embedded Redis a service beside us started for {@code dataDir}: its port and password are kept there. */
     private static Optional<RedisClient> running(Path dataDir) {
         Path portFile = dataDir.resolve(EmbeddedRedis.PORT_FILE);
         if (!Files.isRegularFile(portFile)) {
@@ -104,7 +105,8 @@ public final class Store implements AutoCloseable {
         }
         RedisClient client = null;
         try {
-            client = RedisClient.create("127.0.0.1", Integer.parseInt(Files.readString(portFile).strip()));
+            client = RedisClient.create("127.0.0.1", Integer.parseInt(Files.readString(portFile).strip()), null,
+                    Secret.read(dataDir.resolve(EmbeddedRedis.PASSWORD_FILE)).orElse(null));
             if ("PONG".equals(client.ping())) {
                 return Optional.of(client);
             }

@@ -12,7 +12,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -48,9 +47,8 @@ class AgentDeskIT {
     static void start() throws Exception {
         twilio = new TwilioStandIn();
         a = RunningService.start(twilio.liveEnv("desk-it-token"));
-        String redisPort = Files.readString(a.dataDir.resolve("redis.port")).strip();
         Map<String, String> env = new HashMap<>(twilio.liveEnv("desk-it-token"));
-        env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
+        env.put("REDIS_URL", a.redisUrl());
         b = RunningService.start(env);
         Browserless.addUser(a, "ann", "agent", PASSWORD);
         Browserless.addUser(a, "bob", "agent", PASSWORD);
