@@ -20,6 +20,8 @@ RUN mkdir -p /app/data && chown calmline /app/data
 USER calmline
 # MALLOC_ARENA_MAX: each call's two threads would otherwise get glibc malloc arenas of their own for Vosk's
 # native memory, tens of MB per call (measured with mvn -B -Pbench-load verify).
+# HOST=0.0.0.0 so that `docker run -p` reaches the service. Without Twilio credentials (demo mode, whose
+# signing token is public) the service then refuses to start unless DEMO_ON_NETWORK=true asks for it.
 ENV MALLOC_ARENA_MAX=2 PORT=8080 HOST=0.0.0.0 DATA_DIR=/app/data VOSK_MODEL_DIR=/app/models/model-en-us PROMPTS_DIR=/app/prompts \
     ROUTING_DIR=/app/routing
 EXPOSE 8080

@@ -6,6 +6,7 @@ import com.calmline.review.Transcripts;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.web.Auth;
+import com.calmline.web.CallSid;
 import com.calmline.web.LiveFeed;
 import com.calmline.web.Pages;
 import io.javalin.config.RoutesConfig;
@@ -30,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * The agents' half: {@code /agent} lists the callers waiting (newest first, with topic, problem, wait and
  * mood), opens one to its screen-pop and live transcript, takes it (one atomic claim in Redis, then Twilio
  * dequeues the caller to the agent) and wraps it up. The same through {@code /api/calls/*} for machines.
+ * An agent reads only the callers waiting and the calls they took; every call opened is in the audit.
  */
-public final class AgentDesk {
+public final class AgentDesk implements Auth.CallAccess {
     private static final Logger log = LoggerFactory.getLogger(AgentDesk.class);
-    private static final String SID = "CA[0-9a-fA-F]{32}";
     private static final int LISTED = 100;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
     private static final String NOT_PUT_THROUGH = "Twilio did not put that caller through to you, so they are "
@@ -80,11 +81,14 @@ public final class AgentDesk {
         }
     }
 
-    /** Everything the desk page shows; {@code open} is null when no call is open. */
+    /**
+     * Everything the desk page shows; {@code open} is null when no call is open, {@code chosen} the call the
+     * agent asked for (empty when none), which the live feed keeps rendering: shown, or why it is not.
+     */
     public record Desk(Auth.Principal user, List<WaitingCall> waiting, List<WaitingCall> mine, OpenCall open,
-                       String notice) {
+                       String notice, Optional<String> chosen) {
         public String eventsUrl() {
-            return "/agent/events" + (open == null || open.preview() ? "" : "?call=" + open.pop().callSid());
+            return "/agent/events" + chosen.map(sid -> "?call=" + sid).orElse("");
         }
     }
 
@@ -106,7 +110,10 @@ public final class AgentDesk {
 
     public void register(RoutesConfig routes) {
         routes.get("/agent", this::page, Auth.Role.AGENT);
-        routes.sse("/agent/events", feed::join, Auth.Role.AGENT);
+        routes.sse("/agent/events", client -> {
+            opened(client.ctx()).ifPresent(sid -> transcripts.viewed(Auth.principal(client.ctx()), sid, "desk"));
+            feed.join(client);
+        }, Auth.Role.AGENT);
         routes.post("/agent/calls/{sid}/take", ctx -> {
             Taken taken = take(ctx);
             String notice = taken.mine() ? "" : taken.agent().isEmpty() ? "&notice=not-put-through" : "&notice=taken";
@@ -117,16 +124,23 @@ public final class AgentDesk {
             ctx.redirect("/agent?call=" + ctx.pathParam("sid"), HttpStatus.SEE_OTHER);
         }, Auth.Role.AGENT);
         routes.get("/api/calls/waiting", ctx -> ctx.json(waiting(Optional.empty())), Auth.Role.AGENT);
-        routes.get("/api/calls/{sid}/screenpop", ctx -> ctx.json(screenPops.current(sid(ctx))
-                .map(ScreenPops.Waiting::pop)
-                .orElseThrow(() -> new NotFoundResponse("no screen-pop: the call has not been routed"))),
-                Auth.Role.AGENT);
+        routes.get("/api/calls/{sid}/screenpop", this::screenPop, Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/take", ctx -> {
             Taken taken = take(ctx);
             ctx.status(taken.mine() ? HttpStatus.OK : taken.agent().isEmpty() ? HttpStatus.BAD_GATEWAY
                     : HttpStatus.CONFLICT).json(taken);
         }, Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/wrapup", ctx -> ctx.json(wrapUp(ctx)), Auth.Role.AGENT);
+    }
+
+    /**
+     * Supervisors (and the API token) read any call; an agent the callers waiting on the desk, and the calls
+     * they took.
+     */
+    @Override
+    public boolean mayRead(Auth.Principal who, String callSid) {
+        return who.role().covers(Auth.Role.SUPERVISOR) || store.isListed(ScreenPops.WAITING, callSid)
+                || who.name().equals(store.call(callSid).get("agent"));
     }
 
     /** Stops following live updates. */
@@ -143,13 +157,36 @@ public final class AgentDesk {
 
     private void page(Context ctx) {
         Auth.Principal me = Auth.principal(ctx);
-        Optional<String> open = Optional.ofNullable(ctx.queryParam("call")).filter(s -> s.matches(SID));
+        Optional<String> open = Optional.ofNullable(ctx.queryParam("call"));
+        if (open.isPresent() && !CallSid.valid(open.get())) {
+            throw new BadRequestResponse("call: " + CallSid.SHAPE);
+        }
         String notice = switch (Optional.ofNullable(ctx.queryParam("notice")).orElse("")) {
             case "taken" -> "Someone else took that call first.";
             case "not-put-through" -> NOT_PUT_THROUGH;
             default -> "";
         };
-        pages.page(ctx, "agent.jte", Map.of("desk", desk(me, open, notice)));
+        Desk desk = desk(me, open, notice);
+        if (desk.open() != null) {
+            transcripts.viewed(me, desk.open().pop().callSid(), "desk");
+        }
+        pages.page(ctx, "agent.jte", Map.of("desk", desk));
+    }
+
+    private void screenPop(Context ctx) {
+        Auth.Principal me = Auth.principal(ctx);
+        String sid = CallSid.of(ctx);
+        ScreenPop pop = screenPops.current(sid).map(ScreenPops.Waiting::pop)
+                .orElseThrow(() -> new NotFoundResponse("no screen-pop: the call has not waited for a person"));
+        require(me, sid);
+        transcripts.viewed(me, sid, "screenpop");
+        ctx.json(pop);
+    }
+
+    /** The call a live feed was opened on, if its viewer may read it. */
+    private Optional<String> opened(Context ctx) {
+        return Optional.ofNullable(ctx.queryParam("call")).filter(CallSid::valid)
+                .filter(sid -> mayRead(Auth.principal(ctx), sid));
     }
 
     private Taken take(Context ctx) {
@@ -157,7 +194,7 @@ public final class AgentDesk {
         if (me.dial().isEmpty()) {
             throw new BadRequestResponse("a call is taken by a person with a phone to ring, not with the API token");
         }
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         Map<String, String> call = store.call(sid);
         if (call.isEmpty() || screenPops.waiting(sid).isEmpty()) {
             throw new NotFoundResponse("no call " + sid + " has waited for a person");
@@ -186,7 +223,7 @@ public final class AgentDesk {
 
     private Map<String, String> wrapUp(Context ctx) {
         Auth.Principal me = Auth.principal(ctx);
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         String outcome = ctx.formParamAsClass("outcome", String.class).check(OUTCOMES::contains,
                 "outcome is resolved, follow-up or escalated").get();
         String note = Redactor.redact(Optional.ofNullable(ctx.formParam("note")).orElse("").strip());
@@ -206,9 +243,19 @@ public final class AgentDesk {
         return wrap;
     }
 
-    /** With no call chosen, the newest waiting caller is previewed, so the agent reads them before taking. */
+    /**
+     * With no call chosen, the newest waiting caller is previewed, so the agent reads them before taking. A
+     * chosen call the agent may not read (any more: someone else took it) is not shown, only who has it.
+     */
     private Desk desk(Auth.Principal me, Optional<String> open, String notice) {
         List<WaitingCall> waiting = waiting(open);
+        if (open.isPresent() && !mayRead(me, open.get())) {
+            String holder = store.call(open.get()).getOrDefault("agent", "");
+            String why = holder.isEmpty() ? "That caller is no longer waiting."
+                    : "Taken by " + holder + ": only they and supervisors can open it now.";
+            return new Desk(me, waiting, listed("agent:" + me.name(), open), null, notice.isEmpty() ? why : notice,
+                    open);
+        }
         Optional<String> shown = open.or(() -> waiting.stream().findFirst().map(WaitingCall::callSid));
         OpenCall call = shown.flatMap(sid -> screenPops.current(sid).map(w -> {
             Map<String, String> c = store.call(sid);
@@ -216,7 +263,7 @@ public final class AgentDesk {
             return new OpenCall(w.pop(), holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
                     c.getOrDefault("note", ""), open.isEmpty(), w.because());
         })).orElse(null);
-        return new Desk(me, waiting, listed("agent:" + me.name(), open), call, notice);
+        return new Desk(me, waiting, listed("agent:" + me.name(), open), call, notice, open);
     }
 
     private List<WaitingCall> waiting(Optional<String> open) {
@@ -250,14 +297,6 @@ public final class AgentDesk {
         // Apart from the call, so a growing transcript never redraws the wrap-up form an agent is typing in.
         parts.put("transcript", pages.render("agent/transcript.jte", Map.of("desk", desk)));
         return parts;
-    }
-
-    private static String sid(Context ctx) {
-        String sid = ctx.pathParam("sid");
-        if (!sid.matches(SID)) {
-            throw new BadRequestResponse("a call sid is CA followed by 32 hex digits");
-        }
-        return sid;
     }
 
     private static String waited(String since) {

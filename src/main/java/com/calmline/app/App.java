@@ -91,6 +91,8 @@ final class App implements AutoCloseable {
         this.server = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson());
             c.startup.showJavalinBanner = false;
+            // ctx.ip(), which the sign-in throttle counts and the log names: X-Forwarded-For only from a proxy we trust.
+            c.contextResolver.ip = config.trustedProxies()::of;
             // Our own frame check logs and drops an oversize frame; Jetty's limit would close the call.
             c.jetty.modifyWebSocketServletFactory(f -> f.setMaxTextMessageSize(MAX_WS_MESSAGE));
             c.staticFiles.enableWebjars();
@@ -106,13 +108,13 @@ final class App implements AutoCloseable {
             auth.register(c.routes);
             desk.register(c.routes);
             supervision.register(c.routes);
-            callbacks.register(c.routes, twilio);
+            callbacks.register(c.routes, twilio, desk);
             c.routes.exception(JedisException.class, (e, ctx) -> {
                 storeDown.log(log, "store unavailable for {}: {}", LogSafe.text(ctx.path()), e.getMessage());
                 ctx.status(503).json(Map.of("error", "store unavailable, try again shortly"));
             });
             twilio.register(c.routes);
-            transcripts.register(c.routes);
+            transcripts.register(c.routes, desk);
         });
     }
 
@@ -121,8 +123,13 @@ final class App implements AutoCloseable {
         callbacks.start();
         supervision.start();
         log.info("Calmline listening on {}:{}{}", config.listenHost(), server.port(), config.demoMode()
-                && config.host().isEmpty() ? " (demo mode: this machine only; set HOST=0.0.0.0 to listen on every "
-                + "interface)" : "");
+                && !config.demoExposed() ? " (demo mode: this machine only; DEMO_ON_NETWORK=true would expose it)" : "");
+        if (config.demoExposed()) {
+            log.warn("DEMO MODE ON THE NETWORK (DEMO_ON_NETWORK=true): listening on {}:{}, and every webhook, media "
+                    + "stream and /twilio/connect is checked against the public demo token, so anyone who reaches "
+                    + "this port can forge calls. Never run it like this where strangers can reach it; set "
+                    + "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN for a live line", config.listenHost(), server.port());
+        }
         return this;
     }
 

@@ -4,7 +4,10 @@ import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
 import com.calmline.privacy.LogEncoder;
 import com.calmline.review.Supervision;
+import com.calmline.web.ClientAddress;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -15,7 +18,9 @@ import java.util.Optional;
 record Config(
         int port,
         Optional<String> host,
+        boolean demoOnNetwork,
         Optional<String> publicBaseUrl,
+        ClientAddress trustedProxies,
         Optional<String> twilioAccountSid,
         String twilioAuthToken,
         Optional<String> twilioCallerId,
@@ -50,10 +55,13 @@ record Config(
     static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";
 
     static Config fromEnv(Map<String, String> env) {
+        credentials(env);
         Config config = new Config(
                 integer(env, "PORT", 8080),
                 optional(env, "HOST"),
+                bool(env, "DEMO_ON_NETWORK"),
                 optional(env, "PUBLIC_BASE_URL"),
+                ClientAddress.trusting(env.getOrDefault("TRUSTED_PROXIES", "")),
                 optional(env, "TWILIO_ACCOUNT_SID"),
                 optional(env, "TWILIO_AUTH_TOKEN").orElse(DEMO_AUTH_TOKEN),
                 optional(env, "TWILIO_CALLER_ID"),
@@ -112,7 +120,35 @@ record Config(
         if (config.publicBaseUrl().isEmpty() && !config.demoMode()) {
             throw new IllegalArgumentException("PUBLIC_BASE_URL is required when Twilio credentials are set");
         }
+        if (config.demoMode() && !config.demoOnNetwork() && config.host().isPresent()
+                && !loopback(config.host().get())) {
+            throw new IllegalArgumentException("HOST=" + config.host().get() + " would put demo mode on the network, "
+                    + "and demo mode's signing token is public: anyone who reaches the port could forge calls, "
+                    + "webhooks and media streams. Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN for a live line, "
+                    + "or DEMO_ON_NETWORK=true to expose the demo anyway");
+        }
         return config;
+    }
+
+    /**
+     * Both Twilio credentials, or neither (demo mode). One without the other is a mistake that would otherwise
+     * quietly run a public number's line in demo mode, checking Twilio's signatures against a public token.
+     */
+    private static void credentials(Map<String, String> env) {
+        boolean sid = optional(env, "TWILIO_ACCOUNT_SID").isPresent();
+        Optional<String> token = optional(env, "TWILIO_AUTH_TOKEN");
+        if (sid && token.isEmpty()) {
+            throw new IllegalArgumentException("TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is not: set both "
+                    + "for a live line, or neither for demo mode");
+        }
+        if (!sid && token.isPresent()) {
+            throw new IllegalArgumentException("TWILIO_AUTH_TOKEN is set but TWILIO_ACCOUNT_SID is not: set both "
+                    + "for a live line, or neither for demo mode");
+        }
+        if (token.filter(DEMO_AUTH_TOKEN::equals).isPresent()) {
+            throw new IllegalArgumentException("TWILIO_AUTH_TOKEN is the demo token, which is public: a live line "
+                    + "needs its Twilio account's own auth token");
+        }
     }
 
     /**
@@ -124,11 +160,16 @@ record Config(
     }
 
     /**
-     * The interface to listen on: HOST, or in demo mode, whose signing token is public, only this machine;
-     * otherwise every interface.
+     * The interface to listen on: HOST, or in demo mode, whose signing token is public, only this machine
+     * unless DEMO_ON_NETWORK says otherwise; otherwise every interface.
      */
     String listenHost() {
-        return host.orElse(demoMode() ? "127.0.0.1" : "0.0.0.0");
+        return host.orElse(demoMode() && !demoOnNetwork ? "127.0.0.1" : "0.0.0.0");
+    }
+
+    /** Demo mode reachable from other machines: only ever when DEMO_ON_NETWORK asked for it. */
+    boolean demoExposed() {
+        return demoMode() && !loopback(listenHost());
     }
 
     /** Session cookies are marked Secure when the service is reached over https. */
@@ -138,7 +179,15 @@ record Config(
 
     /** Without real Twilio credentials nothing is sent to Twilio; what would be sent is logged instead. */
     boolean demoMode() {
-        return twilioAccountSid.isEmpty() || twilioAuthToken.equals(DEMO_AUTH_TOKEN);
+        return twilioAccountSid.isEmpty();
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("HOST=" + host + " is not an address of this machine");
+        }
     }
 
     private static ZoneId zone(String id) {
@@ -160,6 +209,14 @@ record Config(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("LOG_FORMAT must be json or text, not '" + value + "'");
         }
+    }
+
+    private static boolean bool(Map<String, String> env, String name) {
+        String value = optional(env, name).orElse("false");
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static double fraction(Map<String, String> env, String name, double fallback) {

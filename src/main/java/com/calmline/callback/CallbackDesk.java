@@ -3,6 +3,7 @@ package com.calmline.callback;
 import com.calmline.conversation.Callbacks;
 import com.calmline.privacy.Redactor;
 import com.calmline.web.Auth;
+import com.calmline.web.CallSid;
 import com.calmline.web.Pages;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
@@ -39,31 +40,32 @@ final class CallbackDesk {
         this.pages = pages;
     }
 
-    void register(RoutesConfig routes) {
-        routes.get("/api/callbacks", ctx -> ctx.json(book.recent(200).stream().map(CallbackDesk::view).toList()),
+    void register(RoutesConfig routes, Auth.CallAccess calls) {
+        routes.get("/api/callbacks", ctx -> ctx.json(book.recent(200).stream().map(c -> view(c, ctx, calls)).toList()),
                 Auth.Role.AGENT);
-        routes.post("/api/callbacks", ctx -> ctx.status(HttpStatus.CREATED).json(view(create(ctx))), Auth.Role.AGENT);
+        routes.post("/api/callbacks", ctx -> ctx.status(HttpStatus.CREATED).json(view(create(ctx, calls), ctx, calls)),
+                Auth.Role.AGENT);
         routes.get("/api/callbacks/{id}", ctx -> {
             Callback c = book.find(id(ctx)).orElseThrow(() -> new NotFoundResponse("no callback " + ctx.pathParam("id")));
-            Map<String, Object> v = view(c);
+            Map<String, Object> v = view(c, ctx, calls);
             v.put("history", book.historyOf(c.id()));
             ctx.json(v);
         }, Auth.Role.AGENT);
-        routes.post("/api/callbacks/{id}/reschedule", ctx -> apiChange(ctx, false), Auth.Role.AGENT);
-        routes.post("/api/callbacks/{id}/cancel", ctx -> apiChange(ctx, true), Auth.Role.AGENT);
+        routes.post("/api/callbacks/{id}/reschedule", ctx -> apiChange(ctx, false, calls), Auth.Role.AGENT);
+        routes.post("/api/callbacks/{id}/cancel", ctx -> apiChange(ctx, true, calls), Auth.Role.AGENT);
         routes.get("/agent/callbacks", ctx -> page(ctx, switch (String.valueOf(ctx.queryParam("done"))) {
             case "created" -> "Callback scheduled.";
             case "changed" -> "Callback changed.";
             default -> "";
         }), Auth.Role.AGENT);
-        routes.post("/agent/callbacks", ctx -> pageAction(ctx, () -> create(ctx), "created"), Auth.Role.AGENT);
+        routes.post("/agent/callbacks", ctx -> pageAction(ctx, () -> create(ctx, calls), "created"), Auth.Role.AGENT);
         routes.post("/agent/callbacks/{id}/cancel", ctx -> pageAction(ctx, () -> refusedUnlessOk(change(ctx, true)),
                 "changed"), Auth.Role.AGENT);
         routes.post("/agent/callbacks/{id}/reschedule", ctx -> pageAction(ctx,
                 () -> refusedUnlessOk(change(ctx, false)), "changed"), Auth.Role.AGENT);
     }
 
-    private Callback create(Context ctx) {
+    private Callback create(Context ctx, Auth.CallAccess calls) {
         String reason = Redactor.redact(Optional.ofNullable(ctx.formParam("reason")).orElse("").strip());
         if (reason.isEmpty() || reason.length() > 200) {
             throw new BadRequestResponse("a reason is 1 to 200 characters");
@@ -76,8 +78,15 @@ final class CallbackDesk {
         }
         Instant notBefore = Optional.ofNullable(ctx.formParam("at")).filter(s -> !s.isBlank())
                 .map(at -> instant(at, phone.zone())).orElse(Instant.now());
-        Callback c = scheduler.schedule(Optional.ofNullable(ctx.formParam("callSid")).orElse(""), phone.e164(),
-                Callback.Kind.AGENT, reason, notBefore).orElseThrow();
+        String callSid = Optional.ofNullable(ctx.formParam("callSid")).orElse("").strip();
+        if (!callSid.isEmpty()) {
+            if (!CallSid.valid(callSid)) {
+                throw new BadRequestResponse("callSid: " + CallSid.SHAPE);
+            }
+            // The callback is written into that call's events and carries its screen-pop.
+            calls.require(Auth.principal(ctx), callSid);
+        }
+        Callback c = scheduler.schedule(callSid, phone.e164(), Callback.Kind.AGENT, reason, notBefore).orElseThrow();
         book.history(c.id(), "set up by " + Auth.principal(ctx).name());
         return c;
     }
@@ -104,13 +113,13 @@ final class CallbackDesk {
         return result;
     }
 
-    private void apiChange(Context ctx, boolean cancel) {
+    private void apiChange(Context ctx, boolean cancel, Auth.CallAccess calls) {
         String result = change(ctx, cancel);
         if (!result.equals("ok")) {
             ctx.status(HttpStatus.CONFLICT).json(Map.of("error", "the callback is " + result + ", not scheduled"));
             return;
         }
-        ctx.json(view(book.find(id(ctx)).orElseThrow()));
+        ctx.json(view(book.find(id(ctx)).orElseThrow(), ctx, calls));
     }
 
     private void page(Context ctx, String notice) {
@@ -164,7 +173,11 @@ final class CallbackDesk {
         return id;
     }
 
-    private static Map<String, Object> view(Callback c) {
+    /**
+     * A callback as the API shows it; the call it follows is named only to someone who may read that call, so
+     * the list is no index of call sids for agents.
+     */
+    private static Map<String, Object> view(Callback c, Context ctx, Auth.CallAccess calls) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", c.id());
         v.put("phone", PhoneNumbers.mask(c.phone()));
@@ -173,7 +186,9 @@ final class CallbackDesk {
         v.put("due", OffsetDateTime.ofInstant(Instant.ofEpochMilli(c.dueMs()), ZoneId.of(c.zone())).toString());
         v.put("status", c.status().label());
         v.put("attempts", c.attempts());
-        v.put("callSid", c.callSid());
+        if (!c.callSid().isEmpty() && calls.mayRead(Auth.principal(ctx), c.callSid())) {
+            v.put("callSid", c.callSid());
+        }
         return v;
     }
 }

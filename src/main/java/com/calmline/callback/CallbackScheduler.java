@@ -7,6 +7,7 @@ import com.calmline.review.Transcripts;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
+import com.calmline.web.Auth;
 import com.calmline.web.Pages;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -132,9 +133,12 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
         }
     }
 
-    /** Registers the page and API (agents and up) and the webhooks Twilio calls for a callback. */
-    public void register(RoutesConfig routes, TwilioRoutes twilio) {
-        desk.register(routes);
+    /**
+     * Registers the page and API (agents and up; a callback names its call only to those {@code calls} lets
+     * read it) and the webhooks Twilio calls for a callback.
+     */
+    public void register(RoutesConfig routes, TwilioRoutes twilio, Auth.CallAccess calls) {
+        desk.register(routes, calls);
         webhooks.register(routes, twilio);
     }
 

@@ -4,6 +4,7 @@ import com.calmline.privacy.LogSafe;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
+import com.calmline.web.CallSid;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +30,6 @@ final class CallbackWebhooks {
     /** The desk's list of callers waiting for an agent. */
     private static final String WAITING = "waiting";
     private static final String UUID = "[0-9a-f-]{36}";
-    private static final String CALL_SID = "CA[0-9a-fA-F]{32}";
     private static final List<String> FINAL = List.of("completed", "busy", "no-answer", "failed", "canceled");
 
     private final CallbackScheduler.Settings settings;
@@ -84,7 +84,7 @@ final class CallbackWebhooks {
             dialler.settle(c, callStatus, form.getOrDefault("AnsweredBy", ""));
         }
         String callSid = form.getOrDefault("CallSid", "");
-        if (callSid.matches(CALL_SID) && store.isListed(WAITING, callSid)) {
+        if (CallSid.valid(callSid) && store.isListed(WAITING, callSid)) {
             store.unlistCall(WAITING, callSid);
             store.updateCall(callSid, Map.of("state", "ENDED", "durationMs", Long.toString(seconds(form) * 1000)));
         }
@@ -133,7 +133,7 @@ final class CallbackWebhooks {
      */
     private String toAgent(Callback c, String newCallSid, String say) {
         String attributes = "{}";
-        if (newCallSid.matches(CALL_SID)) {
+        if (CallSid.valid(newCallSid)) {
             long now = System.currentTimeMillis();
             store.createCall(newCallSid, now, Map.of("callSid", newCallSid, "from", c.phone(),
                     "started", Instant.ofEpochMilli(now).toString(), "state", "CALLBACK", "queue", settings.queue(),

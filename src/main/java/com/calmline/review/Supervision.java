@@ -2,6 +2,7 @@ package com.calmline.review;
 
 import com.calmline.store.Store;
 import com.calmline.web.Auth;
+import com.calmline.web.CallSid;
 import com.calmline.web.LiveFeed;
 import com.calmline.web.Pages;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class Supervision implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervision.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SID = "CA[0-9a-fA-F]{32}";
     private static final int PAGE = 25;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
     private static final Duration ALERTS_SHOWN = Duration.ofHours(1);
@@ -139,7 +139,7 @@ public final class Supervision implements AutoCloseable {
         }
     }
 
-    /** One look at a call: {@code what} is page, export, api or erase. */
+    /** One look at a call: {@code what} is page, export, api, desk, screenpop or erase. */
     public record View(String who, String role, String callSid, String what, long atMs) {
         public String at() {
             return java.time.Instant.ofEpochMilli(atMs).toString().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z");
@@ -191,7 +191,12 @@ public final class Supervision implements AutoCloseable {
         routes.post("/supervisor/calls/{sid}/erase", this::erase, Auth.Role.ADMIN);
         routes.get("/supervisor/audit", ctx -> pages.page(ctx, "supervisor/audit.jte",
                 Map.of("audit", new Audit(Auth.principal(ctx), views.newest(500)))), Auth.Role.ADMIN);
-        routes.sse("/supervisor/events", feed::join, Auth.Role.SUPERVISOR);
+        routes.sse("/supervisor/events", client -> {
+            // A call's live transcript is a view of it, whether or not its page was loaded first.
+            Optional.ofNullable(client.ctx().queryParam("call")).filter(CallSid::valid)
+                    .ifPresent(sid -> views.viewed(Auth.principal(client.ctx()), sid, "page"));
+            feed.join(client);
+        }, Auth.Role.SUPERVISOR);
         routes.get("/api/supervisor/calls", ctx -> {
             Filters f = filters(ctx);
             CallIndex.Page found = index.search(query(f, page(ctx)));
@@ -247,14 +252,14 @@ public final class Supervision implements AutoCloseable {
     }
 
     private void detail(Context ctx) {
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         Detail detail = detail(Auth.principal(ctx), sid);
         views.viewed(Auth.principal(ctx), sid, "page");
         pages.page(ctx, "supervisor/call.jte", Map.of("call", detail));
     }
 
     private void export(Context ctx) {
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         Map<String, String> call = store.call(sid);
         if (call.isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
@@ -279,7 +284,7 @@ public final class Supervision implements AutoCloseable {
      * so a failure part-way leaves the call there to erase again.
      */
     private void erase(Context ctx) {
-        String sid = sid(ctx);
+        String sid = CallSid.of(ctx);
         Map<String, String> call = store.call(sid);
         if (call.isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
@@ -515,14 +520,6 @@ public final class Supervision implements AutoCloseable {
             throw new BadRequestResponse(name + " is at most 200 characters");
         }
         return v;
-    }
-
-    private static String sid(Context ctx) {
-        String sid = ctx.pathParam("sid");
-        if (!sid.matches(SID)) {
-            throw new BadRequestResponse("a call sid is CA followed by 32 hex digits");
-        }
-        return sid;
     }
 
     /** A caller's number as supervisors see it: enough to tell calls apart, not enough to ring. */

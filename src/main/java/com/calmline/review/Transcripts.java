@@ -3,6 +3,7 @@ package com.calmline.review;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
 import com.calmline.web.Auth;
+import com.calmline.web.CallSid;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -123,17 +124,30 @@ public final class Transcripts {
         return Math.round(v * 1000) / 1000.0;
     }
 
-    public void register(RoutesConfig routes) {
-        routes.get("/api/calls/{sid}", this::call, Auth.Role.AGENT);
-        routes.get("/api/calls/{sid}/events", this::events, Auth.Role.AGENT);
+    /**
+     * Records that {@code who} looked at the call ({@code what}: page, export, api, desk, screenpop), for the
+     * audit README promises of every view.
+     */
+    public void viewed(Auth.Principal who, String callSid, String what) {
+        views.viewed(who, callSid, what);
     }
 
-    private void call(Context ctx) {
-        String sid = ctx.pathParam("sid");
+    /**
+     * The call's record and events, for whoever {@code access} lets read the call: agents the callers waiting
+     * and their own calls, supervisors and the API token (tools such as {@code simulate}) every call.
+     */
+    public void register(RoutesConfig routes, Auth.CallAccess access) {
+        routes.get("/api/calls/{sid}", ctx -> call(ctx, access), Auth.Role.AGENT);
+        routes.get("/api/calls/{sid}/events", ctx -> events(ctx, access), Auth.Role.AGENT);
+    }
+
+    private void call(Context ctx, Auth.CallAccess access) {
+        String sid = CallSid.of(ctx);
         Map<String, String> call = store.call(sid);
         if (call.isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
         }
+        access.require(Auth.principal(ctx), sid);
         views.viewed(Auth.principal(ctx), sid, "api");
         ObjectNode body = JSON.createObjectNode();
         body.set("call", JSON.valueToTree(call));
@@ -141,12 +155,13 @@ public final class Transcripts {
         ctx.json(body);
     }
 
-    private void events(Context ctx) {
-        String sid = ctx.pathParam("sid");
+    private void events(Context ctx, Auth.CallAccess access) {
+        String sid = CallSid.of(ctx);
         List<String> events = store.events(sid);
         if (events.isEmpty() && store.call(sid).isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
         }
+        access.require(Auth.principal(ctx), sid);
         views.viewed(Auth.principal(ctx), sid, "api");
         ctx.json(parse(events));
     }

@@ -140,10 +140,11 @@ public final class Store implements AutoCloseable {
             return new Store(running.get(), Optional.empty(), prefix, retention, journal);
         }
         EmbeddedRedis server = EmbeddedRedis.start(dataDir);
-        return new Store(RedisClient.create("127.0.0.1", server.port()), Optional.of(server), prefix, retention,
-                journal);
+        return new Store(RedisClient.create("127.0.0.1", server.port(), null, server.password()), Optional.of(server),
+                prefix, retention, journal);
     }
 
+    /** The embedded Redis a service beside us started for {@code dataDir}: its port and password are kept there. */
     private static Optional<RedisClient> running(Path dataDir) {
         Path portFile = dataDir.resolve(EmbeddedRedis.PORT_FILE);
         if (!Files.isRegularFile(portFile)) {
@@ -151,7 +152,8 @@ public final class Store implements AutoCloseable {
         }
         RedisClient client = null;
         try {
-            client = RedisClient.create("127.0.0.1", Integer.parseInt(Files.readString(portFile).strip()));
+            client = RedisClient.create("127.0.0.1", Integer.parseInt(Files.readString(portFile).strip()), null,
+                    Secret.read(dataDir.resolve(EmbeddedRedis.PASSWORD_FILE)).orElse(null));
             if ("PONG".equals(client.ping())) {
                 return Optional.of(client);
             }
@@ -312,21 +314,6 @@ public final class Store implements AutoCloseable {
 
     public List<String> members(String setKey) {
         return redis.smembers(prefix + setKey).stream().sorted().toList();
-    }
-
-    /** Counts one more hit in a window that starts at the first hit; returns the count so far. */
-    public long countHit(String key, Duration window) {
-        long n = redis.incr(prefix + key);
-        if (n == 1) {
-            redis.expire(prefix + key, window.toSeconds());
-        }
-        return n;
-    }
-
-    /** The hits counted so far in the key's window. */
-    public long hits(String key) {
-        String n = redis.get(prefix + key);
-        return n == null ? 0 : Long.parseLong(n);
     }
 
     public Optional<String> value(String key) {

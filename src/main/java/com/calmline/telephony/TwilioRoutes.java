@@ -4,6 +4,7 @@ import com.calmline.privacy.LogSafe;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
+import com.calmline.web.CallSid;
 import com.twilio.security.RequestValidator;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
@@ -40,7 +41,6 @@ public final class TwilioRoutes {
      */
     public static final String TWIML = "application/xml; charset=utf-8";
     private static final String DIAL_TARGET = "client:[A-Za-z0-9_.@-]{1,100}|\\+[1-9][0-9]{6,14}";
-    private static final String CALL_SID = "CA[0-9a-fA-F]{32}";
 
     private final RequestValidator validator;
     private final PublicUrls urls;
@@ -181,7 +181,7 @@ public final class TwilioRoutes {
     private void answer(Context ctx) {
         Map<String, String> form = signedForm(ctx);
         String callSid = ctx.formParamAsClass("CallSid", String.class)
-                .check(s -> s != null && s.matches(CALL_SID), "CallSid must be CA followed by 32 hex digits")
+                .check(CallSid::valid, "CallSid: " + CallSid.SHAPE)
                 .get();
         long now = System.currentTimeMillis();
         Map<String, String> call = new HashMap<>();
@@ -336,7 +336,7 @@ public final class TwilioRoutes {
     private static void callContext(Context ctx) {
         MDC.remove(LogSafe.CALL_SID);
         List<String> sids = readableForm(ctx).getOrDefault("CallSid", List.of());
-        if (!sids.isEmpty() && sids.get(0).matches(CALL_SID)) {
+        if (!sids.isEmpty() && CallSid.valid(sids.get(0))) {
             MDC.put(LogSafe.CALL_SID, sids.get(0));
         }
     }

@@ -31,7 +31,7 @@ import org.slf4j.event.Level;
  */
 public final class Auth {
     private static final Logger log = LoggerFactory.getLogger(Auth.class);
-    private static final String SESSION_COOKIE = "calmline_session";
+    static final String SESSION_COOKIE = "calmline_session";
     private static final String LOGIN_COOKIE = "calmline_login";
     private static final int MAX_FAILURES_PER_USER = 5;
     private static final int MAX_FAILURES_PER_ADDRESS = 20;
@@ -50,7 +50,7 @@ public final class Auth {
             return valueOf(label.toUpperCase(Locale.ROOT));
         }
 
-        boolean covers(Role needed) {
+        public boolean covers(Role needed) {
             return compareTo(needed) >= 0;
         }
     }
@@ -59,9 +59,26 @@ public final class Auth {
     public record Principal(String name, Role role, String dial, String csrf) {
     }
 
+    /**
+     * Which calls a principal may read: routes that show one call (its record, events, screen-pop, the desk's
+     * open call) ask this before showing anything.
+     */
+    public interface CallAccess {
+        boolean mayRead(Principal who, String callSid);
+
+        /** 403 unless {@code who} may read the call. */
+        default void require(Principal who, String callSid) {
+            if (!mayRead(who, callSid)) {
+                throw new ForbiddenResponse("an agent reads only the callers waiting on the desk and the calls they "
+                        + "took; this call needs the supervisor role");
+            }
+        }
+    }
+
     private final Store store;
     private final Users users;
     private final Sessions sessions;
+    private final Throttle throttle;
     private final Pages pages;
     private final Optional<byte[]> apiToken;
     private final boolean secureCookies;
@@ -71,8 +88,10 @@ public final class Auth {
         this.store = store;
         this.users = new Users(store);
         this.sessions = new Sessions(store);
+        this.throttle = new Throttle(store, THROTTLE_WINDOW);
         this.pages = pages;
-        this.apiToken = apiToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
+        // An empty token would let "Bearer " in.
+        this.apiToken = apiToken.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.secureCookies = secureCookies;
     }
 
@@ -187,9 +206,9 @@ public final class Auth {
             return;
         }
         String name = String.valueOf(ctx.formParam("user")).strip().toLowerCase(Locale.ROOT);
-        String userKey = "throttle:user:" + (name.matches(Users.NAME) ? name : "-");
-        String addressKey = "throttle:address:" + ctx.ip();
-        if (store.hits(userKey) >= MAX_FAILURES_PER_USER || store.hits(addressKey) >= MAX_FAILURES_PER_ADDRESS) {
+        Map<String, Integer> attempt = Map.of("throttle:user:" + (name.matches(Users.NAME) ? name : "-"),
+                MAX_FAILURES_PER_USER, "throttle:address:" + ctx.ip(), MAX_FAILURES_PER_ADDRESS);
+        if (!throttle.attempt(attempt)) {
             ctx.header("Retry-After", Long.toString(THROTTLE_WINDOW.toSeconds()));
             loginPage(ctx, HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins. Wait a minute and try again.");
             return;
@@ -197,12 +216,11 @@ public final class Auth {
         char[] password = String.valueOf(ctx.formParam("password")).toCharArray();
         Optional<Users.User> user = users.verify(name, password);
         if (user.isEmpty()) {
-            store.countHit(userKey, THROTTLE_WINDOW);
-            store.countHit(addressKey, THROTTLE_WINDOW);
             failedSignIns.log(log, "failed sign-in from {}", LogSafe.text(ctx.ip()));
             loginPage(ctx, HttpStatus.UNAUTHORIZED, "That name and password do not match.");
             return;
         }
+        throttle.refund(attempt);
         cookie(ctx, SESSION_COOKIE, sessions.open(user.get()), Sessions.LIFETIME);
         ctx.removeCookie(LOGIN_COOKIE, "/");
         ctx.redirect(users.mustChangePassword(name) ? "/password" : safeNext(ctx.formParam("next")), HttpStatus.SEE_OTHER);
@@ -217,11 +235,31 @@ public final class Auth {
     private void passwordPage(Context ctx, String error) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("user", principal(ctx));
+        params.put("oneTime", users.mustChangePassword(principal(ctx).name()));
         params.put("error", error);
         pages.page(ctx, "password.jte", params);
     }
 
+    /**
+     * A new password needs the current one (the one-time password, at a first sign-in), so a session left
+     * open is not enough to take the account over; wrong guesses count like wrong sign-ins. Every other
+     * session of the user ends: whoever else was signed in with the old password is signed out.
+     */
     private void changePassword(Context ctx) {
+        Principal me = principal(ctx);
+        Map<String, Integer> attempt = Map.of("throttle:user:" + me.name(), MAX_FAILURES_PER_USER);
+        if (!throttle.attempt(attempt)) {
+            ctx.header("Retry-After", Long.toString(THROTTLE_WINDOW.toSeconds()));
+            ctx.status(HttpStatus.TOO_MANY_REQUESTS);
+            passwordPage(ctx, "Too many wrong passwords. Wait a minute and try again.");
+            return;
+        }
+        if (users.verify(me.name(), String.valueOf(ctx.formParam("current")).toCharArray()).isEmpty()) {
+            ctx.status(HttpStatus.FORBIDDEN);
+            passwordPage(ctx, "That is not your current password.");
+            return;
+        }
+        throttle.refund(attempt);
         String password = String.valueOf(ctx.formParam("password"));
         if (!password.equals(ctx.formParam("repeat"))) {
             ctx.status(HttpStatus.BAD_REQUEST);
@@ -229,12 +267,14 @@ public final class Auth {
             return;
         }
         try {
-            users.setPassword(principal(ctx).name(), password.toCharArray());
+            users.setPassword(me.name(), password.toCharArray());
         } catch (IllegalArgumentException e) {
             ctx.status(HttpStatus.BAD_REQUEST);
             passwordPage(ctx, "Choose a password of 10 to 72 characters.");
             return;
         }
+        long ended = sessions.endOthers(me.name(), ctx.cookie(SESSION_COOKIE));
+        log.info("{} changed their password; {} other session(s) ended", me.name(), ended);
         ctx.redirect("/agent", HttpStatus.SEE_OTHER);
     }
 

@@ -19,14 +19,26 @@ import org.slf4j.LoggerFactory;
  * then fresh fragments whenever any call changes on any instance (Redis pub/sub). Changes arriving close
  * together are sent as one refresh, from one thread, so a burst of utterances costs one render per page;
  * a part that did not change is not sent, so what the agent is reading or has focused stays put.
+ * A page lives only as long as its session: every few seconds each one's session is looked up again, and
+ * once it has been signed out, ended or has expired, the page's parts are blanked and its stream ended.
  */
 public final class LiveFeed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
     private static final long REFRESH_MS = 100;
     private static final long HEARTBEAT_MS = 15_000;
+    /** How often each page's session is looked up again: one Redis read per page per period. */
+    private static final long SESSION_CHECK_MS = 5_000;
+    /** The event the pages' {@code sse-close} attribute names: the page stops listening instead of reconnecting. */
+    private static final String SIGNED_OUT = "signed-out";
+    private static final String SIGNED_OUT_PART = "<p class=\"empty signed-out\" role=\"status\">Signed out. "
+            + "<a href=\"/login\">Sign in</a> again to see this.</p>";
 
-    /** One open page; {@code sent} is what it shows now, so an unchanged part is not sent (and not re-drawn). */
-    private record Viewer(SseClient client, Auth.Principal user, Optional<String> open, Map<String, String> sent) {
+    /**
+     * One open page; {@code sent} is what it shows now, so an unchanged part is not sent (and not re-drawn);
+     * {@code session} the cookie it was opened with.
+     */
+    private record Viewer(SseClient client, Auth.Principal user, String session, Optional<String> open,
+                          Map<String, String> sent) {
     }
 
     private final Set<Viewer> viewers = ConcurrentHashMap.newKeySet();
@@ -34,6 +46,7 @@ public final class LiveFeed implements AutoCloseable {
     private final AtomicBoolean changed = new AtomicBoolean();
     private final ScheduledExecutorService sender;
     private final AutoCloseable subscription;
+    private final Sessions sessions;
 
     /**
      * {@code fragments} renders a page's live parts (name to HTML) for a viewer and the call they have open
@@ -41,6 +54,7 @@ public final class LiveFeed implements AutoCloseable {
      */
     public LiveFeed(String name, Store store, BiFunction<Auth.Principal, Optional<String>, Map<String, String>> fragments) {
         this.fragments = fragments;
+        this.sessions = new Sessions(store);
         this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-feed");
             t.setDaemon(true);
@@ -49,12 +63,14 @@ public final class LiveFeed implements AutoCloseable {
         this.subscription = store.followCalls(sid -> changed.set(true));
         sender.scheduleWithFixedDelay(this::refresh, REFRESH_MS, REFRESH_MS, TimeUnit.MILLISECONDS);
         sender.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+        sender.scheduleWithFixedDelay(this::recheckSessions, SESSION_CHECK_MS, SESSION_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     public void join(SseClient client) {
         Optional<String> open = Optional.ofNullable(client.ctx().queryParam("call"))
-                .filter(s -> s.matches("CA[0-9a-fA-F]{32}"));
-        Viewer viewer = new Viewer(client, Auth.principal(client.ctx()), open, new ConcurrentHashMap<>());
+                .filter(CallSid::valid);
+        Viewer viewer = new Viewer(client, Auth.principal(client.ctx()),
+                String.valueOf(client.ctx().cookie(Auth.SESSION_COOKIE)), open, new ConcurrentHashMap<>());
         client.keepAlive();
         client.onClose(() -> viewers.remove(viewer));
         viewers.add(viewer);
@@ -76,6 +92,37 @@ public final class LiveFeed implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             log.warn("could not update a page: {}", e.toString());
+        }
+    }
+
+    /**
+     * Ends every page whose session is gone (signed out, ended by a password change, expired) or now belongs
+     * to someone else. While Redis is away the pages stay: nothing new reaches them then anyway.
+     */
+    private void recheckSessions() {
+        for (Viewer v : viewers) {
+            try {
+                boolean same = sessions.find(v.session()).map(p -> p.name().equals(v.user().name())
+                        && p.role() == v.user().role()).orElse(false);
+                if (!same) {
+                    signOut(v);
+                }
+            } catch (RuntimeException e) {
+                log.debug("could not check a page's session: {}", e.toString());
+                return;
+            }
+        }
+    }
+
+    /** Blanks what the page showed, tells it to stop listening, and ends its stream. */
+    private void signOut(Viewer v) {
+        viewers.remove(v);
+        try {
+            v.sent().keySet().forEach(part -> v.client().sendEvent(part, SIGNED_OUT_PART));
+            v.client().sendEvent(SIGNED_OUT, "signed out");
+            v.client().close();
+        } catch (RuntimeException e) {
+            log.debug("page already gone: {}", e.toString());
         }
     }
 

@@ -4,13 +4,33 @@ import com.calmline.store.Store;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Login sessions in Redis ({@code session:ID}), so any instance knows them; they last one shift. */
+/**
+ * Login sessions in Redis ({@code session:ID}), so any instance knows them; they last one shift. Each user's
+ * session ids are kept in {@code user:NAME:sessions} (as long as their newest session), so a password change
+ * can end the others.
+ */
 final class Sessions {
     static final Duration LIFETIME = Duration.ofHours(10);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** KEYS[1]: the user's session ids; ARGV[2]: the new one; ARGV[3]: how long it lives, in ms. */
+    private static final String INDEX = """
+            redis.call('SADD', KEYS[1], ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 0""";
+    /** KEYS[1]: the user's session ids; ARGV[2]: the one to keep. Returns how many were ended. */
+    private static final String END_OTHERS = """
+            local ended = 0
+            for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              if id ~= ARGV[2] then
+                ended = ended + redis.call('DEL', ARGV[1] .. 'session:' .. id)
+                redis.call('SREM', KEYS[1], id)
+              end
+            end
+            return ended""";
 
     private final Store store;
 
@@ -23,7 +43,13 @@ final class Sessions {
         String id = token();
         store.putRecord("session:" + id, Map.of("user", user.name(), "role", user.role().label(), "dial", user.dial(),
                 "csrf", token()), Optional.of(LIFETIME));
+        store.script(INDEX, List.of(index(user.name())), List.of(id, Long.toString(LIFETIME.toMillis())));
         return id;
+    }
+
+    /** Ends every session of {@code name} but {@code keep} (the one changing the password); how many ended. */
+    long endOthers(String name, String keep) {
+        return (Long) store.script(END_OTHERS, List.of(index(name)), List.of(String.valueOf(keep)));
     }
 
     Optional<Auth.Principal> find(String id) {
@@ -41,6 +67,10 @@ final class Sessions {
         if (id != null && id.matches("[A-Za-z0-9_-]{43}")) {
             store.deleteRecord("session:" + id);
         }
+    }
+
+    private static String index(String name) {
+        return "user:" + name + ":sessions";
     }
 
     static String token() {

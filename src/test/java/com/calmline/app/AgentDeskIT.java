@@ -13,7 +13,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -49,9 +48,8 @@ class AgentDeskIT {
     static void start() throws Exception {
         twilio = new TwilioStandIn();
         a = RunningService.start(twilio.liveEnv("desk-it-token"));
-        String redisPort = Files.readString(a.dataDir.resolve("redis.port")).strip();
         Map<String, String> env = new HashMap<>(twilio.liveEnv("desk-it-token"));
-        env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
+        env.put("REDIS_URL", a.redisUrl());
         b = RunningService.start(env);
         Browserless.addUser(a, "ann", "agent", PASSWORD);
         Browserless.addUser(a, "bob", "agent", PASSWORD);
@@ -131,7 +129,10 @@ class AgentDeskIT {
 
             bob.wait.until(ExpectedConditions.invisibilityOfElementLocated(entry));
             bob.driver.get(b.url() + "/agent?call=" + sid);
-            assertEquals("Taken by ann", text(bob, By.cssSelector(".taken.other")));
+            assertEquals("Taken by ann: only they and supervisors can open it now.",
+                    text(bob, By.cssSelector("#call .notice")));
+            assertTrue(bob.driver.findElements(By.cssSelector("#call .screenpop")).isEmpty(),
+                    "bob sees who has the call, not the call");
             assertTrue(bob.driver.findElements(By.cssSelector("button.take")).isEmpty(), "no take button for bob");
             Object status = bob.driver.executeAsyncScript("""
                     const done = arguments[arguments.length - 1];

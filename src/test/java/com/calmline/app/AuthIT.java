@@ -8,41 +8,67 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.calmline.web.Auth;
+import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
 
-/** Who may do what, on the real service with real Redis sessions, as a browser and a machine see it. */
+/**
+ * Who may do what, on the real service with real Redis sessions, as a browser and a machine see it. The
+ * service trusts one reverse proxy, 127.0.0.2: a relay that reaches it from there stands in for the proxy,
+ * another from 127.0.0.3 for a stranger writing X-Forwarded-For itself.
+ */
 class AuthIT {
     private static final String PASSWORD = "correct horse battery";
     private static TwilioStandIn twilio;
     private static RunningService service;
+    private static TcpRelay proxy;
+    private static TcpRelay stranger;
 
     @BeforeAll
     static void start() throws Exception {
         twilio = new TwilioStandIn();
-        service = RunningService.start(twilio.liveEnv("auth-it-token"));
+        Map<String, String> env = new HashMap<>(twilio.liveEnv("auth-it-token"));
+        env.put("TRUSTED_PROXIES", "127.0.0.2");
+        service = RunningService.start(env);
+        proxy = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.2"));
+        stranger = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.3"));
         Browserless.addUser(service, "ann", "agent", PASSWORD);
         Browserless.addUser(service, "ada", "admin", PASSWORD);
         Browserless.addUser(service, "tess", "agent", PASSWORD);
         Browserless.addUser(service, "tom", "agent", PASSWORD);
+        Browserless.addUser(service, "liv", "agent", PASSWORD);
+        Browserless.addUser(service, "sue", "supervisor", PASSWORD);
+        Browserless.addUser(service, "pat", "agent", PASSWORD);
+        Browserless.addUser(service, "max", "agent", PASSWORD);
     }
 
     @AfterAll
     static void stop() throws Exception {
+        proxy.close();
+        stranger.close();
         service.close();
         twilio.close();
     }
@@ -100,6 +126,75 @@ class AuthIT {
     }
 
     @Test
+    void aLiveFeedEndsOnceItsSessionIsSignedOutOrHasExpired() throws Exception {
+        Browserless liv = new Browserless(service.url());
+        liv.login("liv", PASSWORD);
+        String csrf = liv.csrf();
+        try (LiveEvents desk = liv.events("/agent/events")) {
+            assertEquals(200, desk.status());
+            desk.next(Duration.ofSeconds(30));
+            assertEquals(303, liv.post("/logout", Map.of("_csrf", csrf)).statusCode());
+            List<LiveEvents.Event> last = desk.end(Duration.ofSeconds(60));
+            assertSignedOut(last, "waiting");
+        }
+
+        Browserless sue = new Browserless(service.url());
+        sue.login("sue", PASSWORD);
+        try (LiveEvents alerts = sue.events("/supervisor/events")) {
+            alerts.next(Duration.ofSeconds(30));
+            expire(sue);
+            assertSignedOut(alerts.end(Duration.ofSeconds(60)), "alerts");
+        }
+    }
+
+    @Test
+    void theDeskPageSaysItIsSignedOutAndStopsListeningWhenItsSessionExpires() throws Exception {
+        try (Chromium browser = new Chromium()) {
+            browser.driver.get(service.url() + "/agent");
+            browser.driver.findElement(By.id("user")).sendKeys("liv");
+            browser.driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
+            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("waiting")));
+            browser.wait.until(d -> Long.valueOf(1).equals(((JavascriptExecutor) d).executeScript(FEED_STATE)));
+            try (RedisClient redis = service.redis()) {
+                redis.pexpire(service.config.redisPrefix() + "session:"
+                        + browser.driver.manage().getCookieNamed("calmline_session").getValue(), 1);
+            }
+            browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("waiting"), "Signed out"));
+            browser.wait.until(d -> Long.valueOf(2).equals(((JavascriptExecutor) d).executeScript(FEED_STATE)));
+            browser.screenshot("auth-desk-signed-out");
+        }
+    }
+
+    @Test
+    void aNewPasswordNeedsTheCurrentOneAndEndsEveryOtherSession() throws Exception {
+        String next = "a brand new passphrase";
+        Browserless desk = new Browserless(service.url());
+        desk.login("max", PASSWORD);
+        Browserless phone = new Browserless(service.url());
+        phone.login("max", PASSWORD);
+        String csrf = desk.csrf();
+        try (LiveEvents phoneFeed = phone.events("/agent/events")) {
+            phoneFeed.next(Duration.ofSeconds(30));
+            HttpResponse<String> without = desk.post("/password", Map.of("_csrf", csrf, "password", next, "repeat", next));
+            assertEquals(403, without.statusCode(), "an open session alone cannot change the password");
+            HttpResponse<String> wrong = desk.post("/password", Map.of("_csrf", csrf, "current", "not my password",
+                    "password", next, "repeat", next));
+            assertEquals(403, wrong.statusCode());
+            assertTrue(wrong.body().contains("That is not your current password."), wrong.body());
+            assertEquals(200, phone.get("/agent").statusCode(), "refused changes end nothing");
+
+            HttpResponse<String> changed = desk.post("/password", Map.of("_csrf", csrf, "current", PASSWORD,
+                    "password", next, "repeat", next));
+            assertEquals(303, changed.statusCode(), changed.body());
+            assertEquals(302, phone.get("/agent").statusCode(), "the phone's session ended");
+            assertEquals("signed-out", last(phoneFeed.end(Duration.ofSeconds(60))).name(), "and its live page with it");
+        }
+        assertEquals(200, desk.get("/agent").statusCode(), "the session that changed it goes on");
+        assertEquals(401, new Browserless(service.url()).login("max", PASSWORD).statusCode());
+        assertEquals(303, new Browserless(service.url()).login("max", next).statusCode());
+    }
+
+    @Test
     void theLoginFormItselfNeedsItsOwnToken() throws Exception {
         Browserless b = new Browserless(service.url());
         b.get("/login");
@@ -120,6 +215,46 @@ class AuthIT {
         assertEquals(429, b.login("tess", PASSWORD).statusCode(), "throttled, however right");
         assertEquals(303, new Browserless(service.url()).login("ann", PASSWORD).statusCode(),
                 "another user from the same address is not locked out by tess's failures");
+    }
+
+    /** Each guesser reaches the service from an address of its own (127.0.0.4, .5), so no other test counts. */
+    @Test
+    void guessesSentInParallelAreCountedBeforeAnyIsChecked() throws Exception {
+        try (TcpRelay one = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.4"));
+             TcpRelay other = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.5"))) {
+            List<HttpResponse<String>> onePerson = inParallel(one, 20, i -> "pat", i -> Optional.empty());
+            assertEquals(5, count(onePerson, 401), "five guesses at pat's password are checked, no more: "
+                    + statuses(onePerson));
+            assertEquals(15, count(onePerson, 429), statuses(onePerson));
+
+            List<HttpResponse<String>> oneAddress = inParallel(other, 25, i -> "nobody" + i, i -> Optional.empty());
+            assertEquals(20, count(oneAddress, 401), "twenty guesses from one address are checked, no more: "
+                    + statuses(oneAddress));
+            assertEquals(5, count(oneAddress, 429), statuses(oneAddress));
+        }
+        for (int i = 1; i <= 7; i++) {
+            assertEquals(303, new Browserless(service.url()).login("ann", PASSWORD).statusCode(),
+                    "a right password uses up nothing: sign-in " + i);
+        }
+    }
+
+    /** Twenty failures from one address in a minute are allowed; the 21st is refused. */
+    @Test
+    void xForwardedForCountsOnlyWhenATrustedProxyAddedIt() throws Exception {
+        List<HttpResponse<String>> clients = inParallel(proxy, 20, i -> "wisp" + i, i -> Optional.of("203.0.113." + i));
+        assertEquals(20, count(clients, 401), statuses(clients));
+        assertEquals(401, failedSignIn(proxy, "wisp21", "203.0.113.21"),
+                "through the proxy each client counts for itself, not as the proxy");
+
+        List<HttpResponse<String>> spoofed = inParallel(stranger, 21, i -> "ghost" + i,
+                i -> Optional.of("198.51.100." + i));
+        assertEquals(1, count(spoofed, 429), "a stranger's own X-Forwarded-For is ignored: all 21 came from "
+                + "127.0.0.3, " + statuses(spoofed));
+
+        List<HttpResponse<String>> appended = inParallel(proxy, 21, i -> "shade" + i,
+                i -> Optional.of("192.0.2." + i + ", 203.0.113.200"));
+        assertEquals(1, count(appended, 429), "what the client wrote before the address the proxy appended is not "
+                + "believed: " + statuses(appended));
     }
 
     @Test
@@ -174,8 +309,10 @@ class AuthIT {
             assertEquals("/password", first.headers().firstValue("Location").orElseThrow());
             assertEquals(303, agent.get("/agent").statusCode(), "the desk waits until the password is changed");
             String csrf = Browserless.csrfIn(agent.get("/password").body());
-            assertEquals(303, agent.post("/password", Map.of("_csrf", csrf, "password", PASSWORD, "repeat", PASSWORD))
-                    .statusCode());
+            assertEquals(403, agent.post("/password", Map.of("_csrf", csrf, "password", PASSWORD, "repeat", PASSWORD))
+                    .statusCode(), "the one-time password is the current one, and is asked for");
+            assertEquals(303, agent.post("/password", Map.of("_csrf", csrf, "current", m.group(1), "password", PASSWORD,
+                    "repeat", PASSWORD)).statusCode());
             assertEquals(200, agent.get("/agent").statusCode());
             assertEquals(401, new Browserless(demo.url()).login("agent", m.group(1)).statusCode(),
                     "the one-time password is spent");
@@ -190,6 +327,70 @@ class AuthIT {
         } finally {
             authLog.detachAppender(captured);
         }
+    }
+
+    /** The page's EventSource, as htmx keeps it: 1 open, 2 closed for good (0 while it reconnects). */
+    private static final String FEED_STATE = "const s = document.querySelector('[sse-connect]')['htmx-internal-data']"
+            + ".sseEventSource; return s ? s.readyState : -1;";
+
+    private static LiveEvents.Event last(List<LiveEvents.Event> events) {
+        assertFalse(events.isEmpty(), "the stream ended without a word");
+        return events.get(events.size() - 1);
+    }
+
+    /** The stream's last events: every part the page had blanked, then the event that stops it listening. */
+    private static void assertSignedOut(List<LiveEvents.Event> last, String part) {
+        assertFalse(last.isEmpty(), "the stream ended without a word");
+        assertEquals("signed-out", last.get(last.size() - 1).name(), last.toString());
+        assertTrue(last.stream().anyMatch(e -> e.name().equals(part) && e.data().contains("Signed out")),
+                last.toString());
+    }
+
+    /** Ages the person's session out of Redis, as its ten hours running out would. */
+    private static void expire(Browserless who) throws Exception {
+        try (RedisClient redis = service.redis()) {
+            assertEquals(1, redis.pexpire(service.config.redisPrefix() + "session:"
+                    + who.cookie("calmline_session").orElseThrow(), 1));
+        }
+    }
+
+    /** A sign-in with a wrong password through {@code relay}, from the clients {@code forwardedFor} names. */
+    private static int failedSignIn(TcpRelay relay, String user, String forwardedFor) throws Exception {
+        return new Browserless(relay.url(), Optional.of(forwardedFor)).login(user, "wrong password").statusCode();
+    }
+
+    /**
+     * {@code n} wrong-password sign-ins through {@code relay}, the i-th as {@code user}, from the clients
+     * {@code forwardedFor} names if any: each form fetched first, then all posted at once, so every attempt is counted
+     * within the throttle's minute however long checking the passwords takes.
+     */
+    private static List<HttpResponse<String>> inParallel(TcpRelay relay, int n, IntFunction<String> user,
+                                                         IntFunction<Optional<String>> forwardedFor) throws Exception {
+        List<Callable<HttpResponse<String>>> posts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Browserless b = new Browserless(relay.url(), forwardedFor.apply(i));
+            Map<String, String> form = Map.of("_csrf", Browserless.csrfIn(b.get("/login").body()), "user", user.apply(i),
+                    "password", "wrong password " + i, "next", "/agent");
+            posts.add(() -> b.post("/login", form));
+        }
+        ExecutorService all = Executors.newFixedThreadPool(n);
+        try {
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : all.invokeAll(posts)) {
+                answers.add(f.get());
+            }
+            return answers;
+        } finally {
+            all.shutdown();
+        }
+    }
+
+    private static long count(List<HttpResponse<String>> answers, int status) {
+        return answers.stream().filter(r -> r.statusCode() == status).count();
+    }
+
+    private static String statuses(List<HttpResponse<String>> answers) {
+        return answers.stream().map(r -> Integer.toString(r.statusCode())).toList().toString();
     }
 
     private static Map<String, String> demoEnv(Path data) {

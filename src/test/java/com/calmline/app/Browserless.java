@@ -21,9 +21,16 @@ final class Browserless {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final URI base;
     private final Map<String, String> cookies = new LinkedHashMap<>();
+    private final Optional<String> forwardedFor;
 
     Browserless(URI base) {
+        this(base, Optional.empty());
+    }
+
+    /** A person behind a proxy at {@code base}: every request carries {@code X-Forwarded-For: chain}. */
+    Browserless(URI base, Optional<String> forwardedFor) {
         this.base = base;
+        this.forwardedFor = forwardedFor;
     }
 
     /** Adds a user with the real {@code user add} command, the password given on stdin. */
@@ -45,6 +52,13 @@ final class Browserless {
         return send(HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))));
+    }
+
+    /** Opens a page's live feed, as the page's EventSource does, with this person's cookies. */
+    LiveEvents events(String path) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/event-stream");
+        withHeaders(request);
+        return new LiveEvents(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
     }
 
     /** Signs in through the login form; returns the answer to the form's POST. */
@@ -70,11 +84,16 @@ final class Browserless {
         return m.group(1);
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    private void withHeaders(HttpRequest.Builder request) {
+        forwardedFor.ifPresent(chain -> request.header("X-Forwarded-For", chain));
         if (!cookies.isEmpty()) {
             request.header("Cookie", String.join("; ", cookies.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).toList()));
         }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        withHeaders(request);
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         for (String set : response.headers().allValues("Set-Cookie")) {
             String[] pair = set.split(";", 2)[0].split("=", 2);

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ public final class CallbackBench {
             Map<String, String> env = new HashMap<>(CallbackIT.env(twilio, CallbackIT.middayZone()));
             env.put("CALLBACK_LEASE_SECONDS", "30");
             try (RunningService a = RunningService.start(env)) {
-                env.put("REDIS_URL", "redis://127.0.0.1:" + Files.readString(a.dataDir.resolve("redis.port")).strip());
+                env.put("REDIS_URL", a.redisUrl());
                 try (RunningService b = RunningService.start(env)) {
                     run(twilio, a);
                 }
@@ -62,8 +61,7 @@ public final class CallbackBench {
         }
         pool.shutdown();
         System.out.printf("%d callbacks scheduled an hour ahead; moving them all to due now%n", ENTRIES);
-        try (RedisClient redis = RedisClient.create("127.0.0.1",
-                Integer.parseInt(Files.readString(a.dataDir.resolve("redis.port")).strip()))) {
+        try (RedisClient redis = a.redis()) {
             String due = a.config.redisPrefix() + "callbacks:due";
             long started = System.nanoTime();
             redis.zremrangeByScore(due, "-inf", "+inf");

@@ -63,7 +63,7 @@ class CallbackIT {
         open = middayZone();
         Map<String, String> env = env(twilio, open);
         a = RunningService.start(env);
-        env.put("REDIS_URL", "redis://127.0.0.1:" + Files.readString(a.dataDir.resolve("redis.port")).strip());
+        env.put("REDIS_URL", a.redisUrl());
         b = RunningService.start(env);
     }
 

@@ -1,21 +1,79 @@
 package com.calmline.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calmline.privacy.LogEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The anger thresholds of the venting policy, as an operator sets them. */
+/** The operator's settings: the venting thresholds, how the line is exposed, its credentials. */
 class ConfigTest {
+    private static final Map<String, String> LIVE = Map.of("TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32),
+            "TWILIO_AUTH_TOKEN", "real-token", "PUBLIC_BASE_URL", "https://line.example.com");
     @Test
-    void demoModeWhoseSigningTokenIsPublicListensOnlyOnThisMachineUnlessHostSaysOtherwise() {
+    void demoModeWhoseSigningTokenIsPublicListensOnlyOnThisMachineUnlessDemoOnNetworkSaysOtherwise() {
         assertEquals("127.0.0.1", Config.fromEnv(Map.of()).listenHost());
-        assertEquals("0.0.0.0", Config.fromEnv(Map.of("HOST", "0.0.0.0")).listenHost());
-        assertEquals("0.0.0.0", Config.fromEnv(Map.of("TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32),
-                "TWILIO_AUTH_TOKEN", "real-token", "PUBLIC_BASE_URL", "https://line.example.com")).listenHost());
+        for (String loopback : new String[] {"127.0.0.1", "localhost", "::1"}) {
+            assertEquals(loopback, Config.fromEnv(Map.of("HOST", loopback)).listenHost());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("HOST", "0.0.0.0")));
+        assertTrue(e.getMessage().startsWith("HOST=0.0.0.0 would put demo mode on the network"), e.getMessage());
+        assertTrue(e.getMessage().contains("DEMO_ON_NETWORK=true"), "the message names the way out: " + e.getMessage());
+
+        Config exposed = Config.fromEnv(Map.of("HOST", "0.0.0.0", "DEMO_ON_NETWORK", "true"));
+        assertEquals("0.0.0.0", exposed.listenHost());
+        assertTrue(exposed.demoExposed());
+        assertEquals("0.0.0.0", Config.fromEnv(Map.of("DEMO_ON_NETWORK", "true")).listenHost());
+        assertFalse(Config.fromEnv(Map.of()).demoExposed());
+        assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("DEMO_ON_NETWORK", "yes")));
+
+        Config live = Config.fromEnv(LIVE);
+        assertEquals("0.0.0.0", live.listenHost());
+        assertFalse(live.demoMode());
+        assertFalse(live.demoExposed());
+    }
+
+    /** The Docker image sets HOST=0.0.0.0: started as {@code docker run} without credentials, it must not serve. */
+    @Test
+    void theDockerImageWithoutCredentialsRefusesToStartInsteadOfPuttingDemoModeOnTheNetwork() throws Exception {
+        Map<String, String> image = dockerEnv();
+        assertEquals("0.0.0.0", image.get("HOST"), "the image listens for docker run -p");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(image));
+        assertTrue(e.getMessage().contains("DEMO_ON_NETWORK=true"), e.getMessage());
+
+        Map<String, String> demo = new HashMap<>(image);
+        demo.put("DEMO_ON_NETWORK", "true");
+        assertTrue(Config.fromEnv(demo).demoExposed(), "asked for explicitly");
+
+        Map<String, String> live = new HashMap<>(image);
+        live.putAll(LIVE);
+        assertFalse(Config.fromEnv(live).demoMode());
+    }
+
+    @Test
+    void halfSetTwilioCredentialsAreAStartupErrorNotQuietDemoMode() {
+        IllegalArgumentException noToken = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32),
+                        "PUBLIC_BASE_URL", "https://line.example.com")));
+        assertEquals("TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is not: set both for a live line, or neither "
+                + "for demo mode", noToken.getMessage());
+        IllegalArgumentException noSid = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("TWILIO_AUTH_TOKEN", "real-token")));
+        assertEquals("TWILIO_AUTH_TOKEN is set but TWILIO_ACCOUNT_SID is not: set both for a live line, or neither "
+                + "for demo mode", noSid.getMessage());
+        IllegalArgumentException publicToken = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32), "TWILIO_AUTH_TOKEN",
+                        Config.DEMO_AUTH_TOKEN, "PUBLIC_BASE_URL", "https://line.example.com")));
+        assertTrue(publicToken.getMessage().contains("public"), publicToken.getMessage());
+        assertTrue(Config.fromEnv(Map.of("TWILIO_ACCOUNT_SID", " ", "TWILIO_AUTH_TOKEN", "")).demoMode(),
+                "blank is unset");
     }
 
     @Test
@@ -50,5 +108,20 @@ class ConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Config.fromEnv(Map.of("LOG_FORMAT", "pretty")));
         assertEquals("LOG_FORMAT must be json or text, not 'pretty'", e.getMessage());
+    }
+
+    /** The environment the Dockerfile's ENV lines give the service. */
+    private static Map<String, String> dockerEnv() throws Exception {
+        String dockerfile = Files.readString(Path.of("Dockerfile")).replace("\\\n", " ");
+        Map<String, String> env = new HashMap<>();
+        for (String line : dockerfile.split("\n")) {
+            if (line.startsWith("ENV ")) {
+                for (String pair : line.substring(4).trim().split("\\s+")) {
+                    String[] kv = pair.split("=", 2);
+                    env.put(kv[0], kv[1]);
+                }
+            }
+        }
+        return env;
     }
 }

@@ -12,7 +12,6 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.embedded.RedisServer;
 
@@ -83,7 +84,7 @@ class FaultIT {
 
     @Test
     void redisKilledDuringTwoCallsKeepsWhatItHadStoredAndGetsWhatWasSaidWhileItWasDead() throws Exception {
-        int port = Integer.parseInt(Files.readString(service.dataDir.resolve("redis.port")).strip());
+        int port = service.redisPort();
         List<Fixture> fixtures = List.of(Fixture.load("internet-down"), Fixture.load("billing-calm"));
         Simulator simulator = service.simulator();
         List<Simulator.Call> calls = new ArrayList<>();
@@ -120,7 +121,7 @@ class FaultIT {
 
         CompletableFuture.allOf(playing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         restarted = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("dir " + service.dataDir.toAbsolutePath()).setting("appendonly yes").setting("save \"\"")
+                .setting("requirepass " + service.redisPassword()).setting("dir " + service.dataDir.toAbsolutePath()).setting("appendonly yes").setting("save \"\"")
                 .build();
         restarted.start();
 
@@ -334,13 +335,23 @@ class FaultIT {
     }
 
     private static List<String> utterances(int port, String callSid) {
-        try (Jedis redis = new Jedis("127.0.0.1", port)) {
+        try (Jedis redis = redisAt(port)) {
             return redis.lrange(service.config.redisPrefix() + "call:" + callSid + ":utterances", 0, -1);
         }
     }
 
+    /** The service's embedded Redis, or the one restarted in its place, with its password. */
+    private static Jedis redisAt(int port) {
+        try {
+            return new Jedis(new HostAndPort("127.0.0.1", port),
+                    DefaultJedisClientConfig.builder().password(service.redisPassword()).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static long redisPid(int port) {
-        try (Jedis redis = new Jedis("127.0.0.1", port)) {
+        try (Jedis redis = redisAt(port)) {
             Matcher m = Pattern.compile("process_id:(\\d+)").matcher(redis.info("server"));
             assertTrue(m.find(), "INFO names the server's process");
             return Long.parseLong(m.group(1));

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import redis.clients.jedis.RedisClient;
 
 /** The real service on a free port: embedded real Redis in a temp dir, the real Vosk model. */
 final class RunningService implements AutoCloseable {
@@ -36,6 +37,26 @@ final class RunningService implements AutoCloseable {
                 "API_TOKEN", API_TOKEN));
         env.putAll(extraEnv);
         return new RunningService(Config.fromEnv(env), data);
+    }
+
+    /** The port of the service's embedded Redis. */
+    int redisPort() throws IOException {
+        return Integer.parseInt(Files.readString(dataDir.resolve("redis.port")).strip());
+    }
+
+    /** The password of the service's embedded Redis, which it keeps owner-only beside the port. */
+    String redisPassword() throws IOException {
+        return Files.readString(dataDir.resolve("redis.password")).strip();
+    }
+
+    /** The service's embedded Redis as REDIS_URL, for a second instance (or a test) to share it. */
+    String redisUrl() throws IOException {
+        return "redis://:" + redisPassword() + "@127.0.0.1:" + redisPort();
+    }
+
+    /** A client of the service's embedded Redis, to look at (or age) what it keeps. */
+    RedisClient redis() throws IOException {
+        return RedisClient.create(URI.create(redisUrl()));
     }
 
     URI url() {

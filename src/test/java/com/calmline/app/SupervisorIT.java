@@ -56,7 +56,6 @@ class SupervisorIT {
     private static TwilioStandIn twilio;
     private static RunningService a;
     private static RunningService b;
-    private static int redisPort;
     private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
     private static OutputStreamAppender<ILoggingEvent> capture;
 
@@ -65,9 +64,8 @@ class SupervisorIT {
         captureLog();
         twilio = new TwilioStandIn();
         a = RunningService.start(twilio.liveEnv("supervisor-it-token"));
-        redisPort = Integer.parseInt(Files.readString(a.dataDir.resolve("redis.port")).strip());
         Map<String, String> env = new HashMap<>(twilio.liveEnv("supervisor-it-token"));
-        env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
+        env.put("REDIS_URL", a.redisUrl());
         b = RunningService.start(env);
         Browserless.addUser(a, "sue", "supervisor", PASSWORD);
         Browserless.addUser(a, "ann", "agent", PASSWORD);
@@ -191,7 +189,7 @@ class SupervisorIT {
             assertTrue(audit.contains("adam admin erase " + sid), audit);
             adam.screenshot("supervisor-05-audit-after-erasure");
         }
-        try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
+        try (RedisClient redis = a.redis()) {
             for (String key : keys(redis)) {
                 assertFalse(key.contains(sid), "erased, yet still in Redis: " + key);
                 // Only the fact that it was erased stays, which keeps writes still on their way from storing it again.
@@ -302,7 +300,7 @@ class SupervisorIT {
 
     /** Every key in the shared Redis and the captured log hold neither the card nor the address, in any form. */
     private static void assertNoRawCardOrEmail() throws Exception {
-        try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
+        try (RedisClient redis = a.redis()) {
             int scanned = 0;
             for (String key : keys(redis)) {
                 String content = switch (redis.type(key)) {

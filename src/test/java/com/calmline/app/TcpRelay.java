@@ -12,18 +12,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay in front of the service, so a test can cut a client's connections the way a network does:
- * closed without a word ({@link Cut#CLOSE}, a FIN with no WebSocket close frame) or reset ({@link Cut#RESET}).
+ * closed without a word ({@link Cut#CLOSE}, a FIN with no WebSocket close frame) or reset ({@link Cut#RESET});
+ * or stand where a reverse proxy would, reaching the service from an address of its own (127.0.0.2, …).
  */
 final class TcpRelay implements AutoCloseable {
     enum Cut { CLOSE, RESET }
 
     private final ServerSocket listener;
     private final int target;
+    private final InetAddress from;
     /** Pairs of (client side, service side) sockets. */
     private final List<Socket[]> pairs = new CopyOnWriteArrayList<>();
 
     TcpRelay(int targetPort) throws IOException {
+        this(targetPort, InetAddress.getLoopbackAddress());
+    }
+
+    /** A relay whose connections reach the service from {@code from}, a loopback address of this machine. */
+    TcpRelay(int targetPort, InetAddress from) throws IOException {
         this.target = targetPort;
+        this.from = from;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accepting = new Thread(this::accept, "tcp-relay");
         accepting.setDaemon(true);
@@ -50,7 +58,7 @@ final class TcpRelay implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
-                Socket service = new Socket(InetAddress.getLoopbackAddress(), target);
+                Socket service = new Socket(InetAddress.getLoopbackAddress(), target, from, 0);
                 pairs.add(new Socket[] {client, service});
                 pump(client, service);
                 pump(service, client);

@@ -155,8 +155,7 @@ public final class WebhookBench {
         // Every answered webhook must have stored its call: the figures above include that real write.
         long stored;
         Map<String, String> fsync;
-        try (RedisClient redis = RedisClient.create("127.0.0.1",
-                Integer.parseInt(Files.readString(service.dataDir.resolve("redis.port")).strip()))) {
+        try (RedisClient redis = service.redis()) {
             stored = redis.zcard(service.config.redisPrefix() + "calls:by-start");
             fsync = redis.configGet("appendfsync");
         }

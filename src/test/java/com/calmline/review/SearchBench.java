@@ -90,7 +90,8 @@ public final class SearchBench {
         long now = System.currentTimeMillis();
         generate(store, vocabulary, now, new Random(42));
         try (RedisClient redis = RedisClient.create("127.0.0.1",
-                Integer.parseInt(Files.readString(dataDir.resolve("redis.port")).strip()))) {
+                Integer.parseInt(Files.readString(dataDir.resolve("redis.port")).strip()), null,
+                Files.readString(dataDir.resolve("redis.password")).strip())) {
             System.out.printf("Redis used_memory_human: %s, append-only file on disk: %d MB%n",
                     info(redis, "memory", "used_memory_human"), size(dataDir) >> 20);
         }

@@ -35,7 +35,8 @@ class StoreFaultsIT {
         data = Files.createTempDirectory("calmline-store-faults");
         store = Store.open(Optional.empty(), data, PREFIX, Duration.ofDays(1));
         admin = RedisClient.create("127.0.0.1",
-                Integer.parseInt(Files.readString(data.resolve(EmbeddedRedis.PORT_FILE)).strip()));
+                Integer.parseInt(Files.readString(data.resolve(EmbeddedRedis.PORT_FILE)).strip()), null,
+                Files.readString(data.resolve(EmbeddedRedis.PASSWORD_FILE)).strip());
     }
 
     @AfterEach
