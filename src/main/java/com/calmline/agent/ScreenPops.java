@@ -2,14 +2,13 @@ package com.calmline.agent;
 
 import com.calmline.conversation.Handover;
 import com.calmline.emotion.AngerMeter;
+import com.calmline.json.Json;
 import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
 import com.calmline.routing.Router;
 import com.calmline.store.Store;
 import com.calmline.telephony.TwilioRoutes;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * what is known of them.
  */
 public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
-    static final ObjectMapper JSON = new ObjectMapper();
     static final String WAITING = "waiting";
     private static final int KEY_LINES = 4;
     private static final int EARLIER_CALLS = 50;
@@ -98,7 +96,7 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
         transcripts.record(facts.callSid(), new CallEvent.ScreenPop(atMs, pop.topic(), pop.issue(), pop.angerNow(),
                 pop.angerPeak(), pop.angerTrend(), pop.ventingSeconds(), pop.alreadySaid(), pop.suggestedOpening(),
                 pop.suggestedResolutions(), pop.transcript().stream().map(t -> t.speaker() + ": " + t.text()).toList()));
-        store.saveCallPart(facts.callSid(), "screenpop", json(pop));
+        store.saveCallPart(facts.callSid(), "screenpop", Json.write(pop));
         store.updateCall(facts.callSid(), Map.of("queue", plan.queue(), "topic", plan.topic(),
                 "topicConfidence", Double.toString(plan.confidence()), "routed", pop.routedAt()));
         store.listCall(WAITING, System.currentTimeMillis(), facts.callSid());
@@ -135,13 +133,13 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
     Optional<Waiting> waiting(String callSid) {
         Optional<String> own = store.callPart(callSid, "screenpop");
         if (own.isPresent()) {
-            return Optional.of(new Waiting(read(own.get()), "", callSid));
+            return Optional.of(new Waiting(Json.stored(own.get(), ScreenPop.class), "", callSid));
         }
         Map<String, String> call = store.call(callSid);
         String of = call.getOrDefault("callbackOf", "");
         Optional<String> followed = of.isEmpty() ? Optional.empty() : store.callPart(of, "screenpop");
         if (followed.isPresent()) {
-            return Optional.of(new Waiting(read(followed.get()).forCallback(callSid, call.getOrDefault("queue", ""),
+            return Optional.of(new Waiting(Json.stored(followed.get(), ScreenPop.class).forCallback(callSid, call.getOrDefault("queue", ""),
                     "callback about the call " + of, call.getOrDefault("started", "")), "", of));
         }
         String why = call.getOrDefault("putThrough", "");
@@ -175,7 +173,7 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
     List<ScreenPop.Turn> transcript(String callSid) {
         List<ScreenPop.Turn> turns = new ArrayList<>();
         for (String line : store.utterances(callSid)) {
-            JsonNode u = parse(line);
+            JsonNode u = Json.stored(line);
             String track = u.path("track").asText();
             String speaker = track.equals("line") ? "line" : track.equals("inbound") ? "caller" : "agent";
             turns.add(new ScreenPop.Turn(speaker, u.path("startMs").asLong(), u.path("text").asText(),
@@ -228,30 +226,6 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
         attributes.put("type", "inbound");
         attributes.put("call_sid", pop.callSid());
         attributes.put("screenpop", pop.withTranscript(List.of()));
-        return json(attributes);
-    }
-
-    static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
-        }
-    }
-
-    static ScreenPop read(String json) {
-        try {
-            return JSON.readValue(json, ScreenPop.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored screen-pop is not valid JSON", e);
-        }
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored utterance is not valid JSON", e);
-        }
+        return Json.write(attributes);
     }
 }

@@ -1,7 +1,7 @@
 package com.calmline.app;
 
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ record CallScript(List<Sentence> sentences, long durationMs) {
     }
 
     static CallScript read(Path manifest) throws IOException {
-        JsonNode json = new ObjectMapper().readTree(manifest.toFile());
+        JsonNode json = Json.parse(manifest);
         List<Sentence> sentences = new ArrayList<>();
         json.path("sentences").forEach(s -> sentences.add(new Sentence(s.path("text").asText(),
                 s.path("startMs").asLong(), s.path("endMs").asLong(), s.path("cutsIn").asBoolean(false))));

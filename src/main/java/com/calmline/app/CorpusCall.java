@@ -1,7 +1,7 @@
 package com.calmline.app;
 
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ record CorpusCall(String name, String part, Path audio, String topic, List<Strin
 
     static CorpusCall read(Path audio) throws IOException {
         Path manifest = audio.resolveSibling(audio.getFileName().toString().replaceFirst("\\.ulaw$", ".json"));
-        JsonNode json = new ObjectMapper().readTree(manifest.toFile());
+        JsonNode json = Json.parse(manifest);
         List<Sentence> sentences = new ArrayList<>();
         for (JsonNode s : json.path("sentences")) {
             List<Pii> pii = new ArrayList<>();

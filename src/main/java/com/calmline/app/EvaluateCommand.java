@@ -1,6 +1,6 @@
 package com.calmline.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
@@ -25,7 +25,6 @@ import java.util.concurrent.Future;
 final class EvaluateCommand {
     static final String USAGE = "evaluate DIR [--url http://localhost:8080] [--speed N] [--parallel N] [--from NUMBER]"
             + " [--json]";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The whole run: every call's result, in name order. */
     record Report(List<Evaluation.CallResult> calls) {
@@ -201,7 +200,7 @@ final class EvaluateCommand {
     }
 
     static String json(Report r) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.object();
         root.put("calls", r.calls().size());
         root.putObject("deadAir").put("maxMs", r.deadAirMaxMs()).put("p95Ms", r.deadAirP95Ms())
                 .put("turnEnds", r.deadAirMs().size())

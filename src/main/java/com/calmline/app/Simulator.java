@@ -1,10 +1,10 @@
 package com.calmline.app;
 
+import com.calmline.json.Json;
 import com.calmline.telephony.TwilioSignature;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +36,6 @@ import java.util.regex.Pattern;
  */
 final class Simulator {
     static final int FRAME_BYTES = 160;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern STREAM_URL = Pattern.compile("<Stream[^>]*\\surl=\"([^\"]+)\"");
     private static final Pattern PARAMETER = Pattern.compile("<Parameter name=\"([^\"]+)\" value=\"([^\"]*)\"");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -142,7 +141,7 @@ final class Simulator {
             throw new IOException("GET events answered " + response.statusCode() + ": " + response.body());
         }
         List<JsonNode> events = new ArrayList<>();
-        JSON.readTree(response.body()).forEach(events::add);
+        Json.parse(response.body()).forEach(events::add);
         return events;
     }
 
@@ -252,7 +251,7 @@ final class Simulator {
                             closedWith.completeExceptionally(error);
                         }
                     }).join();
-            send(JSON.createObjectNode().put("event", "connected").put("protocol", "Call").put("version", "1.0.0"));
+            send(Json.object().put("event", "connected").put("protocol", "Call").put("version", "1.0.0"));
             ObjectNode start = message("start");
             ObjectNode body = start.putObject("start").put("streamSid", streamSid).put("accountSid", newSid("AC"))
                     .put("callSid", callSid);
@@ -411,7 +410,7 @@ final class Simulator {
         }
 
         ObjectNode message(String event) {
-            return JSON.createObjectNode().put("event", event).put("sequenceNumber", Long.toString(sequence++))
+            return Json.object().put("event", event).put("sequenceNumber", Long.toString(sequence++))
                     .put("streamSid", streamSid);
         }
 

@@ -1,12 +1,12 @@
 package com.calmline.callback;
 
+import com.calmline.json.Json;
 import com.calmline.privacy.LogSafe;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
 import com.calmline.web.CallSid;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -25,7 +25,6 @@ import redis.clients.jedis.exceptions.JedisException;
 /** Twilio's side of a callback: the customer (or a machine) answered, how the attempt ended, the follow-up's key. */
 final class CallbackWebhooks {
     private static final Logger log = LoggerFactory.getLogger(CallbackWebhooks.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FOLLOW_UP = "/twilio/callback/follow-up";
     /** The desk's list of callers waiting for an agent. */
     private static final String WAITING = "waiting";
@@ -142,7 +141,7 @@ final class CallbackWebhooks {
             if (!c.callSid().isEmpty()) {
                 store.indexCall(newCallSid, now, List.of(CallbackScheduler.answered(c.callSid())), List.of());
             }
-            ObjectNode task = JSON.createObjectNode().put("type", "callback").put("call_sid", newCallSid)
+            ObjectNode task = Json.object().put("type", "callback").put("call_sid", newCallSid)
                     .put("callback_of", c.callSid());
             screenPopOf(c).ifPresent(pop -> {
                 pop.put("callSid", newCallSid);
@@ -163,7 +162,7 @@ final class CallbackWebhooks {
         try {
             return store.callPart(c.callSid(), "screenpop").map(json -> {
                 try {
-                    return (ObjectNode) JSON.readTree(json);
+                    return (ObjectNode) Json.parse(json);
                 } catch (JsonProcessingException e) {
                     log.warn("callback {}: stored screen-pop unreadable: {}", c.id(), e.getMessage());
                     return null;

@@ -1,8 +1,7 @@
 package com.calmline.review;
 
+import com.calmline.json.Json;
 import com.calmline.store.Store;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LiveCalls {
     private static final Logger log = LoggerFactory.getLogger(LiveCalls.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String ALERTS = "alerts";
 
     /** A hot call, as every open supervisor page shows it. */
@@ -136,20 +134,11 @@ final class LiveCalls {
     }
 
     private void raise(Alert alert) {
-        try {
-            store.log(alert.callSid(), ALERTS, alert.atMs(), JSON.writeValueAsString(alert));
-            log.info("call {}: hot call alert: {}", alert.callSid(), alert.reason());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        store.log(alert.callSid(), ALERTS, alert.atMs(), Json.write(alert));
+        log.info("call {}: hot call alert: {}", alert.callSid(), alert.reason());
     }
 
     static Alert read(String json) {
-        try {
-            return JSON.readValue(json, Alert.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable alert: " + json, e);
-        }
+        return Json.stored(json, Alert.class);
     }
-
 }

@@ -1,12 +1,12 @@
 package com.calmline.review;
 
+import com.calmline.json.Json;
 import com.calmline.store.Store;
 import com.calmline.web.Auth;
 import com.calmline.web.CallSid;
 import com.calmline.web.LiveFeed;
 import com.calmline.web.Pages;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Supervision implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervision.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PAGE = 25;
     private static final List<String> OUTCOMES = List.of("resolved", "follow-up", "escalated");
     private static final Duration ALERTS_SHOWN = Duration.ofHours(1);
@@ -227,7 +226,7 @@ public final class Supervision implements AutoCloseable {
 
     private void home(Context ctx) {
         Figures figures = dashboard.figures();
-        ObjectNode chart = JSON.createObjectNode();
+        ObjectNode chart = Json.object();
         ArrayNode x = chart.putArray("x");
         ArrayNode calls = chart.putArray("calls");
         ArrayNode angry = chart.putArray("angry");
@@ -265,14 +264,14 @@ public final class Supervision implements AutoCloseable {
             throw new NotFoundResponse("no call " + sid);
         }
         views.viewed(Auth.principal(ctx), sid, "export");
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = Json.object();
         Map<String, String> shownCall = new LinkedHashMap<>(call);
         shownCall.computeIfPresent("from", (k, v) -> masked(v));
-        body.set("call", JSON.valueToTree(shownCall));
+        body.set("call", Json.tree(shownCall));
         body.set("turns", Transcripts.parse(store.utterances(sid)));
         body.set("events", Transcripts.parse(store.events(sid)));
-        store.callPart(sid, "screenpop").ifPresent(p -> body.set("screenpop", readTree(p)));
-        body.set("callbacks", JSON.valueToTree(callbacks(sid)));
+        store.callPart(sid, "screenpop").ifPresent(p -> body.set("screenpop", Json.stored(p)));
+        body.set("callbacks", Json.tree(callbacks(sid)));
         ctx.header("Content-Disposition", "attachment; filename=\"call-" + sid + ".json\"");
         ctx.json(body);
     }
@@ -302,7 +301,7 @@ public final class Supervision implements AutoCloseable {
         }
         List<String> texts = new ArrayList<>();
         for (String turn : store.utterances(sid)) {
-            texts.add(readTree(turn).path("text").asText(""));
+            texts.add(Json.stored(turn).path("text").asText(""));
         }
         copies.erase(sid);
         List<String> alerts = store.newest(LiveCalls.ALERTS, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
@@ -329,14 +328,14 @@ public final class Supervision implements AutoCloseable {
             throw new NotFoundResponse("no call " + sid);
         }
         List<TurnView> turns = new ArrayList<>();
-        ObjectNode timeline = JSON.createObjectNode();
+        ObjectNode timeline = Json.object();
         ArrayNode caller = timeline.putArray("caller");
         ArrayNode agent = timeline.putArray("agent");
         ArrayNode venting = timeline.putArray("venting");
         long ventStart = -1;
         long ventEnd = -1;
         for (String line : store.utterances(sid)) {
-            JsonNode t = readTree(line);
+            JsonNode t = Json.stored(line);
             String speaker = t.path("speaker").asText(Transcripts.speaker(t.path("track").asText()));
             long start = t.path("startMs").asLong();
             boolean scored = t.has("anger");
@@ -362,7 +361,7 @@ public final class Supervision implements AutoCloseable {
         List<DecisionView> decisions = new ArrayList<>();
         ArrayNode marks = timeline.putArray("decisions");
         for (String line : store.events(sid)) {
-            JsonNode e = readTree(line);
+            JsonNode e = Json.stored(line);
             String type = e.path("type").asText();
             if (type.equals("decision") && !e.path("action").asText().equals("wait")) {
                 decisions.add(new DecisionView(clock(e.path("atMs").asLong()), e.path("action").asText(),
@@ -377,7 +376,7 @@ public final class Supervision implements AutoCloseable {
                         "ROUTING", "topic " + e.path("topic").asText() + ": " + e.path("reason").asText(), ""));
             }
         }
-        Optional<PopView> pop = store.callPart(sid, "screenpop").map(Supervision::readTree).map(p -> new PopView(
+        Optional<PopView> pop = store.callPart(sid, "screenpop").map(Json::stored).map(p -> new PopView(
                 p.path("topic").asText(), p.path("queue").asText(), p.path("issue").asText(),
                 p.path("feeling").asText(), p.path("request").asText(), p.path("suggestedOpening").asText(),
                 strings(p.path("suggestedResolutions")), strings(p.path("alreadySaid"))));
@@ -544,13 +543,5 @@ public final class Supervision implements AutoCloseable {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
-    }
-
-    private static JsonNode readTree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable stored JSON", e);
-        }
     }
 }

@@ -1,18 +1,16 @@
 package com.calmline.review;
 
+import com.calmline.json.Json;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
 import com.calmline.web.Auth;
 import com.calmline.web.CallSid;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +20,6 @@ import java.util.Map;
  * record is turned into JSON here and nowhere else.
  */
 public final class Transcripts {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * One turn of the stored transcript: the caller's or agent's utterance (redacted at the recogniser) with
@@ -57,17 +54,18 @@ public final class Transcripts {
         Turn turn = new Turn(speaker, u.track(), u.startMs(), u.endMs(), u.text(), rounded, angerLevel, words);
         CallEvent event = new CallEvent.Utterance(u.atMs(), u.track(), u.text(), u.startMs(), u.endMs(), rounded,
                 angerLevel);
-        store.appendUtterance(u.callSid(), json(turn), json(event));
+        store.appendUtterance(u.callSid(), Json.write(turn), Json.write(event));
         live.heard(u.callSid(), u.atMs(), speaker, u.text(), rounded, angerLevel);
     }
 
     /** What the line itself said: known text, so it is recorded rather than transcribed. */
     public void line(String callSid, long startMs, long endMs, String text) {
-        store.appendUtterance(callSid, json(new Turn("line", "line", startMs, endMs, text, null, null, null)), null);
+        store.appendUtterance(callSid, Json.write(new Turn("line", "line", startMs, endMs, text, null, null, null)),
+                null);
     }
 
     public void record(String callSid, CallEvent event) {
-        store.appendEvent(callSid, json(event));
+        store.appendEvent(callSid, Json.write(event));
         if (event instanceof CallEvent.Decision d) {
             live.decided(callSid, d);
         } else if (event instanceof CallEvent.Route r) {
@@ -149,8 +147,8 @@ public final class Transcripts {
         }
         access.require(Auth.principal(ctx), sid);
         views.viewed(Auth.principal(ctx), sid, "api");
-        ObjectNode body = JSON.createObjectNode();
-        body.set("call", JSON.valueToTree(call));
+        ObjectNode body = Json.object();
+        body.set("call", Json.tree(call));
         body.set("utterances", parse(store.utterances(sid)));
         ctx.json(body);
     }
@@ -166,23 +164,9 @@ public final class Transcripts {
         ctx.json(parse(events));
     }
 
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
-        }
-    }
-
     static ArrayNode parse(List<String> jsonLines) {
-        ArrayNode array = JSON.createArrayNode();
-        for (String line : jsonLines) {
-            try {
-                array.add(JSON.readTree(line));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        ArrayNode array = Json.array();
+        jsonLines.forEach(line -> array.add(Json.stored(line)));
         return array;
     }
 }

@@ -1,9 +1,8 @@
 package com.calmline.review;
 
+import com.calmline.json.Json;
 import com.calmline.store.Store;
 import com.calmline.web.Auth;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 
 /**
@@ -12,7 +11,6 @@ import java.util.List;
  * transcripts are kept.
  */
 final class Views {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final String ALL = "audit:views";
     private static final java.time.Duration REPEAT = java.time.Duration.ofMinutes(1);
 
@@ -33,7 +31,7 @@ final class Views {
             return;
         }
         Supervision.View view = new Supervision.View(who.name(), who.role().label(), callSid, what, System.currentTimeMillis());
-        String json = write(view);
+        String json = Json.write(view);
         store.log(ALL, view.atMs(), json);
         if (!what.equals("erase")) {
             store.log("call:" + callSid + ":views", view.atMs(), json);
@@ -56,20 +54,6 @@ final class Views {
     }
 
     private static List<Supervision.View> read(List<String> entries) {
-        return entries.stream().map(e -> {
-            try {
-                return JSON.readValue(e, Supervision.View.class);
-            } catch (JsonProcessingException ex) {
-                throw new IllegalStateException("unreadable audit entry", ex);
-            }
-        }).toList();
-    }
-
-    private static String write(Supervision.View view) {
-        try {
-            return JSON.writeValueAsString(view);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return entries.stream().map(e -> Json.stored(e, Supervision.View.class)).toList();
     }
 }

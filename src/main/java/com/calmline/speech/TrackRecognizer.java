@@ -1,8 +1,8 @@
 package com.calmline.speech;
 
+import com.calmline.json.Json;
 import com.calmline.privacy.Redactor;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,6 @@ import org.vosk.Recognizer;
 final class TrackRecognizer implements AutoCloseable {
     private static final int PREROLL_FRAMES = 15;
     private static final int TAIL_FRAMES = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Frame(long streamMs, short[] pcm) {
     }
@@ -133,7 +132,7 @@ final class TrackRecognizer implements AutoCloseable {
     private Optional<Transcriber.Utterance> utterance(String resultJson, long atMs) {
         JsonNode result;
         try {
-            result = JSON.readTree(resultJson);
+            result = Json.parse(resultJson);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Vosk returned unreadable JSON: " + resultJson, e);
         }

@@ -1,8 +1,8 @@
 package com.calmline.store;
 
+import com.calmline.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Journal {
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Write>> BATCH = new TypeReference<>() {
     };
     /**
@@ -70,7 +69,7 @@ final class Journal {
                     int space = line.indexOf(' ');
                     long id = Long.parseLong(line.substring(0, Math.max(0, space)));
                     lastId = Math.max(lastId, id);
-                    batches.add(new Entry(id, JSON.readValue(line.substring(space + 1), BATCH)));
+                    batches.add(new Entry(id, Json.parse(line.substring(space + 1), BATCH)));
                 } catch (NumberFormatException | JsonProcessingException e) {
                     log.error("outbox journal {}: skipped an unreadable line (a write torn by a crash?)", file);
                 }
@@ -111,7 +110,7 @@ final class Journal {
         }
         try {
             long id = lastId + 1;
-            write(id + " " + JSON.writerFor(BATCH).writeValueAsString(batch));
+            write(id + " " + Json.write(batch, BATCH));
             channel.force(false);
             lastId = id;
             return id;

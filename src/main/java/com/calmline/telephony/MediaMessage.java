@@ -1,8 +1,8 @@
 package com.calmline.telephony;
 
+import com.calmline.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Base64;
 import java.util.Set;
 
@@ -50,7 +50,6 @@ sealed interface MediaMessage {
         }
     }
 
-    ObjectMapper JSON = new ObjectMapper();
     Set<String> TRACKS = Set.of("inbound", "outbound");
 
     static MediaMessage parse(String text) throws Malformed {
@@ -59,7 +58,7 @@ sealed interface MediaMessage {
         }
         JsonNode m;
         try {
-            m = JSON.readTree(text);
+            m = Json.parse(text);
         } catch (JsonProcessingException e) {
             throw new Malformed("json", e.getOriginalMessage());
         }
