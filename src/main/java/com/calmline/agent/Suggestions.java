@@ -1,9 +1,7 @@
 package com.calmline.agent;
 
+import com.calmline.files.ConfiguredFile;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,8 @@ final class Suggestions {
             "refund", "you're calling about a refund", "technical", "something isn't working as it should",
             "delivery", "you're calling about your order", "cancellation", "you'd like to cancel",
             "account", "you're calling about your account");
+
+    private static final String FOLDER = "prompts/agent";
 
     private final Path dir;
 
@@ -42,21 +42,12 @@ final class Suggestions {
     }
 
     private boolean exists(String name) {
-        return Files.isRegularFile(dir.resolve(name)) || getClass().getResource("/prompts/agent/" + name) != null;
+        return ConfiguredFile.exists(dir, FOLDER, name);
     }
 
     private String text(String name) {
         try {
-            Path file = dir.resolve(name);
-            if (Files.isRegularFile(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8);
-            }
-            try (InputStream in = getClass().getResourceAsStream("/prompts/agent/" + name)) {
-                if (in == null) {
-                    throw new IllegalStateException("no prompts/agent/" + name + " in " + dir + " or in the jar");
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
+            return ConfiguredFile.read(dir, FOLDER, name);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read prompts/agent/" + name, e);
         }

@@ -1,6 +1,7 @@
 package com.calmline.callback;
 
 import com.calmline.conversation.Callbacks;
+import com.calmline.files.ConfiguredFile;
 import com.calmline.privacy.LogSafe;
 import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
@@ -12,9 +13,6 @@ import com.calmline.web.Pages;
 import io.javalin.config.RoutesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +70,7 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
         this.settings = settings;
         this.book = new CallbackBook(store, settings.kept());
         this.store = store;
-        this.hours = BusinessHours.parse(text(routingDir.resolve("hours.txt"), "/routing/hours.txt"), "hours.txt");
+        this.hours = BusinessHours.parse(ConfiguredFile.read(routingDir, "routing", "hours.txt"), "hours.txt");
         this.numbers = new PhoneNumbers(settings.defaultRegion(), settings.fallbackZone());
         this.transcripts = transcripts;
         this.promptsDir = promptsDir;
@@ -200,21 +198,9 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
 
     String prompt(String name) {
         try {
-            return text(promptsDir.resolve(name), "/prompts/" + name).strip();
+            return ConfiguredFile.read(promptsDir, "prompts", name).strip();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read prompts/" + name, e);
-        }
-    }
-
-    private static String text(Path file, String resource) throws IOException {
-        if (Files.isRegularFile(file)) {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        }
-        try (InputStream in = CallbackScheduler.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("no " + file + " and no " + resource + " in the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

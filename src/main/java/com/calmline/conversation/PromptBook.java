@@ -1,9 +1,7 @@
 package com.calmline.conversation;
 
+import com.calmline.files.ConfiguredFile;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -194,19 +192,10 @@ final class PromptBook {
     }
 
     private static boolean exists(Path dir, String name) {
-        return Files.isRegularFile(dir.resolve(name)) || PromptBook.class.getResource("/prompts/" + name) != null;
+        return ConfiguredFile.exists(dir, "prompts", name);
     }
 
     private static String text(Path dir, String name) throws IOException {
-        Path file = dir.resolve(name);
-        if (Files.isRegularFile(file)) {
-            return Files.readString(file).strip();
-        }
-        try (InputStream in = PromptBook.class.getResourceAsStream("/prompts/" + name)) {
-            if (in == null) {
-                throw new IOException("prompt " + name + " is neither in " + dir.toAbsolutePath() + " nor in the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        }
+        return ConfiguredFile.read(dir, "prompts", name).strip();
     }
 }

@@ -1,9 +1,7 @@
 package com.calmline.routing;
 
+import com.calmline.files.ConfiguredFile;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -60,15 +58,6 @@ public final class Router {
     }
 
     private static String text(Path dir, String name) throws IOException {
-        Path file = dir.resolve(name);
-        if (Files.isRegularFile(file)) {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        }
-        try (InputStream in = Router.class.getResourceAsStream("/routing/" + name)) {
-            if (in == null) {
-                throw new IOException("no " + name + " in " + dir.toAbsolutePath() + " or in the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return ConfiguredFile.read(dir, "routing", name);
     }
 }
