@@ -1,6 +1,5 @@
 package com.calmline.agent;
 
-import com.calmline.privacy.LogSafe;
 import com.calmline.privacy.Redactor;
 import com.calmline.review.Transcripts;
 import com.calmline.store.Store;
@@ -283,7 +282,7 @@ public final class AgentDesk implements Auth.CallAccess {
                     : p.issue().isEmpty() ? "(no problem stated yet)" : p.issue();
             calls.add(new WaitingCall(sid, p.topic(), issue, waited(p.routedAt()), p.peakLevel(),
                     label(p.peakLevel()), p.angerPeak(), open.map(sid::equals).orElse(false),
-                    because.isEmpty() ? "" : LogSafe.phone(p.caller().number())));
+                    because.isEmpty() ? "" : Redactor.phone(p.caller().number())));
         }
         return calls;
     }

@@ -123,7 +123,8 @@ final class CallbackDesk {
     }
 
     private void page(Context ctx, String notice) {
-        List<CallbackScheduler.Row> rows = book.recent(200).stream().map(c -> new CallbackScheduler.Row(c.id(), PhoneNumbers.mask(c.phone()),
+        List<CallbackScheduler.Row> rows = book.recent(200).stream().map(c -> new CallbackScheduler.Row(c.id(),
+                Redactor.phone(c.phone()),
                 c.kind().label(), c.reason(), Spoken.when(Instant.ofEpochMilli(c.dueMs()), ZoneId.of(c.zone()),
                 Instant.now()) + " (" + c.zone() + ")", c.status().label(), c.attempts(),
                 c.status() == Callback.Status.SCHEDULED)).toList();
@@ -180,7 +181,7 @@ final class CallbackDesk {
     private static Map<String, Object> view(Callback c, Context ctx, Auth.CallAccess calls) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", c.id());
-        v.put("phone", PhoneNumbers.mask(c.phone()));
+        v.put("phone", Redactor.phone(c.phone()));
         v.put("kind", c.kind().label());
         v.put("reason", c.reason());
         v.put("due", OffsetDateTime.ofInstant(Instant.ofEpochMilli(c.dueMs()), ZoneId.of(c.zone())).toString());

@@ -1,5 +1,6 @@
 package com.calmline.callback;
 
+import com.calmline.privacy.Redactor;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberToTimeZonesMapper;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -31,10 +32,10 @@ final class PhoneNumbers {
         try {
             number = util.parse(raw == null ? "" : raw.strip(), defaultRegion);
         } catch (NumberParseException e) {
-            throw new IllegalArgumentException("'" + mask(raw) + "' is not a phone number: " + e.getMessage());
+            throw new IllegalArgumentException("'" + Redactor.phone(raw) + "' is not a phone number: " + e.getMessage());
         }
         if (!util.isValidNumber(number)) {
-            throw new IllegalArgumentException("'" + mask(raw) + "' is not a valid phone number");
+            throw new IllegalArgumentException("'" + Redactor.phone(raw) + "' is not a valid phone number");
         }
         return new Phone(util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), zone(number));
     }
@@ -50,13 +51,5 @@ final class PhoneNumbers {
         } catch (DateTimeException e) {
             return fallbackZone;
         }
-    }
-
-    /** Enough of a number to recognise it in an error, not enough to dial it. */
-    static String mask(String raw) {
-        if (raw == null || raw.length() <= 4) {
-            return "****";
-        }
-        return "*".repeat(raw.length() - 4) + raw.substring(raw.length() - 4);
     }
 }

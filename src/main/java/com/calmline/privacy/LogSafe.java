@@ -8,8 +8,8 @@ import org.slf4j.event.Level;
 /**
  * What may go into a log line from outside. Text a request supplied is cut short and has its control
  * characters escaped, so a forged value can neither flood the log nor fake a line of its own; warnings that
- * anyone on the network can trigger at will are limited per kind, the rest counted; phone numbers keep only
- * their last four digits. Also the MDC keys that tie a line to its call or callback.
+ * anyone on the network can trigger at will are limited per kind, the rest counted (phone numbers go through
+ * {@link Redactor#phone}). Also the MDC keys that tie a line to its call or callback.
  */
 public final class LogSafe {
     /** MDC key: the Twilio call sid of the call a line was logged for. */
@@ -57,12 +57,6 @@ public final class LogSafe {
             out.append("…[+").append(s.length() - end).append(" chars]");
         }
         return out.toString();
-    }
-
-    /** A caller's number as its last four digits ({@code …0100}), which is enough to tell calls apart. */
-    public static String phone(String number) {
-        String digits = number == null ? "" : number.replaceAll("\\D", "");
-        return digits.length() < 4 ? "-" : "…" + digits.substring(digits.length() - 4);
     }
 
     /**

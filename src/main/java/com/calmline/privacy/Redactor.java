@@ -85,6 +85,16 @@ public final class Redactor {
     private Redactor() {
     }
 
+    /**
+     * A phone number as any page, API answer or log line may show it: its last four digits ({@code …0142}),
+     * enough to tell callers apart and not enough to ring them; {@code withheld} when it has fewer (a caller who
+     * withheld their number reaches Twilio as {@code anonymous}, or as nothing at all).
+     */
+    public static String phone(String number) {
+        String digits = number == null ? "" : number.replaceAll("\\D", "");
+        return digits.length() < 4 ? "withheld" : "…" + digits.substring(digits.length() - 4);
+    }
+
     /** Free text (agent notes, callback reasons, log messages, or recognised speech): written and spoken forms. */
     public static String redact(String text) {
         if (text == null || text.isEmpty()) {

@@ -1,6 +1,7 @@
 package com.calmline.review;
 
 import com.calmline.json.Json;
+import com.calmline.privacy.Redactor;
 import com.calmline.store.Store;
 import com.calmline.web.Auth;
 import com.calmline.web.CallSid;
@@ -266,7 +267,7 @@ public final class Supervision implements AutoCloseable {
         views.viewed(Auth.principal(ctx), sid, "export");
         ObjectNode body = Json.object();
         Map<String, String> shownCall = new LinkedHashMap<>(call);
-        shownCall.computeIfPresent("from", (k, v) -> masked(v));
+        shownCall.computeIfPresent("from", (k, v) -> Redactor.phone(v));
         body.set("call", Json.tree(shownCall));
         body.set("turns", Transcripts.parse(store.utterances(sid)));
         body.set("events", Transcripts.parse(store.events(sid)));
@@ -446,7 +447,7 @@ public final class Supervision implements AutoCloseable {
         String level = peak >= 0.5 ? "angry" : peak >= 0.25 ? "annoyed" : "calm";
         long ms = (long) parse(c.get("durationMs"));
         boolean live = !c.containsKey("durationMs");
-        return new Row(sid, shown.format(Instant.ofEpochMilli(Transcripts.started(c))), masked(c.getOrDefault("from", "")),
+        return new Row(sid, shown.format(Instant.ofEpochMilli(Transcripts.started(c))), Redactor.phone(c.getOrDefault("from", "")),
                 live ? "live" : String.format(Locale.ROOT, "%d:%02d", ms / 60000, ms / 1000 % 60),
                 c.getOrDefault("topic", ""), c.getOrDefault("queue", ""), c.getOrDefault("agent", ""),
                 c.containsKey("angerPeak") ? String.format(Locale.ROOT, "%.2f", peak) : "", level,
@@ -519,12 +520,6 @@ public final class Supervision implements AutoCloseable {
             throw new BadRequestResponse(name + " is at most 200 characters");
         }
         return v;
-    }
-
-    /** A caller's number as supervisors see it: enough to tell calls apart, not enough to ring. */
-    static String masked(String number) {
-        String digits = number.replaceAll("[^0-9]", "");
-        return digits.length() < 4 ? (number.isEmpty() ? "" : "withheld") : "••• " + digits.substring(digits.length() - 4);
     }
 
     private static String clock(long ms) {

@@ -1,6 +1,7 @@
 package com.calmline.telephony;
 
 import com.calmline.privacy.LogSafe;
+import com.calmline.privacy.Redactor;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
 import com.calmline.store.Store;
@@ -203,7 +204,7 @@ public final class TwilioRoutes {
             return;
         }
         store.createCall(callSid, now, call);
-        log.info("call {}: answered, from {}", callSid, LogSafe.phone(call.get("from")));
+        log.info("call {}: answered, from {}", callSid, Redactor.phone(call.get("from")));
         ctx.contentType(TWIML)
                 .result(twiml.greeting(urls.websocket(ctx, MEDIA), call.get("from"), tokens.issue(callSid), greeting,
                         urls.http(ctx, LISTEN)));

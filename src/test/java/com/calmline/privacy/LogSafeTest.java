@@ -43,14 +43,6 @@ class LogSafeTest {
     }
 
     @Test
-    void aPhoneNumberKeepsOnlyItsLastFourDigits() {
-        assertEquals("…0100", LogSafe.phone("+15555550100"));
-        assertEquals("…0100", LogSafe.phone("(555) 555-0100"));
-        assertEquals("-", LogSafe.phone("anonymous"));
-        assertEquals("-", LogSafe.phone(null));
-    }
-
-    @Test
     void beyondTheLimitLinesAreCountedAndTheCountIsLoggedTheNextMinute() {
         LoggerContext context = new LoggerContext();
         Logger log = context.getLogger("test");

@@ -200,6 +200,16 @@ class RedactorTest {
         assertEquals(List.of(), Redactor.spans(List.of()));
     }
 
+    /** One form wherever a number is shown: the desk, the supervisors' list and export, callbacks, the log. */
+    @Test
+    void aPhoneNumberIsShownByItsLastFourDigitsOnly() {
+        assertEquals("…0100", Redactor.phone("+15555550100"));
+        assertEquals("…0100", Redactor.phone("(555) 555-0100"));
+        assertEquals("withheld", Redactor.phone("anonymous"));
+        assertEquals("withheld", Redactor.phone(""));
+        assertEquals("withheld", Redactor.phone(null));
+    }
+
     @Test
     void quotesAndBracketsAroundANumberDoNotHideIt() {
         assertEquals("cannot parse '[card]'", Redactor.redact("cannot parse '4111 1111 1111 1111'"));
