@@ -2,7 +2,9 @@ package com.calmline.agent;
 
 import com.calmline.privacy.Redactor;
 import com.calmline.review.Transcripts;
-import com.calmline.store.Store;
+import com.calmline.store.CallStore;
+import com.calmline.store.Channels;
+import com.calmline.store.RecordStore;
 import com.calmline.telephony.CallControl;
 import com.calmline.web.Auth;
 import com.calmline.web.CallSid;
@@ -93,18 +95,19 @@ public final class AgentDesk implements Auth.CallAccess {
 
     private final ScreenPops screenPops;
     private final Transcripts transcripts;
-    private final Store store;
+    private final CallStore calls;
     private final CallControl control;
     private final Pages pages;
     private final LiveFeed feed;
 
-    public AgentDesk(ScreenPops screenPops, Store store, CallControl control, Pages pages, Transcripts transcripts) {
+    public AgentDesk(ScreenPops screenPops, CallStore calls, Channels channels, RecordStore records,
+                     CallControl control, Pages pages, Transcripts transcripts) {
         this.screenPops = screenPops;
         this.transcripts = transcripts;
-        this.store = store;
+        this.calls = calls;
         this.control = control;
         this.pages = pages;
-        this.feed = new LiveFeed("desk", store, this::fragments);
+        this.feed = new LiveFeed("desk", channels, records, this::fragments);
     }
 
     public void register(RoutesConfig routes) {
@@ -138,8 +141,8 @@ public final class AgentDesk implements Auth.CallAccess {
      */
     @Override
     public boolean mayRead(Auth.Principal who, String callSid) {
-        return who.role().covers(Auth.Role.SUPERVISOR) || store.isListed(ScreenPops.WAITING, callSid)
-                || who.name().equals(store.call(callSid).get("agent"));
+        return who.role().covers(Auth.Role.SUPERVISOR) || calls.isListed(ScreenPops.WAITING, callSid)
+                || who.name().equals(calls.call(callSid).get("agent"));
     }
 
     /** Stops following live updates. */
@@ -194,11 +197,11 @@ public final class AgentDesk implements Auth.CallAccess {
             throw new BadRequestResponse("a call is taken by a person with a phone to ring, not with the API token");
         }
         String sid = CallSid.of(ctx);
-        Map<String, String> call = store.call(sid);
+        Map<String, String> call = calls.call(sid);
         if (call.isEmpty() || screenPops.waiting(sid).isEmpty()) {
             throw new NotFoundResponse("no call " + sid + " has waited for a person");
         }
-        String holder = store.claimCall(sid, "agent", me.name());
+        String holder = calls.claimCall(sid, "agent", me.name());
         if (!holder.equals(me.name())) {
             return new Taken(sid, holder, false, "none", "");
         }
@@ -206,16 +209,16 @@ public final class AgentDesk implements Auth.CallAccess {
                 me.dial());
         if (!outcome.heard()) {
             // Still waiting in Twilio's queue: they stay on every desk, free for this agent or another to take.
-            store.releaseCall(sid, "agent", me.name());
+            calls.releaseCall(sid, "agent", me.name());
             log.warn("call {}: {} could not take it, Twilio did not move the caller ({}: {})", sid, me.name(),
                     outcome.delivery().label(), outcome.detail());
             return new Taken(sid, "", false, outcome.delivery().label(), NOT_PUT_THROUGH + " Twilio said: "
                     + outcome.detail());
         }
         transcripts.tagCall(sid, call, "agent", me.name());
-        store.unlistCall(ScreenPops.WAITING, sid);
-        store.listCall("agent:" + me.name(), System.currentTimeMillis(), sid);
-        store.updateCall(sid, Map.of("taken", Instant.now().toString(), "dequeue", outcome.delivery().label()));
+        calls.unlistCall(ScreenPops.WAITING, sid);
+        calls.listCall("agent:" + me.name(), System.currentTimeMillis(), sid);
+        calls.updateCall(sid, Map.of("taken", Instant.now().toString(), "dequeue", outcome.delivery().label()));
         log.info("call {}: taken by {}; dequeue {}", sid, me.name(), outcome.delivery().label());
         return new Taken(sid, me.name(), true, outcome.delivery().label(), "");
     }
@@ -229,7 +232,7 @@ public final class AgentDesk implements Auth.CallAccess {
         if (note.length() > 1000) {
             throw new BadRequestResponse("a note is at most 1000 characters");
         }
-        Map<String, String> call = store.call(sid);
+        Map<String, String> call = calls.call(sid);
         String holder = call.getOrDefault("agent", "");
         if (!holder.equals(me.name()) && me.role() == Auth.Role.AGENT) {
             throw new ForbiddenResponse(holder.isEmpty() ? "take the call first" : "this is " + holder + "'s call");
@@ -237,8 +240,8 @@ public final class AgentDesk implements Auth.CallAccess {
         Map<String, String> wrap = Map.of("outcome", outcome, "note", note, "wrappedUp", Instant.now().toString(),
                 "wrappedUpBy", me.name());
         transcripts.tagCall(sid, call, "outcome", outcome);
-        store.updateCall(sid, wrap);
-        store.unlistCall("agent:" + holder, sid);
+        calls.updateCall(sid, wrap);
+        calls.unlistCall("agent:" + holder, sid);
         return wrap;
     }
 
@@ -249,7 +252,7 @@ public final class AgentDesk implements Auth.CallAccess {
     private Desk desk(Auth.Principal me, Optional<String> open, String notice) {
         List<WaitingCall> waiting = waiting(open);
         if (open.isPresent() && !mayRead(me, open.get())) {
-            String holder = store.call(open.get()).getOrDefault("agent", "");
+            String holder = calls.call(open.get()).getOrDefault("agent", "");
             String why = holder.isEmpty() ? "That caller is no longer waiting."
                     : "Taken by " + holder + ": only they and supervisors can open it now.";
             return new Desk(me, waiting, listed("agent:" + me.name(), open), null, notice.isEmpty() ? why : notice,
@@ -257,7 +260,7 @@ public final class AgentDesk implements Auth.CallAccess {
         }
         Optional<String> shown = open.or(() -> waiting.stream().findFirst().map(WaitingCall::callSid));
         OpenCall call = shown.flatMap(sid -> screenPops.current(sid).map(w -> {
-            Map<String, String> c = store.call(sid);
+            Map<String, String> c = calls.call(sid);
             String holder = c.getOrDefault("agent", "");
             return new OpenCall(w.pop(), holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
                     c.getOrDefault("note", ""), open.isEmpty(), w.because());
@@ -270,8 +273,8 @@ public final class AgentDesk implements Auth.CallAccess {
     }
 
     private List<WaitingCall> listed(String list, Optional<String> open) {
-        List<WaitingCall> calls = new ArrayList<>();
-        for (String sid : store.listed(list, LISTED)) {
+        List<WaitingCall> shown = new ArrayList<>();
+        for (String sid : calls.listed(list, LISTED)) {
             Optional<ScreenPops.Waiting> waiting = screenPops.waiting(sid);
             if (waiting.isEmpty()) {
                 continue;
@@ -280,11 +283,11 @@ public final class AgentDesk implements Auth.CallAccess {
             String because = waiting.get().because();
             String issue = !because.isEmpty() ? "No summary: put straight through because " + because
                     : p.issue().isEmpty() ? "(no problem stated yet)" : p.issue();
-            calls.add(new WaitingCall(sid, p.topic(), issue, waited(p.routedAt()), p.peakLevel(),
+            shown.add(new WaitingCall(sid, p.topic(), issue, waited(p.routedAt()), p.peakLevel(),
                     label(p.peakLevel()), p.angerPeak(), open.map(sid::equals).orElse(false),
                     because.isEmpty() ? "" : Redactor.phone(p.caller().number())));
         }
-        return calls;
+        return shown;
     }
 
     /** The page's live parts, rendered for one viewer: the lists, and the call they have open. */

@@ -6,7 +6,7 @@ import com.calmline.json.Json;
 import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
 import com.calmline.routing.Router;
-import com.calmline.store.Store;
+import com.calmline.store.CallStore;
 import com.calmline.telephony.TwilioRoutes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,7 +56,7 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
     private final Router router;
     private final AngerMeter anger;
     private final Suggestions suggestions;
-    private final Store store;
+    private final CallStore calls;
     private final Transcripts transcripts;
     private final MeterRegistry metrics;
     private final boolean taskRouter;
@@ -67,12 +67,12 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
      * {@code taskRouter}: routed callers become TaskRouter tasks, so the plan carries the screen-pop as task
      * attributes; otherwise nothing is serialised while the caller waits for the line to route them.
      */
-    public ScreenPops(Router router, AngerMeter anger, Path promptsDir, Store store, Transcripts transcripts,
+    public ScreenPops(Router router, AngerMeter anger, Path promptsDir, CallStore calls, Transcripts transcripts,
                       boolean taskRouter, MeterRegistry metrics) {
         this.router = router;
         this.anger = anger;
         this.suggestions = new Suggestions(promptsDir);
-        this.store = store;
+        this.calls = calls;
         this.transcripts = transcripts;
         this.metrics = metrics;
         this.taskRouter = taskRouter;
@@ -96,23 +96,23 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
         transcripts.record(facts.callSid(), new CallEvent.ScreenPop(atMs, pop.topic(), pop.issue(), pop.angerNow(),
                 pop.angerPeak(), pop.angerTrend(), pop.ventingSeconds(), pop.alreadySaid(), pop.suggestedOpening(),
                 pop.suggestedResolutions(), pop.transcript().stream().map(t -> t.speaker() + ": " + t.text()).toList()));
-        store.saveCallPart(facts.callSid(), "screenpop", Json.write(pop));
-        store.updateCall(facts.callSid(), Map.of("queue", plan.queue(), "topic", plan.topic(),
+        calls.saveCallPart(facts.callSid(), "screenpop", Json.write(pop));
+        calls.updateCall(facts.callSid(), Map.of("queue", plan.queue(), "topic", plan.topic(),
                 "topicConfidence", Double.toString(plan.confidence()), "routed", pop.routedAt()));
-        store.listCall(WAITING, System.currentTimeMillis(), facts.callSid());
+        calls.listCall(WAITING, System.currentTimeMillis(), facts.callSid());
         metrics.counter("calmline.routed", "queue", plan.queue(), "topic", plan.topic()).increment();
     }
 
     @Override
     public void ended(String callSid) {
         planned.remove(callSid);
-        store.unlistCall(WAITING, callSid);
+        calls.unlistCall(WAITING, callSid);
     }
 
     @Override
     public void putThrough(String callSid, String why) {
-        store.updateCall(callSid, Map.of("putThrough", why, "routed", Instant.now().toString()));
-        store.listCall(WAITING, System.currentTimeMillis(), callSid);
+        calls.updateCall(callSid, Map.of("putThrough", why, "routed", Instant.now().toString()));
+        calls.listCall(WAITING, System.currentTimeMillis(), callSid);
     }
 
     /**
@@ -131,13 +131,13 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
      * through, what is known.
      */
     Optional<Waiting> waiting(String callSid) {
-        Optional<String> own = store.callPart(callSid, "screenpop");
+        Optional<String> own = calls.callPart(callSid, "screenpop");
         if (own.isPresent()) {
             return Optional.of(new Waiting(Json.stored(own.get(), ScreenPop.class), "", callSid));
         }
-        Map<String, String> call = store.call(callSid);
+        Map<String, String> call = calls.call(callSid);
         String of = call.getOrDefault("callbackOf", "");
-        Optional<String> followed = of.isEmpty() ? Optional.empty() : store.callPart(of, "screenpop");
+        Optional<String> followed = of.isEmpty() ? Optional.empty() : calls.callPart(of, "screenpop");
         if (followed.isPresent()) {
             return Optional.of(new Waiting(Json.stored(followed.get(), ScreenPop.class).forCallback(callSid, call.getOrDefault("queue", ""),
                     "callback about the call " + of, call.getOrDefault("started", "")), "", of));
@@ -172,7 +172,7 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
 
     List<ScreenPop.Turn> transcript(String callSid) {
         List<ScreenPop.Turn> turns = new ArrayList<>();
-        for (String line : store.utterances(callSid)) {
+        for (String line : calls.utterances(callSid)) {
             JsonNode u = Json.stored(line);
             String track = u.path("track").asText();
             String speaker = track.equals("line") ? "line" : track.equals("inbound") ? "caller" : "agent";
@@ -207,15 +207,15 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
 
     /** The caller's number and earlier calls from it, this one excluded. */
     private ScreenPop.Caller caller(String callSid) {
-        String from = store.call(callSid).getOrDefault("from", "");
+        String from = calls.call(callSid).getOrDefault("from", "");
         if (from.isEmpty()) {
             return UNKNOWN_CALLER;
         }
-        List<String> earlier = store.callsFrom(from, EARLIER_CALLS).stream().filter(s -> !s.equals(callSid)).toList();
+        List<String> earlier = calls.callsFrom(from, EARLIER_CALLS).stream().filter(s -> !s.equals(callSid)).toList();
         if (earlier.isEmpty()) {
             return new ScreenPop.Caller(from, 0, "", "");
         }
-        Map<String, String> last = store.call(earlier.get(0));
+        Map<String, String> last = calls.call(earlier.get(0));
         return new ScreenPop.Caller(from, earlier.size(), last.getOrDefault("started", ""),
                 last.getOrDefault("topic", ""));
     }

@@ -10,6 +10,7 @@ import com.calmline.review.Supervision;
 import com.calmline.review.Transcripts;
 import com.calmline.routing.Router;
 import com.calmline.speech.Transcriber;
+import com.calmline.store.CallStore;
 import com.calmline.store.Store;
 import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
@@ -58,7 +59,8 @@ final class App implements AutoCloseable {
                 config.transcriptRetention());
         this.transcriber = Transcriber.load(config.voskModelDir(), config.callBacklogFrames(), config.maxLiveCalls(),
                 metrics);
-        Transcripts transcripts = new Transcripts(store, config.supervision());
+        CallStore calls = store.calls();
+        Transcripts transcripts = new Transcripts(calls, store.indexes(), config.supervision());
         Optional<TwilioRestClient> rest = config.demoMode() ? Optional.empty() : Optional.of(CallControl.restClient(
                 config.twilioAccountSid().orElseThrow(), config.twilioAuthToken(), config.twilioApiBaseUrl(),
                 config.twilioTimeout(), config.twilioTimeout()));
@@ -67,27 +69,29 @@ final class App implements AutoCloseable {
         config.twilioAccountSid().ifPresent(account -> control.checkAccount(account));
         AngerMeter anger = AngerMeter.load();
         Router router = Router.load(config.routingDir());
-        ScreenPops screenPops = new ScreenPops(router, anger, config.promptsDir(), store, transcripts,
+        ScreenPops screenPops = new ScreenPops(router, anger, config.promptsDir(), calls, transcripts,
                 config.twilioWorkflowSid().isPresent(), metrics);
         Pages pages = new Pages();
-        this.callbacks = new CallbackScheduler(config.callbacks(), store, control, config.routingDir(),
-                config.promptsDir(), transcripts, pages, metrics);
+        this.callbacks = new CallbackScheduler(config.callbacks(), calls, store.records(), store.indexes(), control,
+                config.routingDir(), config.promptsDir(), transcripts, pages, metrics);
         VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), anger, control,
                 transcripts, screenPops, callbacks, metrics);
         this.twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
-                config.listenSeconds(), policy.greeting(), store, transcripts, transcriber, policy::forCall, control,
+                config.listenSeconds(), policy.greeting(), calls, store.channels(), transcripts, transcriber,
+                policy::forCall, control,
                 new TwilioRoutes.PersonAtOnce(policy.personPrompt(), policy.lostPrompt(), policy.overflowPrompt(),
                         router.route("", 0).queue()),
                 callbacks::requestedByKey, screenPops, callbacks::ended, metrics);
         Optional<String> apiToken = config.apiToken()
                 .or(() -> config.demoMode() ? Optional.of(DemoToken.create(config.dataDir())) : Optional.empty());
-        Auth auth = new Auth(store, pages, apiToken, config.https());
+        Auth auth = new Auth(store.records(), pages, apiToken, config.https());
         if (config.demoMode()) {
             auth.demoUsers();
         }
-        this.desk = new AgentDesk(screenPops, store, control, pages, transcripts);
-        this.supervision = new Supervision(store, pages, config.supervision(), callbacks::erase);
-        this.agentJoined = store.follow(TwilioRoutes.AGENT_JOINED, twilio::agentJoined);
+        this.desk = new AgentDesk(screenPops, calls, store.channels(), store.records(), control, pages, transcripts);
+        this.supervision = new Supervision(calls, store.indexes(), store.records(), store.channels(), pages,
+                config.supervision(), callbacks::erase);
+        this.agentJoined = store.channels().follow(TwilioRoutes.AGENT_JOINED, twilio::agentJoined);
         this.server = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson());
             c.startup.showJavalinBanner = false;

@@ -1,6 +1,7 @@
 package com.calmline.callback;
 
-import com.calmline.store.Store;
+import com.calmline.store.IndexStore;
+import com.calmline.store.RecordStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -101,11 +102,13 @@ final class CallbackBook {
             end
             return gone""";
 
-    private final Store store;
+    private final RecordStore store;
+    private final IndexStore indexes;
     private final Duration kept;
 
-    CallbackBook(Store store, Duration kept) {
+    CallbackBook(RecordStore store, IndexStore indexes, Duration kept) {
         this.store = store;
+        this.indexes = indexes;
         this.kept = kept;
     }
 
@@ -118,7 +121,7 @@ final class CallbackBook {
                 Instant.now() + " scheduled " + c.kind().label() + " for " + Instant.ofEpochMilli(c.dueMs()),
                 c.preventedBy().stream().map(id -> "callback:" + id).toList());
         if (!c.callSid().isEmpty()) {
-            store.indexCall(c.id(), createdMs, List.of("call:" + c.callSid() + ":callbacks"), List.of());
+            indexes.indexCall(c.id(), createdMs, List.of("call:" + c.callSid() + ":callbacks"), List.of());
         }
     }
 
@@ -158,7 +161,7 @@ final class CallbackBook {
 
     /** The call was erased: its callbacks keep no words of it and no link to it. */
     void forgetCall(String callSid) {
-        for (String id : store.newest("call:" + callSid + ":callbacks", Integer.MAX_VALUE)) {
+        for (String id : indexes.newest("call:" + callSid + ":callbacks", Integer.MAX_VALUE)) {
             if ("kept".equals(store.script(FORGET_CALL, List.of(ALL), List.of(id, callSid, ERASED_REASON)))) {
                 history(id, "the call it followed was erased; its reason with it");
             }
@@ -201,6 +204,6 @@ final class CallbackBook {
 
     /** Newest first. */
     List<Callback> recent(int max) {
-        return store.newest(ALL, max).stream().map(this::find).flatMap(Optional::stream).toList();
+        return indexes.newest(ALL, max).stream().map(this::find).flatMap(Optional::stream).toList();
     }
 }

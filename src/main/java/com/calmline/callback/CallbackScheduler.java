@@ -5,7 +5,9 @@ import com.calmline.files.ConfiguredFile;
 import com.calmline.privacy.LogSafe;
 import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
-import com.calmline.store.Store;
+import com.calmline.store.CallStore;
+import com.calmline.store.IndexStore;
+import com.calmline.store.RecordStore;
 import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
 import com.calmline.web.Auth;
@@ -55,7 +57,8 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
 
     private final Settings settings;
     private final CallbackBook book;
-    private final Store store;
+    private final CallStore calls;
+    private final IndexStore indexes;
     private final BusinessHours hours;
     private final PhoneNumbers numbers;
     private final Transcripts transcripts;
@@ -65,18 +68,20 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
     private final CallbackWebhooks webhooks;
     private final CallbackDesk desk;
 
-    public CallbackScheduler(Settings settings, Store store, CallControl control, Path routingDir, Path promptsDir,
-                             Transcripts transcripts, Pages pages, MeterRegistry metrics) throws IOException {
+    public CallbackScheduler(Settings settings, CallStore calls, RecordStore records, IndexStore indexes,
+                             CallControl control, Path routingDir, Path promptsDir, Transcripts transcripts, Pages pages,
+                             MeterRegistry metrics) throws IOException {
         this.settings = settings;
-        this.book = new CallbackBook(store, settings.kept());
-        this.store = store;
+        this.book = new CallbackBook(records, indexes, settings.kept());
+        this.calls = calls;
+        this.indexes = indexes;
         this.hours = BusinessHours.parse(ConfiguredFile.read(routingDir, "routing", "hours.txt"), "hours.txt");
         this.numbers = new PhoneNumbers(settings.defaultRegion(), settings.fallbackZone());
         this.transcripts = transcripts;
         this.promptsDir = promptsDir;
         this.metrics = metrics;
         this.dialler = new Dialler(settings, book, control, hours, metrics);
-        this.webhooks = new CallbackWebhooks(settings, book, store, control, dialler, this);
+        this.webhooks = new CallbackWebhooks(settings, book, calls, indexes, control, dialler, this);
         this.desk = new CallbackDesk(book, hours, numbers, this, pages);
     }
 
@@ -100,7 +105,7 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
     public Optional<String> requestedByKey(String callSid, String caller) {
         String issue;
         try {
-            issue = store.call(callSid).getOrDefault("issue", "");
+            issue = calls.call(callSid).getOrDefault("issue", "");
         } catch (JedisException e) {
             issue = "";
         }
@@ -113,8 +118,8 @@ public final class CallbackScheduler implements Callbacks, AutoCloseable {
      */
     public void erase(String callSid) {
         book.forgetCall(callSid);
-        for (String customer : store.newest(answered(callSid), Integer.MAX_VALUE)) {
-            store.updateCall(customer, Map.of("callbackOf", ""));
+        for (String customer : indexes.newest(answered(callSid), Integer.MAX_VALUE)) {
+            calls.updateCall(customer, Map.of("callbackOf", ""));
         }
     }
 

@@ -2,7 +2,8 @@ package com.calmline.callback;
 
 import com.calmline.json.Json;
 import com.calmline.privacy.LogSafe;
-import com.calmline.store.Store;
+import com.calmline.store.CallStore;
+import com.calmline.store.IndexStore;
 import com.calmline.telephony.CallControl;
 import com.calmline.telephony.TwilioRoutes;
 import com.calmline.web.CallSid;
@@ -33,16 +34,18 @@ final class CallbackWebhooks {
 
     private final CallbackScheduler.Settings settings;
     private final CallbackBook book;
-    private final Store store;
+    private final CallStore calls;
+    private final IndexStore indexes;
     private final CallControl control;
     private final Dialler dialler;
     private final CallbackScheduler scheduler;
 
-    CallbackWebhooks(CallbackScheduler.Settings settings, CallbackBook book, Store store, CallControl control,
-                     Dialler dialler, CallbackScheduler scheduler) {
+    CallbackWebhooks(CallbackScheduler.Settings settings, CallbackBook book, CallStore calls, IndexStore indexes,
+                     CallControl control, Dialler dialler, CallbackScheduler scheduler) {
         this.settings = settings;
         this.book = book;
-        this.store = store;
+        this.calls = calls;
+        this.indexes = indexes;
         this.control = control;
         this.dialler = dialler;
         this.scheduler = scheduler;
@@ -83,9 +86,9 @@ final class CallbackWebhooks {
             dialler.settle(c, callStatus, form.getOrDefault("AnsweredBy", ""));
         }
         String callSid = form.getOrDefault("CallSid", "");
-        if (CallSid.valid(callSid) && store.isListed(WAITING, callSid)) {
-            store.unlistCall(WAITING, callSid);
-            store.updateCall(callSid, Map.of("state", "ENDED", "durationMs", Long.toString(seconds(form) * 1000)));
+        if (CallSid.valid(callSid) && calls.isListed(WAITING, callSid)) {
+            calls.unlistCall(WAITING, callSid);
+            calls.updateCall(callSid, Map.of("state", "ENDED", "durationMs", Long.toString(seconds(form) * 1000)));
         }
         ctx.status(HttpStatus.NO_CONTENT);
     }
@@ -112,7 +115,7 @@ final class CallbackWebhooks {
         String digit = form.getOrDefault("Digits", "");
         String answer = digit.equals("1") ? "solved" : digit.equals("2") ? "wants-to-talk" : "no-answer";
         if (!c.callSid().isEmpty()) {
-            store.updateCall(c.callSid(), Map.of("followUp", answer, "followUpAt", Instant.now().toString()));
+            calls.updateCall(c.callSid(), Map.of("followUp", answer, "followUpAt", Instant.now().toString()));
         }
         book.history(c.id(), "follow-up answer: " + answer);
         ctx.contentType(TwilioRoutes.TWIML);
@@ -134,12 +137,12 @@ final class CallbackWebhooks {
         String attributes = "{}";
         if (CallSid.valid(newCallSid)) {
             long now = System.currentTimeMillis();
-            store.createCall(newCallSid, now, Map.of("callSid", newCallSid, "from", c.phone(),
+            calls.createCall(newCallSid, now, Map.of("callSid", newCallSid, "from", c.phone(),
                     "started", Instant.ofEpochMilli(now).toString(), "state", "CALLBACK", "queue", settings.queue(),
                     "callbackOf", c.callSid()));
-            store.listCall(WAITING, now + Duration.ofDays(1).toMillis(), newCallSid);
+            calls.listCall(WAITING, now + Duration.ofDays(1).toMillis(), newCallSid);
             if (!c.callSid().isEmpty()) {
-                store.indexCall(newCallSid, now, List.of(CallbackScheduler.answered(c.callSid())), List.of());
+                indexes.indexCall(newCallSid, now, List.of(CallbackScheduler.answered(c.callSid())), List.of());
             }
             ObjectNode task = Json.object().put("type", "callback").put("call_sid", newCallSid)
                     .put("callback_of", c.callSid());
@@ -160,7 +163,7 @@ final class CallbackWebhooks {
             return Optional.empty();
         }
         try {
-            return store.callPart(c.callSid(), "screenpop").map(json -> {
+            return calls.callPart(c.callSid(), "screenpop").map(json -> {
                 try {
                     return (ObjectNode) Json.parse(json);
                 } catch (JsonProcessingException e) {

@@ -1,6 +1,6 @@
 package com.calmline.review;
 
-import com.calmline.store.Store;
+import com.calmline.store.IndexStore;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -58,9 +58,9 @@ final class CallIndex {
     record Page(long total, List<String> callSids) {
     }
 
-    private final Store store;
+    private final IndexStore store;
 
-    CallIndex(Store store) {
+    CallIndex(IndexStore store) {
         this.store = store;
     }
 

@@ -1,6 +1,9 @@
 package com.calmline.review;
 
-import com.calmline.store.Store;
+import com.calmline.json.Json;
+import com.calmline.store.IndexStore;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -35,34 +38,34 @@ final class Dashboard {
             return failed
             """;
 
-    private final Store store;
+    private final IndexStore store;
     private final ZoneId zone;
 
-    Dashboard(Store store, ZoneId zone) {
+    Dashboard(IndexStore store, ZoneId zone) {
         this.store = store;
         this.zone = zone;
     }
 
-    Supervision.Figures figures() {
+    SupervisorViews.Figures figures() {
         LocalDate today = LocalDate.now(zone);
-        List<Supervision.Day> days = new ArrayList<>();
+        List<SupervisorViews.Day> days = new ArrayList<>();
         List<Map<String, String>> counters = new ArrayList<>();
         for (int i = 6; i >= 0; i--) {
             LocalDate d = today.minusDays(i);
             Map<String, String> c = store.counters("stats:" + d);
             counters.add(c);
-            days.add(new Supervision.Day(d.toString(), d.atStartOfDay(zone).toEpochSecond(), number(c, "calls"),
+            days.add(new SupervisorViews.Day(d.toString(), d.atStartOfDay(zone).toEpochSecond(), number(c, "calls"),
                     number(c, "arrivedAngry")));
         }
         long weekAgo = today.minusDays(6).atStartOfDay(zone).toInstant().toEpochMilli();
         long due = store.count("callbacks:due", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
         long failed = (Long) store.script(FAILED_CALLBACKS, List.of(), List.of(Long.toString(weekAgo)));
-        return new Supervision.Figures(period("Today", counters.subList(6, 7), List.of(today)),
+        return new SupervisorViews.Figures(period("Today", counters.subList(6, 7), List.of(today)),
                 period("Last 7 days", counters, days.stream().map(d -> LocalDate.parse(d.date())).toList()),
                 days, due, failed);
     }
 
-    private Supervision.Period period(String label, List<Map<String, String>> counters, List<LocalDate> dates) {
+    private SupervisorViews.Period period(String label, List<Map<String, String>> counters, List<LocalDate> dates) {
         long calls = sum(counters, "calls");
         long angry = sum(counters, "arrivedAngry");
         long reachedAgent = sum(counters, "reachedAgentAngry");
@@ -81,9 +84,23 @@ final class Dashboard {
                 Integer.toString(dates.size())));
         dates.forEach(d -> args.add("stats:" + d + ":venting"));
         String median = String.valueOf(store.script(MEDIAN, List.of(), args));
-        return new Supervision.Period(label, calls, share(angry, calls), share(sum(counters, "calmedBeforeAgent"), reachedAgent),
+        return new SupervisorViews.Period(label, calls, share(angry, calls), share(sum(counters, "calmedBeforeAgent"), reachedAgent),
                 median.isEmpty() ? Double.NaN : Double.parseDouble(median), sum(counters, "talkOvers"),
                 sum(counters, "overflow"), byQueue, byTopic);
+    }
+
+    /** The week's chart as uPlot reads it: the days (epoch seconds), calls, and callers who arrived angry. */
+    static String chart(SupervisorViews.Figures figures) {
+        ObjectNode chart = Json.object();
+        ArrayNode x = chart.putArray("x");
+        ArrayNode calls = chart.putArray("calls");
+        ArrayNode angry = chart.putArray("angry");
+        figures.days().forEach(d -> {
+            x.add(d.epochSeconds());
+            calls.add(d.calls());
+            angry.add(d.arrivedAngry());
+        });
+        return chart.toString();
     }
 
     static String day(long epochMs, ZoneId zone) {

@@ -1,7 +1,7 @@
 package com.calmline.review;
 
 import com.calmline.json.Json;
-import com.calmline.store.Store;
+import com.calmline.store.IndexStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,11 +45,11 @@ final class LiveCalls {
         }
     }
 
-    private final Store store;
+    private final IndexStore store;
     private final Supervision.Settings settings;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
 
-    LiveCalls(Store store, Supervision.Settings settings) {
+    LiveCalls(IndexStore store, Supervision.Settings settings) {
         this.store = store;
         this.settings = settings;
     }

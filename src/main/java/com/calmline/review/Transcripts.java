@@ -2,7 +2,8 @@ package com.calmline.review;
 
 import com.calmline.json.Json;
 import com.calmline.speech.Transcriber;
-import com.calmline.store.Store;
+import com.calmline.store.CallStore;
+import com.calmline.store.IndexStore;
 import com.calmline.web.Auth;
 import com.calmline.web.CallSid;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -33,16 +34,18 @@ public final class Transcripts {
     private record Word(String word, long startMs, long endMs, double confidence) {
     }
 
-    private final Store store;
+    private final CallStore calls;
+    private final IndexStore indexes;
     private final LiveCalls live;
     private final Views views;
     private final java.time.ZoneId zone;
 
-    public Transcripts(Store store, Supervision.Settings settings) {
-        this.store = store;
+    public Transcripts(CallStore calls, IndexStore indexes, Supervision.Settings settings) {
+        this.calls = calls;
+        this.indexes = indexes;
         this.zone = settings.zone();
-        this.live = new LiveCalls(store, settings);
-        this.views = new Views(store);
+        this.live = new LiveCalls(indexes, settings);
+        this.views = new Views(calls, indexes);
     }
 
     /** A caller (or agent) utterance, with how angry it sounded, into the transcript and the event stream. */
@@ -54,18 +57,18 @@ public final class Transcripts {
         Turn turn = new Turn(speaker, u.track(), u.startMs(), u.endMs(), u.text(), rounded, angerLevel, words);
         CallEvent event = new CallEvent.Utterance(u.atMs(), u.track(), u.text(), u.startMs(), u.endMs(), rounded,
                 angerLevel);
-        store.appendUtterance(u.callSid(), Json.write(turn), Json.write(event));
+        calls.appendUtterance(u.callSid(), Json.write(turn), Json.write(event));
         live.heard(u.callSid(), u.atMs(), speaker, u.text(), rounded, angerLevel);
     }
 
     /** What the line itself said: known text, so it is recorded rather than transcribed. */
     public void line(String callSid, long startMs, long endMs, String text) {
-        store.appendUtterance(callSid, Json.write(new Turn("line", "line", startMs, endMs, text, null, null, null)),
+        calls.appendUtterance(callSid, Json.write(new Turn("line", "line", startMs, endMs, text, null, null, null)),
                 null);
     }
 
     public void record(String callSid, CallEvent event) {
-        store.appendEvent(callSid, Json.write(event));
+        calls.appendEvent(callSid, Json.write(event));
         if (event instanceof CallEvent.Decision d) {
             live.decided(callSid, d);
         } else if (event instanceof CallEvent.Route r) {
@@ -79,12 +82,12 @@ public final class Transcripts {
     public void tagCall(String callSid, Map<String, String> call, String facet, String value) {
         String old = call.getOrDefault(facet, "");
         long started = started(call);
-        store.indexCall(callSid, started, CallIndex.facet(facet, value).stream().toList(),
+        indexes.indexCall(callSid, started, CallIndex.facet(facet, value).stream().toList(),
                 old.equals(value) ? List.of() : CallIndex.facet(facet, old).stream().toList());
     }
 
     public void updateCall(String callSid, Map<String, String> fields) {
-        store.updateCall(callSid, fields);
+        calls.updateCall(callSid, fields);
     }
 
     /**
@@ -92,14 +95,14 @@ public final class Transcripts {
      * counts among the day's calls and routed calls, and as overflow, for the supervisors' dashboard.
      */
     public void overflowed(String callSid, long startedMs, String queue) {
-        store.count("stats:" + Dashboard.day(startedMs, zone),
+        indexes.count("stats:" + Dashboard.day(startedMs, zone),
                 Map.of("calls", 1L, "overflow", 1L, "queue:" + queue, 1L), null, 0, callSid);
     }
 
     /** The last event of every call: all its audio has been processed. */
     public void end(String callSid, long atMs) {
         record(callSid, new CallEvent.End(atMs, callSid));
-        store.updateCall(callSid, Map.of("durationMs", Long.toString(atMs)));
+        calls.updateCall(callSid, Map.of("durationMs", Long.toString(atMs)));
     }
 
     static String speaker(String track) {
@@ -141,7 +144,7 @@ public final class Transcripts {
 
     private void call(Context ctx, Auth.CallAccess access) {
         String sid = CallSid.of(ctx);
-        Map<String, String> call = store.call(sid);
+        Map<String, String> call = calls.call(sid);
         if (call.isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
         }
@@ -149,14 +152,14 @@ public final class Transcripts {
         views.viewed(Auth.principal(ctx), sid, "api");
         ObjectNode body = Json.object();
         body.set("call", Json.tree(call));
-        body.set("utterances", parse(store.utterances(sid)));
+        body.set("utterances", parse(calls.utterances(sid)));
         ctx.json(body);
     }
 
     private void events(Context ctx, Auth.CallAccess access) {
         String sid = CallSid.of(ctx);
-        List<String> events = store.events(sid);
-        if (events.isEmpty() && store.call(sid).isEmpty()) {
+        List<String> events = calls.events(sid);
+        if (events.isEmpty() && calls.call(sid).isEmpty()) {
             throw new NotFoundResponse("no call " + sid);
         }
         access.require(Auth.principal(ctx), sid);

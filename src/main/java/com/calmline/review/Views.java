@@ -1,7 +1,8 @@
 package com.calmline.review;
 
 import com.calmline.json.Json;
-import com.calmline.store.Store;
+import com.calmline.store.CallStore;
+import com.calmline.store.IndexStore;
 import com.calmline.web.Auth;
 import java.util.List;
 
@@ -14,9 +15,11 @@ final class Views {
     static final String ALL = "audit:views";
     private static final java.time.Duration REPEAT = java.time.Duration.ofMinutes(1);
 
-    private final Store store;
+    private final CallStore calls;
+    private final IndexStore store;
 
-    Views(Store store) {
+    Views(CallStore calls, IndexStore store) {
+        this.calls = calls;
         this.store = store;
     }
 
@@ -25,12 +28,11 @@ final class Views {
      * and reloaded, a tool polling the events) are one entry, so the audit stays readable.
      */
     void viewed(Auth.Principal who, String callSid, String what) {
-        // Kept among the call's own keys, so erasing the call erases it too.
-        if (!what.equals("erase") && !store.putIfAbsent("call:" + callSid + ":seen:" + who.name() + ":" + what, "1",
-                REPEAT)) {
+        String seen = "seen:" + who.name() + ":" + what;
+        if (!what.equals("erase") && !calls.markOnce(callSid, seen, "1", REPEAT)) {
             return;
         }
-        Supervision.View view = new Supervision.View(who.name(), who.role().label(), callSid, what, System.currentTimeMillis());
+        SupervisorViews.View view = new SupervisorViews.View(who.name(), who.role().label(), callSid, what, System.currentTimeMillis());
         String json = Json.write(view);
         store.log(ALL, view.atMs(), json);
         if (!what.equals("erase")) {
@@ -38,7 +40,7 @@ final class Views {
         }
     }
 
-    List<Supervision.View> newest(int max) {
+    List<SupervisorViews.View> newest(int max) {
         return read(store.newest(ALL, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, max));
     }
 
@@ -48,12 +50,12 @@ final class Views {
                 Integer.MAX_VALUE);
     }
 
-    List<Supervision.View> of(String callSid, int max) {
+    List<SupervisorViews.View> of(String callSid, int max) {
         return read(store.newest("call:" + callSid + ":views", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
                 max));
     }
 
-    private static List<Supervision.View> read(List<String> entries) {
-        return entries.stream().map(e -> Json.stored(e, Supervision.View.class)).toList();
+    private static List<SupervisorViews.View> read(List<String> entries) {
+        return entries.stream().map(e -> Json.stored(e, SupervisorViews.View.class)).toList();
     }
 }

@@ -3,7 +3,7 @@ package com.calmline.telephony;
 import com.calmline.privacy.LogSafe;
 import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
-import com.calmline.store.Store;
+import com.calmline.store.CallStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +46,7 @@ final class CallEnds implements AutoCloseable {
     private static final String ASK_AGAIN = "if redis.call('ZSCORE', KEYS[1], ARGV[2]) then "
             + "redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2]) end";
 
-    private final Store store;
+    private final CallStore calls;
     private final CallControl control;
     private final Transcripts transcripts;
     private final TwilioRoutes.WaitingList waiting;
@@ -56,9 +56,9 @@ final class CallEnds implements AutoCloseable {
     private final LogSafe.Limit unclaimed = new LogSafe.Limit("call-end-claim-failed", Level.WARN, 1);
     private final LogSafe.Limit failed = new LogSafe.Limit("call-end-check-failed", Level.WARN, 10);
 
-    CallEnds(Store store, CallControl control, Transcripts transcripts, TwilioRoutes.WaitingList waiting,
+    CallEnds(CallStore calls, CallControl control, Transcripts transcripts, TwilioRoutes.WaitingList waiting,
              TwilioRoutes.FollowUps followUps) {
-        this.store = store;
+        this.calls = calls;
         this.control = control;
         this.transcripts = transcripts;
         this.waiting = waiting;
@@ -73,14 +73,14 @@ final class CallEnds implements AutoCloseable {
 
     /** From now on the call's end is learnt from Twilio; held through a Redis outage like any write. */
     void watch(String callSid) {
-        store.listCall(WATCHED, System.currentTimeMillis() + FIRST_ASK.toMillis(), callSid);
+        calls.listCall(WATCHED, System.currentTimeMillis() + FIRST_ASK.toMillis(), callSid);
     }
 
     private void askDue() {
         long now = System.currentTimeMillis();
         List<?> due;
         try {
-            due = (List<?>) store.script(CLAIM, List.of("calls:" + WATCHED), List.of(Long.toString(now),
+            due = (List<?>) calls.script(CLAIM, List.of("calls:" + WATCHED), List.of(Long.toString(now),
                     Long.toString(now + LEASE.toMillis()), Integer.toString(BATCH)));
         } catch (RuntimeException e) {
             unclaimed.log(log, "cannot claim calls to ask Twilio about: {}", e.getMessage());
@@ -101,11 +101,11 @@ final class CallEnds implements AutoCloseable {
     }
 
     private void ask(String callSid) {
-        Map<String, String> call = store.call(callSid);
+        Map<String, String> call = calls.call(callSid);
         if (call.isEmpty()) {
             // Erased, or expired: nothing left to complete.
             waiting.ended(callSid);
-            store.unlistCall(WATCHED, callSid);
+            calls.unlistCall(WATCHED, callSid);
             return;
         }
         CallControl.Standing standing = control.standing(callSid);
@@ -115,7 +115,7 @@ final class CallEnds implements AutoCloseable {
             log.info("call {}: its end was never reported; taken as over after {}", callSid, LONGEST_CALL);
             complete(callSid, call, -1);
         } else {
-            store.script(ASK_AGAIN, List.of("calls:" + WATCHED), List.of(callSid,
+            calls.script(ASK_AGAIN, List.of("calls:" + WATCHED), List.of(callSid,
                     Long.toString(System.currentTimeMillis() + ASK_EVERY.toMillis())));
         }
     }
@@ -127,12 +127,12 @@ final class CallEnds implements AutoCloseable {
      */
     private void complete(String callSid, Map<String, String> call, long durationMs) {
         String now = Instant.now().toString();
-        if (!store.claimCall(callSid, "endReported", now).equals(now)) {
-            store.unlistCall(WATCHED, callSid);
+        if (!calls.claimCall(callSid, "endReported", now).equals(now)) {
+            calls.unlistCall(WATCHED, callSid);
             return;
         }
         waiting.ended(callSid);
-        if (!store.exists("call:" + callSid + ":live")) {
+        if (!calls.heard(callSid)) {
             if (!call.containsKey("durationMs")) {
                 if (!"true".equals(call.get("callbackPromised"))) {
                     followUps.ended(callSid, call.getOrDefault("from", ""), call.getOrDefault("issue", ""),
@@ -144,9 +144,9 @@ final class CallEnds implements AutoCloseable {
                     transcripts.record(callSid, new CallEvent.End(-1, callSid));
                 }
             }
-            store.updateCall(callSid, Map.of("state", "ENDED"));
+            calls.updateCall(callSid, Map.of("state", "ENDED"));
         }
-        store.unlistCall(WATCHED, callSid);
+        calls.unlistCall(WATCHED, callSid);
         log.info("call {}: over, as Twilio reports{}", callSid, durationMs >= 0 ? " (" + durationMs / 1000 + " s)" : "");
     }
 

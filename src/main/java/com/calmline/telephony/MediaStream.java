@@ -4,7 +4,7 @@ import com.calmline.privacy.LogSafe;
 import com.calmline.review.CallEvent;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
-import com.calmline.store.Store;
+import com.calmline.store.CallStore;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,7 +66,7 @@ final class MediaStream {
     private final Set<String> streamed = ConcurrentHashMap.newKeySet();
     private final Transcriber transcriber;
     private final TwilioRoutes.Listeners listeners;
-    private final Store store;
+    private final CallStore store;
     private final Transcripts transcripts;
     private final MeterRegistry metrics;
     private final StreamTokens tokens;
@@ -78,7 +78,7 @@ final class MediaStream {
     private java.util.function.Consumer<String> overflow = callSid -> { };
 
     MediaStream(Transcriber transcriber, TwilioRoutes.Listeners listeners,
-                Store store, Transcripts transcripts, StreamTokens tokens, MeterRegistry metrics) {
+                CallStore store, Transcripts transcripts, StreamTokens tokens, MeterRegistry metrics) {
         this.tokens = tokens;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stream-heartbeat");
@@ -206,7 +206,7 @@ final class MediaStream {
             return false;
         }
         try {
-            return store.putIfAbsent("call:" + callSid + ":stream", Instant.now().toString(), STREAM_CLAIM);
+            return store.markOnce(callSid, "stream", Instant.now().toString(), STREAM_CLAIM);
         } catch (JedisException e) {
             log.warn("call {}: Redis unavailable, so only this instance checks the stream is the call's first: {}",
                     callSid, e.getMessage());
@@ -262,12 +262,12 @@ final class MediaStream {
     /** Marks, in Redis, every call whose audio this instance is still transcribing: the others' way to know. */
     private void beat() {
         List<String> alive = byCallSid.values().stream().filter(c -> c.audio != null && c.audio.running())
-                .map(c -> "call:" + c.callSid + ":live").toList();
+                .map(c -> c.callSid).toList();
         if (alive.isEmpty()) {
             return;
         }
         try {
-            store.touch(alive, ALIVE);
+            store.markHeard(alive, ALIVE);
             beatFailed = false;
         } catch (JedisException e) {
             if (!beatFailed) {
@@ -288,7 +288,7 @@ final class MediaStream {
             return false;
         }
         try {
-            if (store.exists("call:" + callSid + ":live")) {
+            if (store.heard(callSid)) {
                 return false;
             }
             Map<String, String> call = store.call(callSid);

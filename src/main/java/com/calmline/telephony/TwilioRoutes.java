@@ -4,7 +4,8 @@ import com.calmline.privacy.LogSafe;
 import com.calmline.privacy.Redactor;
 import com.calmline.review.Transcripts;
 import com.calmline.speech.Transcriber;
-import com.calmline.store.Store;
+import com.calmline.store.CallStore;
+import com.calmline.store.Channels;
 import com.calmline.web.CallSid;
 import com.twilio.security.RequestValidator;
 import io.javalin.config.RoutesConfig;
@@ -47,7 +48,8 @@ public final class TwilioRoutes {
     private final PublicUrls urls;
     private final TwimlBuilder twiml;
     private final String greeting;
-    private final Store store;
+    private final CallStore calls;
+    private final Channels channels;
     private final MediaStream media;
     private final StreamTokens tokens;
     private final MeterRegistry metrics;
@@ -101,7 +103,7 @@ public final class TwilioRoutes {
     }
 
     public TwilioRoutes(String authToken, Optional<String> publicBaseUrl, int listenSeconds, String greeting,
-                        Store store, Transcripts transcripts, Transcriber transcriber,
+                        CallStore calls, Channels channels, Transcripts transcripts, Transcriber transcriber,
                         Listeners listeners,
                         CallControl control, PersonAtOnce personAtOnce, CallbackOffer callbacks,
                         WaitingList waiting, FollowUps followUps, MeterRegistry metrics) {
@@ -109,9 +111,10 @@ public final class TwilioRoutes {
         this.urls = new PublicUrls(publicBaseUrl);
         this.twiml = new TwimlBuilder(listenSeconds);
         this.greeting = greeting;
-        this.store = store;
+        this.calls = calls;
+        this.channels = channels;
         this.tokens = new StreamTokens(authToken);
-        this.media = new MediaStream(transcriber, listeners, store, transcripts, tokens, metrics);
+        this.media = new MediaStream(transcriber, listeners, calls, transcripts, tokens, metrics);
         this.metrics = metrics;
         this.control = control;
         this.personAtOnce = personAtOnce;
@@ -119,7 +122,7 @@ public final class TwilioRoutes {
         this.transcriber = transcriber;
         this.transcripts = transcripts;
         this.waiting = waiting;
-        this.ends = new CallEnds(store, control, transcripts, waiting, followUps);
+        this.ends = new CallEnds(calls, control, transcripts, waiting, followUps);
         media.overflowTo(callSid -> overflow(callSid, System.currentTimeMillis()));
         // Registered at zero so an operator can alert on it before the first one ever happens.
         metrics.counter("calmline.calls.overflow");
@@ -140,14 +143,14 @@ public final class TwilioRoutes {
             ends.watch(callSid);
             Map<String, String> call;
             try {
-                call = store.call(callSid);
+                call = calls.call(callSid);
             } catch (JedisException e) {
                 call = Map.of();
             }
             if (call.getOrDefault("queue", "").isEmpty() && !call.containsKey("agent") && !detached.withAgent()
                     && !"true".equals(call.get("callbackPromised"))) {
                 log.info("call {}: shutting down; putting the caller through to {}", callSid, personAtOnce.queue());
-                store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
+                calls.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
                 waiting.putThrough(callSid, "shutdown");
                 control.route(callSid, personAtOnce.lost(), personAtOnce.queue(), "{}");
             }
@@ -196,14 +199,14 @@ public final class TwilioRoutes {
             // Past capacity every call would slow down together: this caller is greeted and goes straight
             // to a person, untranscribed, and the calls in progress keep real time.
             call.putAll(overflowFields());
-            store.createCall(callSid, now, call);
+            calls.createCall(callSid, now, call);
             overflowed(callSid, now);
             putThrough(callSid, "overflow");
             ctx.contentType(TWIML).result(control.routing(personAtOnce.overflow(), personAtOnce.queue(),
                     "{}"));
             return;
         }
-        store.createCall(callSid, now, call);
+        calls.createCall(callSid, now, call);
         log.info("call {}: answered, from {}", callSid, Redactor.phone(call.get("from")));
         ctx.contentType(TWIML)
                 .result(twiml.greeting(urls.websocket(ctx, MEDIA), call.get("from"), tokens.issue(callSid), greeting,
@@ -226,7 +229,7 @@ public final class TwilioRoutes {
             // The call's conversation runs elsewhere (or its stream is gone): a caller who asked for a person
             // must not be left listening, so route them from here.
             log.info("call {}: pressed 0 with no conversation here; routing to {}", callSid, personAtOnce.queue());
-            store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue()));
+            calls.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue()));
             putThrough(callSid, "pressed-0");
             ctx.contentType(TWIML).result(control.routing(personAtOnce.say(), personAtOnce.queue(), "{}"));
             return;
@@ -236,7 +239,7 @@ public final class TwilioRoutes {
             // holding it died): put them through rather than leave them talking to silence.
             log.warn("call {}: no live stream; routing to {}", callSid, personAtOnce.queue());
             metrics.counter("calmline.calls.lost").increment();
-            store.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
+            calls.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
             putThrough(callSid, "lost");
             ctx.contentType(TWIML).result(control.routing(personAtOnce.lost(), personAtOnce.queue(), "{}"));
             return;
@@ -249,7 +252,7 @@ public final class TwilioRoutes {
      * answered elsewhere, or by a burst of calls at once): sent to a person through Twilio's REST API.
      */
     private void overflow(String callSid, long now) {
-        store.updateCall(callSid, overflowFields());
+        calls.updateCall(callSid, overflowFields());
         overflowed(callSid, now);
         putThrough(callSid, "overflow");
         control.route(callSid, personAtOnce.overflow(), personAtOnce.queue(), "{}");
@@ -281,7 +284,7 @@ public final class TwilioRoutes {
         String callSid = required(form, "CallSid");
         String queueSid = form.getOrDefault("QueueSid", "");
         if (queueSid.matches("QU[0-9a-fA-F]{32}")) {
-            store.updateCall(callSid, Map.of("queueSid", queueSid));
+            calls.updateCall(callSid, Map.of("queueSid", queueSid));
         }
         int position;
         try {
@@ -305,7 +308,7 @@ public final class TwilioRoutes {
         if (form.getOrDefault("Digits", "").equals("1")) {
             Optional<String> confirmed = callbacks.requested(callSid, form.getOrDefault("From", ""));
             if (confirmed.isPresent()) {
-                store.updateCall(callSid, Map.of("state", "CALLBACK_REQUESTED"));
+                calls.updateCall(callSid, Map.of("state", "CALLBACK_REQUESTED"));
                 ctx.contentType(TWIML).result(control.sayingThenHangingUp(confirmed.get()));
                 return;
             }
@@ -326,9 +329,9 @@ public final class TwilioRoutes {
                 "agent must be a user name").get();
         String to = ctx.queryParamAsClass("to", String.class).check(t -> t.matches(DIAL_TARGET),
                 "to must be client:IDENTITY or an E.164 number").get();
-        store.updateCall(callSid, Map.of("state", "WITH_AGENT", "connected", Instant.now().toString(),
+        calls.updateCall(callSid, Map.of("state", "WITH_AGENT", "connected", Instant.now().toString(),
                 "agent", agent));
-        store.announce(AGENT_JOINED, callSid);
+        channels.announce(AGENT_JOINED, callSid);
         log.info("call {}: connecting to agent {}", callSid, agent);
         ctx.contentType(TWIML).result(twiml.dialAgent(to));
     }

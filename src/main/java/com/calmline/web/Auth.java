@@ -1,7 +1,7 @@
 package com.calmline.web;
 
 import com.calmline.privacy.LogSafe;
-import com.calmline.store.Store;
+import com.calmline.store.RecordStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -75,7 +75,7 @@ public final class Auth {
         }
     }
 
-    private final Store store;
+    private final RecordStore store;
     private final Users users;
     private final Sessions sessions;
     private final Throttle throttle;
@@ -84,7 +84,7 @@ public final class Auth {
     private final boolean secureCookies;
     private final LogSafe.Limit failedSignIns = new LogSafe.Limit("failed-sign-in", Level.INFO, 20);
 
-    public Auth(Store store, Pages pages, Optional<String> apiToken, boolean secureCookies) {
+    public Auth(RecordStore store, Pages pages, Optional<String> apiToken, boolean secureCookies) {
         this.store = store;
         this.users = new Users(store);
         this.sessions = new Sessions(store);

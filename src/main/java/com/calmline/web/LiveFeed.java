@@ -1,6 +1,7 @@
 package com.calmline.web;
 
-import com.calmline.store.Store;
+import com.calmline.store.Channels;
+import com.calmline.store.RecordStore;
 import io.javalin.http.sse.SseClient;
 import java.util.Map;
 import java.util.Optional;
@@ -52,15 +53,16 @@ public final class LiveFeed implements AutoCloseable {
      * {@code fragments} renders a page's live parts (name to HTML) for a viewer and the call they have open
      * (the {@code call} query parameter of the feed's URL).
      */
-    public LiveFeed(String name, Store store, BiFunction<Auth.Principal, Optional<String>, Map<String, String>> fragments) {
+    public LiveFeed(String name, Channels channels, RecordStore records,
+                    BiFunction<Auth.Principal, Optional<String>, Map<String, String>> fragments) {
         this.fragments = fragments;
-        this.sessions = new Sessions(store);
+        this.sessions = new Sessions(records);
         this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-feed");
             t.setDaemon(true);
             return t;
         });
-        this.subscription = store.followCalls(sid -> changed.set(true));
+        this.subscription = channels.followCalls(sid -> changed.set(true));
         sender.scheduleWithFixedDelay(this::refresh, REFRESH_MS, REFRESH_MS, TimeUnit.MILLISECONDS);
         sender.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
         sender.scheduleWithFixedDelay(this::recheckSessions, SESSION_CHECK_MS, SESSION_CHECK_MS, TimeUnit.MILLISECONDS);

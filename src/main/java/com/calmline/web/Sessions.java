@@ -1,6 +1,6 @@
 package com.calmline.web;
 
-import com.calmline.store.Store;
+import com.calmline.store.RecordStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -32,9 +32,9 @@ final class Sessions {
             end
             return ended""";
 
-    private final Store store;
+    private final RecordStore store;
 
-    Sessions(Store store) {
+    Sessions(RecordStore store) {
         this.store = store;
     }
 

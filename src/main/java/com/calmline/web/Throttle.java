@@ -1,6 +1,6 @@
 package com.calmline.web;
 
-import com.calmline.store.Store;
+import com.calmline.store.RecordStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +30,10 @@ final class Throttle {
             end
             return 0""";
 
-    private final Store store;
+    private final RecordStore store;
     private final Duration window;
 
-    Throttle(Store store, Duration window) {
+    Throttle(RecordStore store, Duration window) {
         this.store = store;
         this.window = window;
     }

@@ -1,7 +1,7 @@
 package com.calmline.web;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-import com.calmline.store.Store;
+import com.calmline.store.RecordStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
@@ -25,9 +25,9 @@ final class Users {
     record User(String name, Auth.Role role, String dial) {
     }
 
-    private final Store store;
+    private final RecordStore store;
 
-    Users(Store store) {
+    Users(RecordStore store) {
         this.store = store;
     }
 

@@ -45,15 +45,15 @@ class CallIndexIT {
     void fresh() {
         prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
         settings = new Supervision.Settings(0.8, 2, ZONE, Duration.ofDays(90));
-        live = new LiveCalls(store, settings);
-        index = new CallIndex(store);
+        live = new LiveCalls(store.indexes(), settings);
+        index = new CallIndex(store.indexes());
     }
 
     /** A finished call that started {@code agoMs} before now, as the live path records it. */
     private String call(long agoMs, String topic, String queue, double peak, String... said) {
         String sid = "CA" + UUID.randomUUID().toString().replace("-", "");
         long started = System.currentTimeMillis() - agoMs;
-        store.createCall(sid, started, Map.of("callSid", sid, "from", "+15555550100",
+        store.calls().createCall(sid, started, Map.of("callSid", sid, "from", "+15555550100",
                 "started", Instant.ofEpochMilli(started).toString()));
         long at = 0;
         for (String text : said) {
@@ -65,7 +65,7 @@ class CallIndexIT {
         if (!queue.isEmpty()) {
             live.routed(sid, new CallEvent.Route(at, queue, topic, 0.9, "test"));
         }
-        store.updateCall(sid, Map.of("angerPeak", Double.toString(peak), "durationMs", Long.toString(at)));
+        store.calls().updateCall(sid, Map.of("angerPeak", Double.toString(peak), "durationMs", Long.toString(at)));
         live.ended(sid, new CallEvent.Summary(at, peak, "calm", "steady", peak >= 0.5 ? 7.5 : 0, 0, 0, 0, 0, "", "",
                 ""));
         return sid;
@@ -103,9 +103,9 @@ class CallIndexIT {
         String tech = call(1000, "technical", "tech-support", 0.2, "my " + word + " is down");
         String billing = call(2000, "billing", "billing", 0.2, "charged for a " + word);
         assertEquals(List.of(tech), search(word, "", "technical"));
-        Map<String, String> c = store.call(billing);
-        new Transcripts(store, settings).tagCall(billing, c, "agent", prefix + "ann");
-        new Transcripts(store, settings).tagCall(billing, c, "outcome", "resolved");
+        Map<String, String> c = store.calls().call(billing);
+        new Transcripts(store.calls(), store.indexes(), settings).tagCall(billing, c, "agent", prefix + "ann");
+        new Transcripts(store.calls(), store.indexes(), settings).tagCall(billing, c, "outcome", "resolved");
         CallIndex.Page byAgent = index.search(new CallIndex.Query(0, Long.MAX_VALUE / 2, "", "", "", prefix + "ann",
                 "resolved", "", 0, 10));
         assertEquals(List.of(billing), byAgent.callSids());
@@ -131,27 +131,27 @@ class CallIndexIT {
     void anErasedCallLeavesTheStoreAndEveryIndex() {
         String word = prefix + "erase";
         String sid = call(1000, "billing", "billing", 0.9, "furious about " + word);
-        store.appendUtterance(sid, "{\"speaker\":\"caller\",\"text\":\"furious about " + word + "\"}", "{}");
+        store.calls().appendUtterance(sid, "{\"speaker\":\"caller\",\"text\":\"furious about " + word + "\"}", "{}");
         assertEquals(List.of(sid), search(word, "0.75", "billing"));
-        store.erase(sid, CallIndex.keysOf(store.call(sid), List.of("furious about " + word),
+        store.calls().erase(sid, CallIndex.keysOf(store.calls().call(sid), List.of("furious about " + word),
                 java.time.LocalDate.now(ZONE)), java.util.Map.of());
-        assertTrue(store.call(sid).isEmpty());
-        assertTrue(store.utterances(sid).isEmpty());
+        assertTrue(store.calls().call(sid).isEmpty());
+        assertTrue(store.calls().utterances(sid).isEmpty());
         assertTrue(search(word, "", "").isEmpty());
         assertTrue(search(word, "0.75", "billing").isEmpty());
-        assertEquals(0, store.count(CallIndex.word(word), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+        assertEquals(0, store.indexes().count(CallIndex.word(word), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
         String venting = "stats:" + java.time.LocalDate.now(ZONE) + ":venting";
-        assertTrue(store.newest(venting, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 100_000).stream()
+        assertTrue(store.indexes().newest(venting, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 100_000).stream()
                 .noneMatch(sid::equals), "its venting seconds left the dashboard's ranking");
 
-        store.updateCall(sid, java.util.Map.of("outcome", "resolved"));
-        store.appendUtterance(sid, "{\"speaker\":\"agent\",\"text\":\"late " + word + "\"}", "{}");
-        store.saveCallPart(sid, "screenpop", "{}");
-        store.indexCall(sid, System.currentTimeMillis() - 1000, List.of(CallIndex.word(word)), List.of());
-        assertTrue(store.call(sid).isEmpty(), "a write that comes after the erasure does not bring the call back");
-        assertTrue(store.utterances(sid).isEmpty() && store.events(sid).isEmpty());
-        assertTrue(store.callPart(sid, "screenpop").isEmpty());
-        assertEquals(0, store.count(CallIndex.word(word), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+        store.calls().updateCall(sid, java.util.Map.of("outcome", "resolved"));
+        store.calls().appendUtterance(sid, "{\"speaker\":\"agent\",\"text\":\"late " + word + "\"}", "{}");
+        store.calls().saveCallPart(sid, "screenpop", "{}");
+        store.indexes().indexCall(sid, System.currentTimeMillis() - 1000, List.of(CallIndex.word(word)), List.of());
+        assertTrue(store.calls().call(sid).isEmpty(), "a write that comes after the erasure does not bring the call back");
+        assertTrue(store.calls().utterances(sid).isEmpty() && store.calls().events(sid).isEmpty());
+        assertTrue(store.calls().callPart(sid, "screenpop").isEmpty());
+        assertEquals(0, store.indexes().count(CallIndex.word(word), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
     }
 
     @Test
@@ -159,14 +159,13 @@ class CallIndexIT {
         String word = prefix + "old";
         String old = call(Duration.ofDays(91).toMillis(), "other", "support", 0.1, "an " + word + " call");
         String recent = call(1000, "other", "support", 0.1, "a newer " + word + " call");
-        try (Supervision supervision = new Supervision(store, new com.calmline.web.Pages(), settings,
-                callSid -> { })) {
-            supervision.prune();
+        try (Retention retention = new Retention(store.indexes(), settings.retention())) {
+            retention.prune();
         }
         assertEquals(List.of(recent), search(word, "", ""));
-        assertEquals(1, store.count(CallIndex.word(word), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY),
+        assertEquals(1, store.indexes().count(CallIndex.word(word), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY),
                 "the old entry left the index itself, not only the results");
-        assertEquals(0, store.count("calls:by-start", 0, System.currentTimeMillis() - Duration.ofDays(90).toMillis()));
+        assertEquals(0, store.indexes().count("calls:by-start", 0, System.currentTimeMillis() - Duration.ofDays(90).toMillis()));
         assertFalse(search(word, "", "").contains(old));
     }
 
@@ -192,18 +191,18 @@ class CallIndexIT {
     @Test
     void theDashboardCountsArrivalsCalmingAndMedianVenting() {
         String today = Dashboard.day(System.currentTimeMillis(), ZONE);
-        Map<String, String> before = store.counters("stats:" + today);
+        Map<String, String> before = store.indexes().counters("stats:" + today);
         String angry = "CA" + UUID.randomUUID().toString().replace("-", "");
         live.heard(angry, 1000, "caller", "furious", 0.9, "angry");
         live.heard(angry, 5000, "caller", "thanks", 0.2, "calm");
         live.routed(angry, new CallEvent.Route(6000, "billing", "billing", 0.9, "t"));
         live.ended(angry, new CallEvent.Summary(9000, 0.9, "calm", "calming", 4, 0, 0, 1, 0, "", "", ""));
-        Map<String, String> after = store.counters("stats:" + today);
+        Map<String, String> after = store.indexes().counters("stats:" + today);
         assertEquals(1, delta(before, after, "calls"));
         assertEquals(1, delta(before, after, "arrivedAngry"));
         assertEquals(1, delta(before, after, "calmedBeforeAgent"));
         assertEquals(1, delta(before, after, "queue:billing"));
-        Supervision.Figures figures = new Dashboard(store, ZONE).figures();
+        SupervisorViews.Figures figures = new Dashboard(store.indexes(), ZONE).figures();
         assertTrue(figures.today().calls() >= 1);
         assertFalse(Double.isNaN(figures.today().medianVentingSeconds()));
     }
@@ -217,7 +216,7 @@ class CallIndexIT {
     }
 
     private static List<LiveCalls.Alert> alertsFor(String sid, long since) {
-        return store.newest(LiveCalls.ALERTS, since, Double.POSITIVE_INFINITY, 0, 1000).stream().map(LiveCalls::read)
+        return store.indexes().newest(LiveCalls.ALERTS, since, Double.POSITIVE_INFINITY, 0, 1000).stream().map(LiveCalls::read)
                 .filter(a -> a.callSid().equals(sid)).toList();
     }
 }

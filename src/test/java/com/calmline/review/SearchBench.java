@@ -96,21 +96,21 @@ public final class SearchBench {
                     info(redis, "memory", "used_memory_human"), size(dataDir) >> 20);
         }
         sizes(store, vocabulary);
-        CallIndex index = new CallIndex(store);
+        CallIndex index = new CallIndex(store.indexes());
         List<Row> rows = measure(store, index, vocabulary, now, new Random(7));
         print(rows);
     }
 
     /** Every call as the service records it: created, heard, routed, its peak stored, ended. */
     private static void generate(Store store, Vocabulary vocabulary, long now, Random random) {
-        LiveCalls live = new LiveCalls(store, new Supervision.Settings(0.8, 2, ZoneId.systemDefault(),
+        LiveCalls live = new LiveCalls(store.indexes(), new Supervision.Settings(0.8, 2, ZoneId.systemDefault(),
                 Duration.ofDays(90)));
         long began = System.nanoTime();
         for (int i = 1; i <= CALLS; i++) {
             String sid = String.format("CA%016x%016x", random.nextLong(), random.nextLong());
             long started = now - (long) (random.nextDouble() * SPREAD_DAYS * DAY_MS);
             String from = String.format("+1555%07d", random.nextInt(40_000));
-            store.createCall(sid, started, Map.of("callSid", sid, "from", from, "to", "+18005550199",
+            store.calls().createCall(sid, started, Map.of("callSid", sid, "from", from, "to", "+18005550199",
                     "started", Instant.ofEpochMilli(started).toString(), "state", "GREETING"));
             double peak = peak(random);
             int utterances = 4 + random.nextInt(5);
@@ -128,7 +128,7 @@ public final class SearchBench {
             live.routed(sid, new CallEvent.Route(at, QUEUES.get(topic), topic, 0.9, "bench"));
             at += 30_000 + random.nextInt(600_000);
             int talkOvers = random.nextInt(3);
-            store.updateCall(sid, Map.of("state", "ENDED", "topic", topic, "queue", QUEUES.get(topic),
+            store.calls().updateCall(sid, Map.of("state", "ENDED", "topic", topic, "queue", QUEUES.get(topic),
                     "angerPeak", String.format(Locale.ROOT, "%.2f", peak), "durationMs", Long.toString(at),
                     "talkOvers", Integer.toString(talkOvers)));
             live.ended(sid, new CallEvent.Summary(at, peak, level(peak), "steady", peak >= 0.5 ? 5 + random.nextInt(40)
@@ -183,7 +183,7 @@ public final class SearchBench {
     }
 
     private static long all(Store store, String key) {
-        return store.count(key, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+        return store.indexes().count(key, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
     }
 
     private static List<Row> measure(Store store, CallIndex index, Vocabulary v, long now, Random random) {
@@ -229,7 +229,7 @@ public final class SearchBench {
             CallIndex.Query q = next.apply(random);
             long t0 = System.nanoTime();
             CallIndex.Page page = index.search(q);
-            store.calls(page.callSids());
+            store.calls().calls(page.callSids());
             long t1 = System.nanoTime();
             if (i >= 0) {
                 ms[i] = (t1 - t0) / 1e6;

@@ -48,9 +48,9 @@ class EmbeddedRedisIT {
             }
 
             try (Store command = Store.forCommand(Optional.empty(), data, PREFIX, Duration.ofDays(1))) {
-                command.putRecord("user:zed", Map.of("role", "agent"), Optional.empty());
+                command.records().putRecord("user:zed", Map.of("role", "agent"), Optional.empty());
             }
-            assertEquals(Map.of("role", "agent"), service.record("user:zed"),
+            assertEquals(Map.of("role", "agent"), service.records().record("user:zed"),
                     "a command beside the service reached the same Redis, with the password from DATA_DIR");
         }
     }

@@ -76,7 +76,7 @@ class StoreFaultsIT {
     @Test
     void aWriteRedisRanAndRefusedIsReportedAndKeptWhileTheOthersGoOn() throws Exception {
         admin.set(PREFIX + "call:CAwrongtype:utterances", "not a list");
-        store.appendUtterance("CAwrongtype", "{\"text\":\"refused\"}", "{\"type\":\"utterance\"}");
+        store.calls().appendUtterance("CAwrongtype", "{\"text\":\"refused\"}", "{\"type\":\"utterance\"}");
         List<String> said = utterances("CAafter", 2);
 
         assertEquals(1, store.refusedWrites());
@@ -101,13 +101,13 @@ class StoreFaultsIT {
         int port = Integer.parseInt(Files.readString(data.resolve(EmbeddedRedis.PORT_FILE)).strip());
         try (Store held = Store.forCommand(Optional.of(URI.create("redis://held:held-password@127.0.0.1:" + port)),
                 data, PREFIX, Duration.ofDays(1))) {
-            store.createCall("CAerased", System.currentTimeMillis(), Map.of("from", "+14155550142"));
+            store.calls().createCall("CAerased", System.currentTimeMillis(), Map.of("from", "+14155550142"));
             utterances("CAerased", 1);
-            held.appendUtterance("CAerased", "{\"text\":\"said as it was erased\"}", "{\"type\":\"utterance\"}");
-            held.updateCall("CAerased", Map.of("outcome", "resolved"));
+            held.calls().appendUtterance("CAerased", "{\"text\":\"said as it was erased\"}", "{\"type\":\"utterance\"}");
+            held.calls().updateCall("CAerased", Map.of("outcome", "resolved"));
             assertEquals(2, held.heldWrites(), "this instance's Redis refuses its writes for now");
 
-            store.erase("CAerased", List.of("calls:by-start"), Map.of());
+            store.calls().erase("CAerased", List.of("calls:by-start"), Map.of());
             admin.sendCommand(Protocol.Command.ACL, "SETUSER", "held", "+@write");
             await(() -> held.heldWrites() == 0);
             assertEquals(0, held.refusedWrites(), "not refused: left unapplied, as writes about an erased call");
@@ -119,7 +119,7 @@ class StoreFaultsIT {
         List<String> said = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String json = "{\"n\":" + i + "}";
-            store.appendUtterance(callSid, json, null);
+            store.calls().appendUtterance(callSid, json, null);
             said.add(json);
         }
         return said;
