@@ -15,8 +15,8 @@ import java.util.Optional;
  * that {@code cutsIn} starts on time even if the line is still talking; any other waits for the line, as a
  * caller who is listening would.
  */
-record CallScript(List<Sentence> sentences, long durationMs) {
-    record Sentence(String text, long startMs, long endMs, boolean cutsIn) {
+public record CallScript(List<Sentence> sentences, long durationMs) {
+    public record Sentence(String text, long startMs, long endMs, boolean cutsIn) {
     }
 
     /** The manifest beside {@code audio} ({@code x.wav} or {@code x.ulaw} → {@code x.json}), if there is one. */

@@ -34,13 +34,13 @@ import java.util.regex.Pattern;
  * Plays Twilio's part in a call: the signed voice webhook, then the signed Media Stream WebSocket with
  * 20 ms μ-law frames, then reads back the events the server recorded.
  */
-final class Simulator {
-    static final int FRAME_BYTES = 160;
+public final class Simulator {
+    public static final int FRAME_BYTES = 160;
     private static final Pattern STREAM_URL = Pattern.compile("<Stream[^>]*\\surl=\"([^\"]+)\"");
     private static final Pattern PARAMETER = Pattern.compile("<Parameter name=\"([^\"]+)\" value=\"([^\"]*)\"");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a listening caller takes to answer once the line has finished (stream ms). */
-    static final long REACTION_MS = 600;
+    public static final long REACTION_MS = 600;
     /**
      * Wall-clock time the service gets, once it has transcribed what the caller said before a pause, to decide on
      * the pause (what is left of it is voice activity only, which takes it microseconds a frame).
@@ -52,12 +52,12 @@ final class Simulator {
     private static final byte MULAW_SILENCE = (byte) 0xFF;
 
     /** The caller waited {@code ms} of stream time for the line before the fixture audio at {@code atMs}. */
-    record Wait(long atMs, long ms) {
+    public record Wait(long atMs, long ms) {
     }
 
     /** How a call was played: where the caller waited for the line, so audio positions map to stream times. */
-    record Playback(List<Wait> waits) {
-        long streamMs(long audioMs) {
+    public record Playback(List<Wait> waits) {
+        public long streamMs(long audioMs) {
             return audioMs + waits.stream().filter(w -> w.atMs() <= audioMs).mapToLong(Wait::ms).sum();
         }
     }
@@ -83,7 +83,7 @@ final class Simulator {
      * A number a caller could really have in {@code region}: libphonenumber's own example, so it is valid where
      * the service checks numbers (a callback can be promised to it), unlike the 555-01xx numbers of fiction.
      */
-    static String exampleCaller(String region) {
+    public static String exampleCaller(String region) {
         PhoneNumberUtil util = PhoneNumberUtil.getInstance();
         Phonenumber.PhoneNumber example = util.getExampleNumberForType(region, PhoneNumberUtil.PhoneNumberType.MOBILE);
         if (example == null) {
@@ -92,14 +92,14 @@ final class Simulator {
         return util.format(example, PhoneNumberUtil.PhoneNumberFormat.E164);
     }
 
-    static String newSid(String prefix) {
+    public static String newSid(String prefix) {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return prefix + HexFormat.of().formatHex(b);
     }
 
     /** Twilio's first request for an incoming call; returns the call once the TwiML names a stream. */
-    Call dial(String from, String to) throws IOException, InterruptedException {
+    public Call dial(String from, String to) throws IOException, InterruptedException {
         String callSid = newSid("CA");
         Map<String, String> form = new LinkedHashMap<>();
         form.put("CallSid", callSid);
@@ -120,7 +120,7 @@ final class Simulator {
         return new Call(callSid, m.group(1).replace("&amp;", "&"), answer.body());
     }
 
-    HttpResponse<String> post(String path, Map<String, String> form) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String path, Map<String, String> form) throws IOException, InterruptedException {
         StringBuilder body = new StringBuilder();
         form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
                 .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
@@ -133,7 +133,7 @@ final class Simulator {
     }
 
     /** The events the server recorded for a call, oldest first. */
-    List<JsonNode> events(String callSid) throws IOException, InterruptedException {
+    public List<JsonNode> events(String callSid) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/api/calls/" + callSid + "/events"));
         apiToken.ifPresent(t -> request.header("Authorization", "Bearer " + t));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -146,7 +146,7 @@ final class Simulator {
     }
 
     /** Waits until the server has recorded the call's {@code end} event, then returns all its events. */
-    List<JsonNode> awaitEnd(String callSid, Duration timeout) throws IOException, InterruptedException {
+    public List<JsonNode> awaitEnd(String callSid, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<JsonNode> events = events(callSid);
@@ -164,22 +164,22 @@ final class Simulator {
      * A whole call from {@code from} to {@code to}, as Twilio makes it: the webhook, the stream at {@code speed}×
      * real time, {@code stop}; then the events the server recorded, once it has recorded the end.
      */
-    List<JsonNode> playCall(String from, String to, byte[] mulaw, double speed, Duration patience)
+    public List<JsonNode> playCall(String from, String to, byte[] mulaw, double speed, Duration patience)
             throws IOException, InterruptedException {
         return playCall(from, to, mulaw, Optional.empty(), speed, patience);
     }
 
     /** The same, with a caller who waits for the line before each sentence of {@code script} that does not cut in. */
-    List<JsonNode> playCall(String from, String to, byte[] mulaw, Optional<CallScript> script, double speed,
+    public List<JsonNode> playCall(String from, String to, byte[] mulaw, Optional<CallScript> script, double speed,
                             Duration patience) throws IOException, InterruptedException {
         return play(from, to, mulaw, script, speed, patience).events();
     }
 
     /** A call as played: where the caller waited for the line, and the events the server recorded. */
-    record Played(String callSid, Playback playback, List<JsonNode> events) {
+    public record Played(String callSid, Playback playback, List<JsonNode> events) {
     }
 
-    Played play(String from, String to, byte[] mulaw, Optional<CallScript> script, double speed, Duration patience)
+    public Played play(String from, String to, byte[] mulaw, Optional<CallScript> script, double speed, Duration patience)
             throws IOException, InterruptedException {
         Call call = dial(from, to);
         Playback playback = new Playback(List.of());
@@ -196,7 +196,7 @@ final class Simulator {
     }
 
     /** Until when the line expects to be talking, by the last decision the service recorded; 0 if silent. */
-    long lineUntilMs(String callSid) throws IOException, InterruptedException {
+    public long lineUntilMs(String callSid) throws IOException, InterruptedException {
         List<JsonNode> events = events(callSid);
         for (int i = events.size() - 1; i >= 0; i--) {
             if (events.get(i).path("type").asText().equals("decision")) {
@@ -207,10 +207,10 @@ final class Simulator {
     }
 
     /** One call's media stream, numbered and timed as Twilio numbers and times it. */
-    final class Call implements AutoCloseable {
-        final String callSid;
+    public final class Call implements AutoCloseable {
+        public final String callSid;
         final String streamUrl;
-        final String twiml;
+        public final String twiml;
         private final String streamSid = newSid("MZ");
         private final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
         private WebSocket socket;
@@ -228,7 +228,7 @@ final class Simulator {
          * Opens the WebSocket the TwiML named, signed for that URL as Twilio signs it, but connected to where the
          * service actually is, and sends {@code connected} and {@code start}.
          */
-        Call connect() {
+        public Call connect() {
             URI named = URI.create(streamUrl);
             URI actual = URI.create(base.toString().replaceFirst("^http", "ws") + named.getRawPath());
             socket = http.newWebSocketBuilder()
@@ -267,7 +267,7 @@ final class Simulator {
         }
 
         /** Sends all of {@code mulaw} as 20 ms inbound frames, paced at {@code speed} × real time. */
-        void play(byte[] mulaw, double speed) throws InterruptedException {
+        public void play(byte[] mulaw, double speed) throws InterruptedException {
             Pace pace = new Pace(speed);
             for (int off = 0; off < mulaw.length; off += FRAME_BYTES) {
                 pace.send(Arrays.copyOfRange(mulaw, off, Math.min(mulaw.length, off + FRAME_BYTES)));
@@ -279,7 +279,7 @@ final class Simulator {
          * in, while the line is still talking, the caller stays quiet (the line's background goes on) until the
          * line has finished and {@link #REACTION_MS} has passed.
          */
-        Playback playListening(byte[] mulaw, CallScript script, double speed)
+        public Playback playListening(byte[] mulaw, CallScript script, double speed)
                 throws IOException, InterruptedException {
             Pace pace = new Pace(speed);
             List<Long> waitsFor = script.sentences().stream().filter(s -> !s.cutsIn())
@@ -370,18 +370,18 @@ final class Simulator {
         }
 
         /** Sends one inbound media frame with the next sequence number and timestamp. */
-        void media(byte[] payload) {
+        public void media(byte[] payload) {
             send(mediaMessage(payload));
         }
 
-        ObjectNode mediaMessage(byte[] payload) {
+        public ObjectNode mediaMessage(byte[] payload) {
             ObjectNode m = trackMessage("inbound", payload);
             timestampMs += payload.length / 8;
             return m;
         }
 
         /** One 20 ms frame of each track, as Twilio sends a {@code both_tracks} stream: same timestamp, caller first. */
-        void mediaBothTracks(byte[] caller, byte[] line) {
+        public void mediaBothTracks(byte[] caller, byte[] line) {
             send(trackMessage("inbound", caller));
             send(trackMessage("outbound", line));
             timestampMs += caller.length / 8;
@@ -399,26 +399,26 @@ final class Simulator {
          * Completes with the code of the server's close frame, once it sends one: on its own (it dropped the
          * stream) or in answer to {@link #close}.
          */
-        CompletableFuture<Integer> closedWith() {
+        public CompletableFuture<Integer> closedWith() {
             return closedWith;
         }
 
-        void stop() {
+        public void stop() {
             ObjectNode stop = message("stop");
             stop.putObject("stop").put("accountSid", newSid("AC")).put("callSid", callSid);
             send(stop);
         }
 
-        ObjectNode message(String event) {
+        public ObjectNode message(String event) {
             return Json.object().put("event", event).put("sequenceNumber", Long.toString(sequence++))
                     .put("streamSid", streamSid);
         }
 
-        void send(JsonNode message) {
+        public void send(JsonNode message) {
             sendRaw(message.toString());
         }
 
-        void sendRaw(String text) {
+        public void sendRaw(String text) {
             socket.sendText(text, true).join();
         }
 

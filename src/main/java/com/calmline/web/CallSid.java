@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 public final class CallSid {
     /** What a well-formed sid looks like, said the same way in every refusal. */
     public static final String SHAPE = "a call sid is CA followed by 32 hex digits";
-    private static final Pattern PATTERN = Pattern.compile("CA[0-9a-fA-F]{32}");
+    /** The pattern itself, for what matches sids in text rather than checking one (a stand-in's URL patterns). */
+    public static final String FORM = "CA[0-9a-fA-F]{32}";
+    private static final Pattern PATTERN = Pattern.compile(FORM);
 
     private CallSid() {
     }

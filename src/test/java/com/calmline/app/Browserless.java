@@ -1,8 +1,5 @@
 package com.calmline.app;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,67 +13,56 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A person's side of the pages over plain HTTP: cookies kept by hand, forms posted as a browser would. */
-final class Browserless {
+public final class Browserless {
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final URI base;
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private final Optional<String> forwardedFor;
 
-    Browserless(URI base) {
+    public Browserless(URI base) {
         this(base, Optional.empty());
     }
 
     /** A person behind a proxy at {@code base}: every request carries {@code X-Forwarded-For: chain}. */
-    Browserless(URI base, Optional<String> forwardedFor) {
+    public Browserless(URI base, Optional<String> forwardedFor) {
         this.base = base;
         this.forwardedFor = forwardedFor;
     }
 
-    /** Adds a user with the real {@code user add} command, the password given on stdin. */
-    static void addUser(RunningService service, String name, String role, String password) throws Exception {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = UserCommand.run(service.config, new String[] {"user", "add", name, "--role", role},
-                new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
-        if (code != 0) {
-            throw new AssertionError("user add " + name + " failed: " + err);
-        }
-    }
-
-    HttpResponse<String> get(String path) throws Exception {
+    public HttpResponse<String> get(String path) throws Exception {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
-    HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
+    public HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
         return send(HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))));
     }
 
     /** Opens a page's live feed, as the page's EventSource does, with this person's cookies. */
-    LiveEvents events(String path) throws Exception {
+    public LiveEvents events(String path) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Accept", "text/event-stream");
         withHeaders(request);
         return new LiveEvents(http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
     }
 
     /** Signs in through the login form; returns the answer to the form's POST. */
-    HttpResponse<String> login(String user, String password) throws Exception {
+    public HttpResponse<String> login(String user, String password) throws Exception {
         String csrf = csrfIn(get("/login").body());
         return post("/login", Map.of("_csrf", csrf, "user", user, "password", password, "next", "/agent"));
     }
 
     /** The CSRF token the signed-in pages carry in their forms. */
-    String csrf() throws Exception {
+    public String csrf() throws Exception {
         return csrfIn(get("/agent").body());
     }
 
-    Optional<String> cookie(String name) {
+    public Optional<String> cookie(String name) {
         return Optional.ofNullable(cookies.get(name));
     }
 
-    static String csrfIn(String html) {
+    public static String csrfIn(String html) {
         Matcher m = CSRF.matcher(html);
         if (!m.find()) {
             throw new AssertionError("no CSRF field in " + html);

@@ -1,7 +1,5 @@
 package com.calmline.app;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
@@ -9,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,17 +24,10 @@ public final class CallbackBench {
     private static final int ENTRIES = 5000;
 
     public static void main(String[] args) throws Exception {
-        try (TwilioStandIn twilio = new TwilioStandIn()) {
-            twilio.stub(post(urlPathEqualTo(CallbackIT.callsPath())).willReturn(okJson("{\"sid\":\""
-                    + CallbackIT.PLACED + "\",\"status\":\"queued\"}")));
-            Map<String, String> env = new HashMap<>(CallbackIT.env(twilio, CallbackIT.middayZone()));
-            env.put("CALLBACK_LEASE_SECONDS", "30");
-            try (RunningService a = RunningService.start(env)) {
-                env.put("REDIS_URL", a.redisUrl());
-                try (RunningService b = RunningService.start(env)) {
-                    run(twilio, a);
-                }
-            }
+        try (Deployment deployment = Deployment.live("callback-bench-token").ringsCallbacks(Deployment.middayZone())
+                .env("CALLBACK_LEASE_SECONDS", "30").instances(2).start()) {
+            deployment.twilio().places();
+            run(deployment.twilio(), deployment.service());
         }
     }
 
@@ -73,8 +63,8 @@ public final class CallbackBench {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             Thread.sleep(3000);
-            List<String> all = twilio.requests(postRequestedFor(urlPathEqualTo(CallbackIT.callsPath()))).stream()
-                    .map(r -> CallbackIT.form(r).get("Url")).toList();
+            List<String> all = twilio.requests(postRequestedFor(urlPathEqualTo(TwilioStandIn.callsPath()))).stream()
+                    .map(r -> TwilioStandIn.form(r).get("Url")).toList();
             System.out.printf("two instances claimed and rang %d callbacks in %.2f s: %.0f callbacks/s; "
                     + "dial requests %d for %d distinct callbacks (each exactly once: %s)%n", dialled(twilio).size(),
                     seconds, dialled(twilio).size() / seconds, all.size(), Set.copyOf(all).size(),
@@ -83,7 +73,7 @@ public final class CallbackBench {
     }
 
     private static Set<String> dialled(TwilioStandIn twilio) {
-        return twilio.requests(postRequestedFor(urlPathEqualTo(CallbackIT.callsPath()))).stream()
-                .map(r -> CallbackIT.form(r).get("Url")).collect(Collectors.toSet());
+        return twilio.requests(postRequestedFor(urlPathEqualTo(TwilioStandIn.callsPath()))).stream()
+                .map(r -> TwilioStandIn.form(r).get("Url")).collect(Collectors.toSet());
     }
 }

@@ -17,13 +17,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Debian's headless Chromium driven through Debian's chromedriver: both paths are given, so Selenium
  * Manager never downloads a browser or a driver.
  */
-final class Chromium implements AutoCloseable {
-    static final Path SCREENSHOTS = Path.of("target", "screenshots");
-    final ChromeDriver driver;
-    final WebDriverWait wait;
+public final class Chromium implements AutoCloseable {
+    public static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    public final ChromeDriver driver;
+    public final WebDriverWait wait;
     private final Path profile;
 
-    Chromium() throws IOException {
+    public Chromium() throws IOException {
         profile = Files.createTempDirectory("calmline-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
@@ -36,7 +36,7 @@ final class Chromium implements AutoCloseable {
         wait = new WebDriverWait(driver, Duration.ofSeconds(30));
     }
 
-    void screenshot(String name) throws IOException {
+    public void screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);

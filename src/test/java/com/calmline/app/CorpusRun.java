@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -42,8 +41,8 @@ final class CorpusRun {
 
     /** The rendered calls of {@code dir} played through a fresh service with default settings. */
     static EvaluateCommand.Report evaluate(Path dir, double speed, int parallel) throws Exception {
-        try (RunningService service = RunningService.start(Map.of())) {
-            return EvaluateCommand.evaluate(service.simulator(), CorpusCall.inDirectory(dir),
+        try (Deployment deployment = Deployment.demo().start()) {
+            return EvaluateCommand.evaluate(deployment.service().simulator(), CorpusCall.inDirectory(dir),
                     Simulator.exampleCaller("US"), speed, parallel, System.out);
         }
     }

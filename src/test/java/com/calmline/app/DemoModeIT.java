@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Collections;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -34,9 +33,9 @@ class DemoModeIT {
     @Test
     void demoModeAnswersOnLoopbackButNotOnThisMachinesNetworkAddress() throws Exception {
         InetAddress network = networkAddress();
-        try (RunningService demo = RunningService.start(Map.of())) {
-            assertEquals(200, health(InetAddress.getLoopbackAddress(), demo.app.port()));
-            assertThrows(ConnectException.class, () -> health(network, demo.app.port()),
+        try (Deployment demo = Deployment.demo().start()) {
+            assertEquals(200, health(InetAddress.getLoopbackAddress(), demo.service().port()));
+            assertThrows(ConnectException.class, () -> health(network, demo.service().port()),
                     "demo mode must not answer on " + network.getHostAddress());
         }
     }
@@ -48,8 +47,8 @@ class DemoModeIT {
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
         captured.start();
         appLog.addAppender(captured);
-        try (RunningService demo = RunningService.start(Map.of("DEMO_ON_NETWORK", "true"))) {
-            assertEquals(200, health(network, demo.app.port()), "asked for, so reachable from the network");
+        try (Deployment demo = Deployment.demo().env("DEMO_ON_NETWORK", "true").start()) {
+            assertEquals(200, health(network, demo.service().port()), "asked for, so reachable from the network");
             Optional<ILoggingEvent> warning = captured.list.stream()
                     .filter(e -> e.getFormattedMessage().startsWith("DEMO MODE ON THE NETWORK")).findFirst();
             assertTrue(warning.isPresent(), "no warning among " + captured.list);

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** A synthesized call from src/test/resources/calls: its μ-law audio and the manifest of what is said when. */
-record Fixture(String name, byte[] mulaw, CallScript script) {
+public record Fixture(String name, byte[] mulaw, CallScript script) {
 
-    static Fixture load(String name) throws IOException {
+    public static Fixture load(String name) throws IOException {
         Path audio = path(name + ".ulaw");
         if (!Files.exists(audio)) {
             throw new IOException("missing fixture " + audio + " (see scripts/README.md)");
@@ -23,25 +23,25 @@ record Fixture(String name, byte[] mulaw, CallScript script) {
                 () -> new IOException("missing manifest " + name + ".json")));
     }
 
-    static Path path(String file) {
+    public static Path path(String file) {
         return Path.of("src/test/resources/calls", file);
     }
 
-    List<CallScript.Sentence> sentences() {
+    public List<CallScript.Sentence> sentences() {
         return script.sentences();
     }
 
-    long durationMs() {
+    public long durationMs() {
         return script.durationMs();
     }
 
     /** What the caller says, as one text. */
-    String words() {
+    public String words() {
         return sentences().stream().map(CallScript.Sentence::text).collect(Collectors.joining(" "));
     }
 
     /** The same call as it was played: every sentence where it was heard once the caller waited for the line. */
-    Fixture asPlayed(Simulator.Playback playback) {
+    public Fixture asPlayed(Simulator.Playback playback) {
         List<CallScript.Sentence> shifted = sentences().stream().map(s -> new CallScript.Sentence(s.text(),
                 playback.streamMs(s.startMs()), playback.streamMs(s.endMs()), s.cutsIn())).toList();
         return new Fixture(name, mulaw, new CallScript(shifted, playback.streamMs(durationMs())));

@@ -17,28 +17,28 @@ import java.util.concurrent.TimeUnit;
  * A page's live feed (Server-Sent Events) as the browser's EventSource reads it: named events, each one's
  * data lines joined, read on a thread of its own so a test can wait for an event or for the stream's end.
  */
-final class LiveEvents implements AutoCloseable {
+public final class LiveEvents implements AutoCloseable {
     /** One event; {@code name} "message" when the server named none. */
-    record Event(String name, String data) {
+    public record Event(String name, String data) {
     }
 
     private static final Event END = new Event("", "");
     private final HttpResponse<InputStream> response;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
-    LiveEvents(HttpResponse<InputStream> response) {
+    public LiveEvents(HttpResponse<InputStream> response) {
         this.response = response;
         Thread reader = new Thread(this::read, "live-events");
         reader.setDaemon(true);
         reader.start();
     }
 
-    int status() {
+    public int status() {
         return response.statusCode();
     }
 
     /** The next event, waiting at most {@code within}; fails if the stream ended or nothing came. */
-    Event next(Duration within) throws InterruptedException {
+    public Event next(Duration within) throws InterruptedException {
         Event e = events.poll(within.toMillis(), TimeUnit.MILLISECONDS);
         if (e == null) {
             throw new AssertionError("no event within " + within);
@@ -51,7 +51,7 @@ final class LiveEvents implements AutoCloseable {
     }
 
     /** Events up to the next one named {@code name}, that one included. */
-    List<Event> until(String name, Duration within) throws InterruptedException {
+    public List<Event> until(String name, Duration within) throws InterruptedException {
         List<Event> seen = new ArrayList<>();
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
@@ -67,7 +67,7 @@ final class LiveEvents implements AutoCloseable {
      * Waits for the server to end the stream; returns the events sent before the end. Fails if it is still
      * open after {@code within}, a bound far above the feed's own period, not a timing to meet.
      */
-    List<Event> end(Duration within) throws InterruptedException {
+    public List<Event> end(Duration within) throws InterruptedException {
         List<Event> seen = new ArrayList<>();
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {

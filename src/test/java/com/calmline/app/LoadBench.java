@@ -4,11 +4,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
+import com.calmline.web.CallSid;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import redis.embedded.RedisServer;
 
 /**
  * Benchmark, not a test ({@code mvn -B -Pbench-load verify}): streams N simultaneous simulated calls (fixture
@@ -62,8 +60,7 @@ public final class LoadBench {
         this.twilio = twilio;
         this.fixtures = fixtures;
         this.minPauseMs = minPauseMs;
-        this.simulator = new Simulator(service.url, TwilioStandIn.PUBLIC_URL, AUTH_TOKEN,
-                Optional.of(RunningService.API_TOKEN));
+        this.simulator = service.simulator();
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,69 +80,60 @@ public final class LoadBench {
                 String.join(" ", ServiceProcess.JVM_FLAGS), config.venting().pauseMs(),
                 config.venting().angryPauseMs(), config.callBacklogFrames());
 
-        int redisPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            redisPort = s.getLocalPort();
+        try (Deployment deployment = Deployment.live(AUTH_TOKEN).ownRedis().noInstances().start()) {
+            run(deployment, steps, holdMs, fixtures, minPauseMs, config);
         }
-        Path redisDir = Files.createTempDirectory("calmline-load-redis");
-        RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
-                .setting("dir " + redisDir).setting("save \"\"").setting("appendonly no").build();
-        redis.start();
+    }
+
+    private static void run(Deployment deployment, int[] steps, long holdMs, List<Fixture> fixtures, long minPauseMs,
+                            Config config) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
         System.out.println("redis: an external redis-server process (the embedded-redis artifact's binary) on port "
-                + redisPort + "; its memory is not in the service's RSS");
-        TwilioStandIn twilio = new TwilioStandIn();
-        twilio.stub(post(urlPathMatching("/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Calls/CA[0-9a-f]{32}\\.json"))
-                .willReturn(okJson("{\"account_sid\":\"" + TwilioStandIn.ACCOUNT + "\",\"status\":\"in-progress\"}")));
-        Map<String, String> env = new HashMap<>(twilio.liveEnv(AUTH_TOKEN));
-        env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
-        env.put("API_TOKEN", RunningService.API_TOKEN);
+                + deployment.redis().port() + "; its memory is not in the service's RSS");
+        TwilioStandIn twilio = deployment.twilio();
+        twilio.stub(post(urlPathMatching("/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Calls/" + CallSid.FORM
+                + "\\.json")).willReturn(okJson("{\"account_sid\":\"" + TwilioStandIn.ACCOUNT
+                + "\",\"status\":\"in-progress\"}")));
+        Map<String, String> env = new HashMap<>();
         // Every call of a step is transcribed: admission control is out of the way until the 2x run.
         int maxStep = Arrays.stream(steps).max().orElse(1);
         env.put("MAX_LIVE_CALLS", Integer.toString(maxStep));
         System.out.printf("steps run with MAX_LIVE_CALLS=%d (every call transcribed; the default here is %d)%n",
                 maxStep, config.maxLiveCalls());
-        try {
-            int kept = 0;
-            try (ServiceProcess service = ServiceProcess.start(env, "load-bench-service")) {
-                LoadBench bench = new LoadBench(service, twilio, fixtures, minPauseMs);
-                bench.warmUp();
-                long idleRssKb = service.rssKb();
-                System.out.printf("service pid %d, idle RSS after warm-up %.0f MB; CPU from /proc/PID/stat over each "
-                                + "step's streaming, %% of one core (and of the machine's %d); callers wait out the "
-                                + "%.1f s greeting%n", service.pid(), idleRssKb / 1024.0, cores, bench.greetingMs / 1000.0);
-                System.out.println(Step.HEADER);
-                boolean allKept = true;
-                for (int calls : steps) {
-                    Step step = bench.run(calls, holdMs, calls);
-                    System.out.println(step.row(idleRssKb, cores));
-                    step.problems().forEach(p -> System.out.println("      " + p));
-                    if (!step.kept()) {
-                        allKept = false;
-                        break;
-                    }
-                    kept = calls;
-                }
-                System.out.printf("RESULT: %s%d concurrent calls kept at real time on %d cores (lag p95 < %.0f ms, "
-                                + "no dropped frames)%n", allKept && kept > 0 ? "at least " : "", kept, cores,
-                        MAX_LAG_P95_SECONDS * 1000);
-            }
-            int limit = kept > 0 ? kept : steps[0];
-            env.put("MAX_LIVE_CALLS", Integer.toString(limit));
-            try (ServiceProcess service = ServiceProcess.start(env, "load-bench-admission")) {
-                LoadBench bench = new LoadBench(service, twilio, fixtures, minPauseMs);
-                bench.warmUp();
-                Step step = bench.run(2 * limit, holdMs, 1000 + limit);
-                System.out.printf("ADMISSION: MAX_LIVE_CALLS=%d%s, %d calls:%n", limit,
-                        kept > 0 ? "" : " (no step was kept; the smallest step instead)", 2 * limit);
-                System.out.println(step.admission());
+        int kept = 0;
+        try (ServiceProcess service = deployment.startProcess("load-bench-service", env)) {
+            LoadBench bench = new LoadBench(service, twilio, fixtures, minPauseMs);
+            bench.warmUp();
+            long idleRssKb = service.rssKb();
+            System.out.printf("service pid %d, idle RSS after warm-up %.0f MB; CPU from /proc/PID/stat over each "
+                            + "step's streaming, %% of one core (and of the machine's %d); callers wait out the "
+                            + "%.1f s greeting%n", service.pid(), idleRssKb / 1024.0, cores, bench.greetingMs / 1000.0);
+            System.out.println(Step.HEADER);
+            boolean allKept = true;
+            for (int calls : steps) {
+                Step step = bench.run(calls, holdMs, calls);
+                System.out.println(step.row(idleRssKb, cores));
                 step.problems().forEach(p -> System.out.println("      " + p));
+                if (!step.kept()) {
+                    allKept = false;
+                    break;
+                }
+                kept = calls;
             }
-        } finally {
-            twilio.close();
-            redis.stop();
-            try (var files = Files.walk(redisDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            System.out.printf("RESULT: %s%d concurrent calls kept at real time on %d cores (lag p95 < %.0f ms, "
+                            + "no dropped frames)%n", allKept && kept > 0 ? "at least " : "", kept, cores,
+                    MAX_LAG_P95_SECONDS * 1000);
+        }
+        int limit = kept > 0 ? kept : steps[0];
+        env.put("MAX_LIVE_CALLS", Integer.toString(limit));
+        try (ServiceProcess service = deployment.startProcess("load-bench-admission", env)) {
+            LoadBench bench = new LoadBench(service, twilio, fixtures, minPauseMs);
+            bench.warmUp();
+            Step step = bench.run(2 * limit, holdMs, 1000 + limit);
+            System.out.printf("ADMISSION: MAX_LIVE_CALLS=%d%s, %d calls:%n", limit,
+                    kept > 0 ? "" : " (no step was kept; the smallest step instead)", 2 * limit);
+            System.out.println(step.admission());
+            step.problems().forEach(p -> System.out.println("      " + p));
         }
     }
 

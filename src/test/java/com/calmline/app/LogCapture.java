@@ -4,9 +4,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import com.calmline.json.Json;
 import com.calmline.privacy.LogEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +15,11 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** Everything this JVM logs while open, as the service's console encoder writes it by default: JSON lines. */
-final class LogCapture implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class LogCapture implements AutoCloseable {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
 
-    LogCapture() {
+    public LogCapture() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         LogEncoder encoder = new LogEncoder();
         encoder.setContext(context);
@@ -33,19 +32,19 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** The bytes as written, one line each. */
-    String raw() {
+    public String raw() {
         return out.toString(StandardCharsets.UTF_8);
     }
 
     /** Every line so far, each parsed on its own; fails on a line that is not one JSON object. */
-    List<JsonNode> lines() {
+    public List<JsonNode> lines() {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : raw().split("\n")) {
             if (line.isEmpty()) {
                 continue;
             }
             try {
-                JsonNode node = JSON.readTree(line);
+                JsonNode node = Json.parse(line);
                 if (!node.isObject()) {
                     throw new AssertionError("a log line that is not a JSON object: " + line);
                 }

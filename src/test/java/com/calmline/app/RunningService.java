@@ -1,15 +1,19 @@
 package com.calmline.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -17,26 +21,46 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.clients.jedis.RedisClient;
 
-/** The real service on a free port: embedded real Redis in a temp dir, the real Vosk model. */
-final class RunningService implements AutoCloseable {
-    /** Machines (the simulator, the tests) read the API with this token, as a deployment would set it. */
-    static final String API_TOKEN = "it-api-token-" + Long.toHexString(System.nanoTime());
+/**
+ * One instance of the real service in this JVM, on a free port, with the real Vosk model; started by a
+ * {@link Deployment}. Machines (the simulator, the tests) read its API with {@link #API_TOKEN}, as a
+ * deployment would set it.
+ */
+public final class RunningService implements AutoCloseable {
+    public static final String API_TOKEN = "it-api-token-" + Long.toHexString(System.nanoTime());
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     final App app;
-    final Path dataDir;
     final Config config;
+    private final Path dataDir;
+    private final Api api;
+    private boolean closed;
 
     private RunningService(Config config, Path dataDir) throws IOException {
         this.config = config;
         this.dataDir = dataDir;
         this.app = new App(config).start();
+        this.api = new Api(url());
     }
 
-    static RunningService start(Map<String, String> extraEnv) throws IOException {
+    /** PORT 0, a fresh DATA_DIR and the API token, then {@code env} on top. */
+    static RunningService start(Map<String, String> env) throws IOException {
         Path data = Files.createTempDirectory("calmline-it");
-        Map<String, String> env = new HashMap<>(Map.of("PORT", "0", "DATA_DIR", data.toString(),
+        Map<String, String> all = new HashMap<>(Map.of("PORT", "0", "DATA_DIR", data.toString(),
                 "API_TOKEN", API_TOKEN));
-        env.putAll(extraEnv);
-        return new RunningService(Config.fromEnv(env), data);
+        all.putAll(env);
+        return new RunningService(Config.fromEnv(all), Path.of(all.get("DATA_DIR")));
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public URI url() {
+        return URI.create("http://localhost:" + app.port());
+    }
+
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** The port of the service's embedded Redis. */
@@ -49,23 +73,56 @@ final class RunningService implements AutoCloseable {
         return Files.readString(dataDir.resolve("redis.password")).strip();
     }
 
-    /** The service's embedded Redis as REDIS_URL, for a second instance (or a test) to share it. */
-    String redisUrl() throws IOException {
-        return "redis://:" + redisPassword() + "@127.0.0.1:" + redisPort();
+    /** A client of the Redis this instance uses, to look at (or age) what it keeps; the caller closes it. */
+    public RedisClient redis() {
+        return RedisClient.create(URI.create(config.redisUrl().map(URI::toString).orElseGet(() -> {
+            try {
+                return "redis://:" + redisPassword() + "@127.0.0.1:" + redisPort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })));
     }
 
-    /** A client of the service's embedded Redis, to look at (or age) what it keeps. */
-    RedisClient redis() throws IOException {
-        return RedisClient.create(URI.create(redisUrl()));
+    /** The prefix of every key the service keeps in Redis. */
+    public String redisPrefix() {
+        return config.redisPrefix();
     }
 
-    URI url() {
-        return URI.create("http://localhost:" + app.port());
+    /** Adds a user with the real {@code user add} command, the password given on stdin. */
+    public void addUser(String name, String role, String password) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = UserCommand.run(config, new String[] {"user", "add", name, "--role", role},
+                new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        if (code != 0) {
+            throw new AssertionError("user add " + name + " failed: " + err);
+        }
+    }
+
+    /** {@code GET path} as a machine with the API token. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return api.get(path);
+    }
+
+    /** {@code POST path} of a form, as a machine with the API token. */
+    public HttpResponse<String> post(String path, Map<String, String> form) throws IOException, InterruptedException {
+        return api.post(path, form);
+    }
+
+    /** {@code GET path}, which must succeed, as JSON. */
+    public JsonNode json(String path) throws IOException, InterruptedException {
+        return api.json(path);
+    }
+
+    /** {@code POST path}, which must succeed, as JSON. */
+    public JsonNode json(String path, Map<String, String> form) throws IOException, InterruptedException {
+        return api.json(path, form);
     }
 
     /** The value of a metric without labels, as /metrics shows it now. */
-    double metric(String name) throws IOException, InterruptedException {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url().resolve("/metrics")).build(),
+    public double metric(String name) throws IOException, InterruptedException {
+        String metrics = HTTP.send(HttpRequest.newBuilder(url().resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.E+]+)$").matcher(metrics);
         if (!m.find()) {
@@ -75,19 +132,19 @@ final class RunningService implements AutoCloseable {
     }
 
     /** A fixture call played by a caller who listens, as the service recorded it. */
-    record Listened(String callSid, Fixture recorded, Fixture played, List<JsonNode> events) {
+    public record Listened(String callSid, Fixture recorded, Fixture played, List<JsonNode> events) {
     }
 
     /**
      * Plays fixture {@code name} with a caller who waits for the line (see {@link Simulator.Call#playListening});
      * {@code twilio} is told the call's sid before any audio is sent, to set up how Twilio answers it.
      */
-    Listened listen(String name, Consumer<String> twilio, double speed) throws Exception {
+    public Listened listen(String name, Consumer<String> twilio, double speed) throws Exception {
         return listen(name, "+15555550100", twilio, speed);
     }
 
     /** The same, from the caller's number {@code from}. */
-    Listened listen(String name, String from, Consumer<String> twilio, double speed) throws Exception {
+    public Listened listen(String name, String from, Consumer<String> twilio, double speed) throws Exception {
         Fixture fixture = Fixture.load(name);
         Simulator simulator = simulator();
         Simulator.Call call = simulator.dial(from, "+15555550199");
@@ -105,12 +162,12 @@ final class RunningService implements AutoCloseable {
      * Plays fixture {@code name} with a listening caller and leaves the stream open, as it stays while the
      * routed caller waits in the queue; the caller hangs up when the returned call is closed.
      */
-    Simulator.Call waiting(String name, Consumer<String> twilio, double speed) throws Exception {
+    public Simulator.Call waiting(String name, Consumer<String> twilio, double speed) throws Exception {
         return waiting(name, "+15555550100", twilio, speed);
     }
 
     /** The same, from the caller's number {@code from}. */
-    Simulator.Call waiting(String name, String from, Consumer<String> twilio, double speed) throws Exception {
+    public Simulator.Call waiting(String name, String from, Consumer<String> twilio, double speed) throws Exception {
         Fixture fixture = Fixture.load(name);
         Simulator.Call call = simulator().dial(from, "+15555550199");
         twilio.accept(call.callSid);
@@ -118,19 +175,22 @@ final class RunningService implements AutoCloseable {
         return call;
     }
 
-    Simulator simulator() {
+    public Simulator simulator() {
         return simulatorThrough(url());
     }
 
     /** A simulator that reaches the service at {@code host} (a relay in front of it), signing as for the service. */
-    Simulator simulatorThrough(URI host) {
+    public Simulator simulatorThrough(URI host) {
         return new Simulator(host, config.publicBaseUrl().orElse(url().toString()), config.twilioAuthToken(),
                 config.apiToken().or(() -> DemoToken.read(dataDir)));
     }
 
+    /** Shuts the instance down as an orchestrator would; a second call does nothing. */
     @Override
     public void close() throws Exception {
-        app.close();
+        if (!closed) {
+            closed = true;
+            app.close();
+        }
     }
-
 }

@@ -19,27 +19,33 @@ import java.util.regex.Pattern;
 
 /**
  * The packaged service ({@code target/calmline.jar}) as its own process, as it is deployed, so its CPU and
- * memory can be read from /proc apart from whatever drives it, and so it can be killed for real.
+ * memory can be read from /proc apart from whatever drives it, and so it can be killed for real. Started by a
+ * {@link Deployment}.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
     /** The JVM flags the Docker image starts the service with. */
-    static final List<String> JVM_FLAGS = List.of("-XX:MaxRAMPercentage=75");
+    public static final List<String> JVM_FLAGS = List.of("-XX:MaxRAMPercentage=75");
     private static final Pattern HEAP = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    final Process process;
-    final URI url;
-    final Path log;
-    final Path dataDir;
+    public final Process process;
+    public final URI url;
+    public final Path log;
+    public final Path dataDir;
 
-    private ServiceProcess(Process process, URI url, Path log, Path dataDir) {
+    private final Map<String, String> env;
+    private boolean closed;
+
+    private ServiceProcess(Process process, URI url, Path log, Path dataDir, Map<String, String> env) {
         this.process = process;
         this.url = url;
         this.log = log;
         this.dataDir = dataDir;
+        this.env = Map.copyOf(env);
     }
 
-    static ServiceProcess start(Map<String, String> env, String name) throws Exception {
+    /** Started by a {@link Deployment}; {@code name} names its log, {@code target/NAME.log}. */
+    static ServiceProcess start(Map<String, String> env, String name, List<String> jvmFlags) throws Exception {
         Path jar = Path.of("target", "calmline.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run through `mvn -Pbench-load verify`, which packages it");
@@ -50,7 +56,7 @@ final class ServiceProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
-        command.addAll(JVM_FLAGS);
+        command.addAll(jvmFlags);
         command.addAll(List.of("-jar", jar.toString()));
         Path log = Path.of("target", name + ".log");
         Path data = Files.createTempDirectory("calmline-" + name);
@@ -60,7 +66,8 @@ final class ServiceProcess implements AutoCloseable {
         builder.environment().putAll(env);
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().put("DATA_DIR", data.toString());
-        ServiceProcess service = new ServiceProcess(builder.start(), URI.create("http://127.0.0.1:" + port), log, data);
+        ServiceProcess service = new ServiceProcess(builder.start(), URI.create("http://127.0.0.1:" + port), log, data,
+                env);
         service.awaitUp();
         return service;
     }
@@ -82,35 +89,47 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("the service did not come up; see " + log);
     }
 
-    long pid() {
+    /** Twilio's side of calls to this process, signing as Twilio would for its configuration. */
+    public Simulator simulator() {
+        return new Simulator(url, env.getOrDefault("PUBLIC_BASE_URL", url.toString()),
+                env.getOrDefault("TWILIO_AUTH_TOKEN", Config.DEMO_AUTH_TOKEN),
+                Optional.ofNullable(env.get("API_TOKEN")));
+    }
+
+    /** Its API, as a machine with the API token reads it. */
+    public Api api() {
+        return new Api(url);
+    }
+
+    public long pid() {
         return process.pid();
     }
 
     /** SIGKILL, as a crash or the OOM killer ends it: no shutdown hook runs, nothing is flushed or closed. */
-    void kill() throws IOException, InterruptedException {
+    public void kill() throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-9", Long.toString(pid())).start().waitFor();
         process.waitFor();
     }
 
     /** User plus system CPU time the process has used, in clock ticks (/proc/PID/stat utime + stime). */
-    long cpuTicks() throws IOException {
+    public long cpuTicks() throws IOException {
         return Proc.cpuTicks(pid());
     }
 
     /** Resident memory (/proc/PID/status VmRSS), in kB. */
-    long rssKb() throws IOException {
+    public long rssKb() throws IOException {
         return Proc.rssKb(pid());
     }
 
     /** The service's Java heap, committed and used, in kB. */
-    record Heap(long committedKb, long usedKb) {
+    public record Heap(long committedKb, long usedKb) {
     }
 
     /**
      * The heap as {@code jcmd PID GC.heap_info} reports it, to tell how much of the RSS is the Java heap (grown
      * as the JVM saw fit) and how much native (Vosk, threads, code); empty where this Java has no jcmd.
      */
-    Optional<Heap> heap() throws InterruptedException {
+    public Optional<Heap> heap() throws InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         if (!Files.isExecutable(jcmd)) {
             return Optional.empty();
@@ -128,7 +147,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    Scrape metrics() throws IOException, InterruptedException {
+    public Scrape metrics() throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(url.resolve("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -137,9 +156,13 @@ final class ServiceProcess implements AutoCloseable {
         return Scrape.parse(response.body());
     }
 
-    /** Stops the service as an orchestrator would (SIGTERM, then SIGKILL if it lingers) and removes its data. */
+    /** Stops the service as an orchestrator would (SIGTERM, then SIGKILL if it lingers) and removes its data; once. */
     @Override
     public void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -150,21 +173,21 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Reading a process's use of the machine from /proc. */
-    static final class Proc {
+    public static final class Proc {
         /** Clock ticks per second, as /proc counts CPU time. */
-        static final long TICKS_PER_SECOND = ticksPerSecond();
+        public static final long TICKS_PER_SECOND = ticksPerSecond();
 
         private Proc() {
         }
 
-        static long cpuTicks(long pid) throws IOException {
+        public static long cpuTicks(long pid) throws IOException {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name (field 2) may hold spaces; fields after it start with state (3), utime is 14.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
             return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         }
 
-        static long rssKb(long pid) throws IOException {
+        public static long rssKb(long pid) throws IOException {
             return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                     .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", "")))
                     .findFirst().orElseThrow(() -> new IOException("no VmRSS for process " + pid));

@@ -11,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
-import redis.embedded.RedisServer;
 
 /**
  * Stopping the service while agents' pages are connected: it stops, promptly and quietly. (Once it did
@@ -30,18 +28,10 @@ import redis.embedded.RedisServer;
 class ShutdownIT {
     @Test
     void aCallerMidCallAtShutdownIsPutThroughToAPersonAndWhatTheySaidIsKept() throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("calmline-shutdown-redis");
-        RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("dir " + dir).build();
-        server.start();
-        TwilioStandIn twilio = new TwilioStandIn();
-        try (RedisClient store = RedisClient.create("127.0.0.1", port)) {
-            Map<String, String> env = new java.util.HashMap<>(twilio.liveEnv("shutdown-token"));
-            env.put("REDIS_URL", "redis://127.0.0.1:" + port);
-            RunningService service = RunningService.start(env);
+        try (Deployment deployment = Deployment.live("shutdown-token").ownRedis().start();
+             RedisClient store = deployment.redis().client()) {
+            TwilioStandIn twilio = deployment.twilio();
+            RunningService service = deployment.service();
             // An angry caller venting is still with the line halfway through; a calm one may be routed by then.
             Fixture fixture = Fixture.load("refund-angry");
             byte[] audio = fixture.mulaw();
@@ -69,9 +59,6 @@ class ShutdownIT {
             java.util.List<String> utterances = store.lrange("calmline:call:" + call.callSid + ":utterances", 0, -1);
             long heard = utterances.stream().filter(u -> u.contains("\"speaker\":\"caller\"")).count();
             assertTrue(heard > 0, "what the caller said before the shutdown is stored: " + utterances);
-        } finally {
-            twilio.close();
-            server.stop();
         }
     }
 
@@ -82,20 +69,11 @@ class ShutdownIT {
      */
     @Test
     void callsGoingOnAfterAShutdownStayOnTheDeskUntilTwilioSaysTheyAreOver() throws Exception {
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("calmline-shutdown-redis");
-        RedisServer server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("dir " + dir).build();
-        server.start();
-        TwilioStandIn twilio = new TwilioStandIn();
-        RunningService stays = null;
-        try (RedisClient store = RedisClient.create("127.0.0.1", port)) {
-            Map<String, String> env = new java.util.HashMap<>(twilio.liveEnv("shutdown-token"));
-            env.put("REDIS_URL", "redis://127.0.0.1:" + port);
-            RunningService stops = RunningService.start(env);
-            stays = RunningService.start(env);
+        try (Deployment deployment = Deployment.live("shutdown-token").ownRedis().instances(2).start();
+             RedisClient store = deployment.redis().client()) {
+            TwilioStandIn twilio = deployment.twilio();
+            RunningService stops = deployment.instance(0);
+            RunningService stays = deployment.instance(1);
             Simulator.Call queued = stops.waiting("billing-calm", twilio::accepts, 4);
             await(() -> store.zscore("calmline:calls:waiting", queued.callSid) != null);
             byte[] audio = Fixture.load("refund-angry").mulaw();
@@ -150,18 +128,12 @@ class ShutdownIT {
             assertEquals(1, calm.stream().filter(e -> e.contains("\"type\":\"end\"")).count());
             twilio.stands(promised.callSid, "completed", 30);
             await(() -> "ENDED".equals(store.hget("calmline:call:" + promised.callSid, "state")));
-        } finally {
-            if (stays != null) {
-                stays.close();
-            }
-            twilio.close();
-            server.stop();
         }
     }
 
     /** The call has not ended as far as anyone can see: still waiting on the desk, no duration, no end, no follow-up. */
     private static void goingOn(RedisClient store, RunningService service, String sid) throws Exception {
-        String waiting = RoutingIT.api(service, "/api/calls/waiting").toString();
+        String waiting = service.json("/api/calls/waiting").toString();
         assertTrue(waiting.contains(sid), sid + " still waiting on the desk: " + waiting);
         assertEquals(null, store.hget("calmline:call:" + sid, "durationMs"), sid + ": no duration yet");
         List<String> events = events(store, sid);
@@ -186,36 +158,37 @@ class ShutdownIT {
 
     @Test
     void theServiceStopsQuietlyWithAnAgentPageStillConnected() throws Exception {
-        RunningService service = RunningService.start(Map.of());
-        Browserless.addUser(service, "sam", "agent", "correct horse battery");
-        Browserless sam = new Browserless(service.url());
-        sam.login("sam", "correct horse battery");
-        String cookie = "calmline_session=" + sam.cookie("calmline_session").orElseThrow();
-        CompletableFuture<HttpResponse<InputStream>> feed = HttpClient.newHttpClient().sendAsync(HttpRequest
-                .newBuilder(service.url().resolve("/agent/events")).header("Accept", "text/event-stream")
-                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofInputStream());
-        HttpResponse<InputStream> open = feed.get(10, TimeUnit.SECONDS);
-        assertEquals(200, open.statusCode());
-        assertTrue(new String(open.body().readNBytes(11)).startsWith("event: "), "the page got its first state");
+        try (Deployment deployment = Deployment.demo().user("sam", "agent").start()) {
+            RunningService service = deployment.service();
+            Browserless sam = new Browserless(service.url());
+            sam.login("sam", Deployment.PASSWORD);
+            String cookie = "calmline_session=" + sam.cookie("calmline_session").orElseThrow();
+            CompletableFuture<HttpResponse<InputStream>> feed = HttpClient.newHttpClient().sendAsync(HttpRequest
+                    .newBuilder(service.url().resolve("/agent/events")).header("Accept", "text/event-stream")
+                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> open = feed.get(10, TimeUnit.SECONDS);
+            assertEquals(200, open.statusCode());
+            assertTrue(new String(open.body().readNBytes(11)).startsWith("event: "), "the page got its first state");
 
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        root.addAppender(logged);
-        ExecutorService stopper = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> stopped = stopper.submit(() -> {
-                service.close();
-                return null;
-            });
-            stopped.get(20, TimeUnit.SECONDS);
-        } finally {
-            root.detachAppender(logged);
-            stopper.shutdownNow();
+            Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            logged.start();
+            root.addAppender(logged);
+            ExecutorService stopper = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> stopped = stopper.submit(() -> {
+                    service.close();
+                    return null;
+                });
+                stopped.get(20, TimeUnit.SECONDS);
+            } finally {
+                root.detachAppender(logged);
+                stopper.shutdownNow();
+            }
+            long warnings = logged.list.stream()
+                    .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)).count();
+            assertTrue(warnings <= 2, "stopping logged " + warnings + " warnings: " + logged.list.stream().limit(5)
+                    .map(ILoggingEvent::getFormattedMessage).toList());
         }
-        long warnings = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
-                .count();
-        assertTrue(warnings <= 2, "stopping logged " + warnings + " warnings: " + logged.list.stream().limit(5)
-                .map(ILoggingEvent::getFormattedMessage).toList());
     }
 }

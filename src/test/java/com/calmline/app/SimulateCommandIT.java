@@ -4,33 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The packaged jar's {@code simulate} command, as a user runs it, against the running service. */
+/** The packaged jar's {@code simulate} command, as a user runs it, against the running deployment.service(). */
 class SimulateCommandIT {
-    private static RunningService service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // As the README's first command runs it: demo mode, no API_TOKEN; the command finds the service's own
-        // token in the shared data directory.
-        service = RunningService.start(Map.of("API_TOKEN", ""));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        service.close();
-    }
+    /**
+     * As the README's first command runs it: demo mode, no API_TOKEN; the command finds the service's own token in
+     * the shared data directory.
+     */
+    @RegisterExtension
+    static final Deployment deployment = Deployment.demo().env("API_TOKEN", "").build();
 
     @Test
     void jsonOutputIsOneEventPerLineEndingWithEnd() throws Exception {
@@ -38,12 +29,11 @@ class SimulateCommandIT {
         // 16 kHz source, so it measures the voice, not this path. The benchmark reports every fixture.
         Fixture fixture = Fixture.load("internet-down");
         List<String> lines = run("simulate", Fixture.path("internet-down.wav").toString(),
-                "--url", service.url().toString(), "--speed", "8", "--json");
+                "--url", deployment.service().url().toString(), "--speed", "8", "--json");
 
-        ObjectMapper json = new ObjectMapper();
         List<JsonNode> events = new ArrayList<>();
         for (String line : lines) {
-            events.add(json.readTree(line));
+            events.add(Json.parse(line));
         }
         for (JsonNode e : events) {
             assertTrue(e.hasNonNull("type") && e.path("atMs").isIntegralNumber(), "type and atMs on " + e);
@@ -51,7 +41,7 @@ class SimulateCommandIT {
         JsonNode end = events.get(events.size() - 1);
         assertEquals("end", end.path("type").asText());
         assertTrue(end.path("callSid").asText().startsWith("CA"));
-        List<JsonNode> utterances = CallIT.utterances(events);
+        List<JsonNode> utterances = CallEvents.utterances(events);
         for (JsonNode u : utterances) {
             assertTrue(u.has("track") && u.has("text") && u.has("startMs") && u.has("endMs"), u.toString());
         }
@@ -73,15 +63,15 @@ class SimulateCommandIT {
         for (String list : List.of("alreadySaid", "suggestedResolutions", "transcript")) {
             assertTrue(pop.path(list).isArray() && pop.path(list).size() > 0, list + " in " + pop);
         }
-        double wer = WordErrorRate.of(fixture.words(), CallIT.transcript(events));
+        double wer = WordErrorRate.of(fixture.words(), CallEvents.transcript(events));
         System.out.printf("WER %s via simulate (16 kHz WAV input): %.1f%%%n", fixture.name(), wer * 100);
-        assertTrue(wer <= 0.25, CallIT.transcript(events));
+        assertTrue(wer <= 0.25, CallEvents.transcript(events));
     }
 
     @Test
     void readableOutputNamesTheTrackAndEndsTheCall() throws Exception {
         List<String> lines = run("simulate", Fixture.path("billing-calm.ulaw").toString(),
-                "--url", service.url().toString(), "--speed", "8");
+                "--url", deployment.service().url().toString(), "--speed", "8");
         String out = String.join("\n", lines);
         assertTrue(lines.stream().anyMatch(l -> l.contains("caller") && l.contains("bill")), out);
         assertTrue(lines.stream().anyMatch(l -> l.contains("line") && l.contains("route after")), out);
@@ -98,7 +88,7 @@ class SimulateCommandIT {
                 "-jar", "target/calmline.jar"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().put("DATA_DIR", service.dataDir.toString());
+        builder.environment().put("DATA_DIR", deployment.service().dataDir().toString());
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));

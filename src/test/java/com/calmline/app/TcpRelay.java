@@ -15,8 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * closed without a word ({@link Cut#CLOSE}, a FIN with no WebSocket close frame) or reset ({@link Cut#RESET});
  * or stand where a reverse proxy would, reaching the service from an address of its own (127.0.0.2, …).
  */
-final class TcpRelay implements AutoCloseable {
-    enum Cut { CLOSE, RESET }
+public final class TcpRelay implements AutoCloseable {
+    public enum Cut { CLOSE, RESET }
 
     private final ServerSocket listener;
     private final int target;
@@ -24,12 +24,12 @@ final class TcpRelay implements AutoCloseable {
     /** Pairs of (client side, service side) sockets. */
     private final List<Socket[]> pairs = new CopyOnWriteArrayList<>();
 
-    TcpRelay(int targetPort) throws IOException {
+    public TcpRelay(int targetPort) throws IOException {
         this(targetPort, InetAddress.getLoopbackAddress());
     }
 
     /** A relay whose connections reach the service from {@code from}, a loopback address of this machine. */
-    TcpRelay(int targetPort, InetAddress from) throws IOException {
+    public TcpRelay(int targetPort, InetAddress from) throws IOException {
         this.target = targetPort;
         this.from = from;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -38,12 +38,12 @@ final class TcpRelay implements AutoCloseable {
         accepting.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + listener.getLocalPort());
     }
 
     /** Cuts every connection open now, as seen from the service's side. */
-    void cut(Cut how) throws IOException {
+    public void cut(Cut how) throws IOException {
         for (Socket[] pair : pairs) {
             if (how == Cut.RESET) {
                 pair[1].setSoLinger(true, 0);

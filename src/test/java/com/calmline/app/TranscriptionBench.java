@@ -2,9 +2,7 @@ package com.calmline.app;
 
 import com.calmline.speech.Transcriber;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,16 +41,13 @@ public final class TranscriptionBench {
      * receiving the REST update, with calls streamed at real time.
      */
     private static void decisionLatency() throws Exception {
-        WireMockServer twilio = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        twilio.start();
-        String account = "AC" + "2".repeat(32);
-        twilio.stubFor(WireMock.post(WireMock.urlPathMatching("/2010-04-01/Accounts/.*/Calls/.*\\.json"))
-                .willReturn(WireMock.okJson("{\"status\":\"in-progress\"}")));
         List<Long> silenceToDecision = new ArrayList<>();
         List<Long> processingLag = new ArrayList<>();
-        try (RunningService service = RunningService.start(Map.of("DATA_DIR", Files.createTempDirectory("calmline-bench")
-                .toString(), "TWILIO_ACCOUNT_SID", account, "TWILIO_AUTH_TOKEN", "bench-token",
-                "TWILIO_API_BASE_URL", twilio.baseUrl(), "PUBLIC_BASE_URL", "https://calmline.example.com"))) {
+        try (Deployment deployment = Deployment.live("bench-token").start()) {
+            TwilioStandIn twilio = deployment.twilio();
+            twilio.stub(WireMock.post(WireMock.urlPathMatching("/2010-04-01/Accounts/.*/Calls/.*\\.json"))
+                    .willReturn(WireMock.okJson("{\"status\":\"in-progress\"}")));
+            RunningService service = deployment.service();
             for (String name : List.of("refund-angry", "person-angry", "billing-calm", "internet-down")) {
                 Fixture fixture = Fixture.load(name);
                 Simulator simulator = service.simulator();
@@ -69,7 +63,7 @@ public final class TranscriptionBench {
                         .filter(e -> e.path("type").asText().equals("decision")
                                 && CallEvents.SPEAKING.contains(e.path("action").asText()))
                         .toList();
-                List<LoggedRequest> sent = twilio.findAll(WireMock.postRequestedFor(
+                List<LoggedRequest> sent = twilio.requests(WireMock.postRequestedFor(
                         WireMock.urlPathMatching(".*/Calls/" + call.callSid + "\\.json")));
                 for (JsonNode d : decisions) {
                     long at = d.path("atMs").asLong();
@@ -83,8 +77,6 @@ public final class TranscriptionBench {
                                     r.getLoggedDate().getTime() - (startedAt + at - FRAME_MS)));
                 }
             }
-        } finally {
-            twilio.stop();
         }
         System.out.printf("prompts: %d; caller silent -> decision (audio time): median %d ms, max %d ms; "
                 + "frame sent -> REST update at Twilio (wall clock): median %d ms, max %d ms%n", silenceToDecision.size(),
@@ -98,11 +90,11 @@ public final class TranscriptionBench {
             names = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json"))
                     .map(f -> f.substring(0, f.length() - 5)).sorted().toList();
         }
-        try (RunningService service = RunningService.start(Map.of("DATA_DIR", Files.createTempDirectory("calmline-bench")
-                .toString()))) {
+        try (Deployment deployment = Deployment.demo().start()) {
+            RunningService service = deployment.service();
             for (String name : names) {
                 Fixture fixture = Fixture.load(name);
-                String heard = CallIT.transcript(service.simulator().playCall("+15555550100", "+15555550199",
+                String heard = CallEvents.transcript(service.simulator().playCall("+15555550100", "+15555550199",
                         fixture.mulaw(), 4, Duration.ofMinutes(2)));
                 System.out.printf("WER %-14s %5.1f%%  heard: %s%n", name, 100 * WordErrorRate.of(fixture.words(), heard),
                         heard);
@@ -147,9 +139,8 @@ public final class TranscriptionBench {
     }
 
     private static void concurrentCalls(Fixture fixture) throws Exception {
-        Path data = Files.createTempDirectory("calmline-bench");
-        try (RunningService service = RunningService.start(Map.of("DATA_DIR", data.toString(),
-                "MAX_LIVE_CALLS", "48"))) {
+        try (Deployment deployment = Deployment.demo().env("MAX_LIVE_CALLS", "48").start()) {
+            RunningService service = deployment.service();
             int sustained = 0;
             int[] steps = {1, 2, 4, 8, 12, 16, 20, 24, 28, 32, 40, 48};
             for (int calls : steps) {
@@ -187,7 +178,7 @@ public final class TranscriptionBench {
                     }
                     long stopped = System.nanoTime();
                     List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofMinutes(5));
-                    if (CallIT.utterances(events).isEmpty()) {
+                    if (CallEvents.utterances(events).isEmpty()) {
                         throw new IllegalStateException("call " + call.callSid + " produced no transcript");
                     }
                     return (System.nanoTime() - stopped) / 1e9;

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +83,10 @@ public final class WebhookBench {
     public static void main(String[] args) throws Exception {
         PrintStream console = System.out;
         Path logs = Files.createTempFile("calmline-webhookbench", ".log");
-        Map<String, String> env = new HashMap<>();
-        try (TwilioStandIn twilio = new TwilioStandIn()) {
-            env.putAll(twilio.liveEnv(TOKEN));
-            env.put("HOST", "127.0.0.1");
-            RunningService service = RunningService.start(env);
+        try (Deployment deployment = Deployment.live(TOKEN).env("HOST", "127.0.0.1").start()) {
+            RunningService service = deployment.service();
             try {
-                String twiml = answer(service.app.port());
+                String twiml = answer(service.port());
                 Javalin bare = Javalin.create(c -> {
                     c.startup.showJavalinBanner = false;
                     c.routes.post(PATH, ctx -> ctx.contentType(TwilioRoutes.TWIML).result(twiml));
@@ -108,7 +104,7 @@ public final class WebhookBench {
             } finally {
                 service.close();
                 // Tens of thousands of calls in Redis's append-only file: not worth keeping.
-                try (java.util.stream.Stream<Path> files = Files.walk(service.dataDir)) {
+                try (java.util.stream.Stream<Path> files = Files.walk(service.dataDir())) {
                     for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                         Files.delete(f);
                     }

@@ -4,16 +4,19 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Word error rate: word-level edit distance over the reference length, after normalising case and punctuation. */
-final class WordErrorRate {
+public final class WordErrorRate {
+    /** At most this share of the words said may be missed, added or wrong in a whole call's transcript. */
+    public static final double BUDGET = 0.25;
+
     private WordErrorRate() {
     }
 
-    static List<String> words(String text) {
+    public static List<String> words(String text) {
         String clean = text.toLowerCase().replace("'", "").replaceAll("[^a-z0-9 ]", " ").trim();
         return clean.isEmpty() ? List.of() : Arrays.asList(clean.split("\\s+"));
     }
 
-    static double of(String reference, String hypothesis) {
+    public static double of(String reference, String hypothesis) {
         List<String> ref = words(reference);
         List<String> hyp = words(hypothesis);
         int[] prev = new int[hyp.size() + 1];

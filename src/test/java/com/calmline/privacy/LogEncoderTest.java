@@ -8,8 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -113,12 +113,11 @@ class LogEncoderTest {
     }
 
     private List<JsonNode> lines() throws Exception {
-        ObjectMapper json = new ObjectMapper();
         String raw = out.toString(StandardCharsets.UTF_8);
         assertTrue(raw.endsWith("\n"), raw);
         List<JsonNode> lines = new java.util.ArrayList<>();
         for (String l : raw.split("\n")) {
-            lines.add(json.readTree(l));
+            lines.add(Json.parse(l));
         }
         return lines;
     }

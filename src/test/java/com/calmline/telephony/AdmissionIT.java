@@ -1,26 +1,28 @@
-package com.calmline.app;
+package com.calmline.telephony;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.Browserless;
+import com.calmline.app.CallEvents;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.Simulator;
+import com.calmline.app.WordErrorRate;
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Admission control on a line that transcribes one call at a time (MAX_LIVE_CALLS=1): past it, callers are
@@ -30,32 +32,18 @@ import org.junit.jupiter.api.Test;
 class AdmissionIT {
     private static final String TOKEN = "admission-token";
     private static final String OVERFLOW = "putting you straight through";
-    private static TwilioStandIn twilio;
-    private static RunningService service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        Map<String, String> env = new HashMap<>(twilio.liveEnv(TOKEN));
-        env.put("MAX_LIVE_CALLS", "1");
-        service = RunningService.start(env);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        service.close();
-        twilio.close();
-    }
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live(TOKEN).env("MAX_LIVE_CALLS", "1").build();
 
     @Test
     void pastTheMaximumNewCallersGoStraightToAPersonWhileTheCallInProgressIsTranscribedAsUsual() throws Exception {
-        Simulator simulator = service.simulator();
+        Simulator simulator = deployment.service().simulator();
         Fixture fixture = Fixture.load("billing-calm");
         Simulator.Call first = simulator.dial("+15555550100", "+15555550199");
         // Answered while the line was still free, so it names a stream, but its stream arrives second.
         Simulator.Call second = simulator.dial("+15555550101", "+15555550199");
-        twilio.accepts(first.callSid);
-        twilio.accepts(second.callSid);
+        deployment.twilio().accepts(first.callSid);
+        deployment.twilio().accepts(second.callSid);
         first.connect();
         await(() -> ready().path("liveCalls").asInt() == 1);
 
@@ -79,13 +67,13 @@ class AdmissionIT {
             first.stop();
         }
         List<JsonNode> events = simulator.awaitEnd(first.callSid, Duration.ofMinutes(2));
-        double wer = WordErrorRate.of(fixture.words(), CallIT.transcript(events));
-        assertTrue(wer <= 0.25, "the call in progress is heard as well as alone: WER " + wer);
+        double wer = WordErrorRate.of(fixture.words(), CallEvents.transcript(events));
+        assertTrue(wer <= WordErrorRate.BUDGET, "the call in progress is heard as well as alone: WER " + wer);
 
-        assertEquals(2, service.metric("calmline_calls_overflow_total"));
-        JsonNode waiting = api("/api/calls/waiting");
+        assertEquals(2, deployment.service().metric("calmline_calls_overflow_total"));
+        JsonNode waiting = deployment.service().json("/api/calls/waiting");
         for (String sid : List.of(second.callSid, third)) {
-            JsonNode call = api("/api/calls/" + sid).path("call");
+            JsonNode call = deployment.service().json("/api/calls/" + sid).path("call");
             assertEquals("true", call.path("overflow").asText(), sid + ": " + call);
             assertFalse(call.path("queue").asText().isEmpty(), "routed to a queue: " + call);
             JsonNode listed = java.util.stream.StreamSupport.stream(waiting.spliterator(), false)
@@ -95,8 +83,8 @@ class AdmissionIT {
                     listed.path("issue").asText());
         }
 
-        Browserless.addUser(service, "sam", "supervisor", "correct horse battery");
-        Browserless supervisor = new Browserless(service.url());
+        deployment.service().addUser("sam", "supervisor", "correct horse battery");
+        Browserless supervisor = new Browserless(deployment.service().url());
         supervisor.login("sam", "correct horse battery");
         String dashboard = supervisor.get("/supervisor").body();
         assertTrue(dashboard.contains("data-figure=\"overflow\" class=\"bad\">2<"), "shown to supervisors");
@@ -108,21 +96,14 @@ class AdmissionIT {
     }
 
     private static List<LoggedRequest> overflowUpdates(String callSid) {
-        return twilio.updates(callSid).stream().filter(r -> {
+        return deployment.twilio().updates(callSid).stream().filter(r -> {
             String body = URLDecoder.decode(r.getBodyAsString(), StandardCharsets.UTF_8);
             return body.contains("<Enqueue") && body.contains(OVERFLOW);
         }).toList();
     }
 
     private static JsonNode ready() throws Exception {
-        return new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                service.url().resolve("/ready")).build(), HttpResponse.BodyHandlers.ofString()).body());
-    }
-
-    private static JsonNode api(String path) throws Exception {
-        return new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                service.url().resolve(path)).header("Authorization", "Bearer " + RunningService.API_TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        return Json.parse(deployment.service().get("/ready").body());
     }
 
     private static void await(Callable<Boolean> condition) throws Exception {

@@ -1,6 +1,5 @@
-package com.calmline.app;
+package com.calmline.callback;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -9,18 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.Browserless;
+import com.calmline.app.CallEvents;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.RunningService;
+import com.calmline.app.Simulator;
+import com.calmline.app.TwilioStandIn;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -29,16 +29,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -46,39 +45,29 @@ import redis.clients.jedis.RedisClient;
  * right numbers, retried with backoff, never rung twice across two instances, and every way in.
  */
 class CallbackIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREFIX = "calmline:";
-    static final String CALLER_ID = "+14155550100";
     /** A toll-free number rings in no one zone, so the configured zone decides its clock. */
     private static final String TOLL_FREE = "+18005550199";
-    static final String PLACED = "CA" + "e".repeat(32);
-    private static TwilioStandIn twilio;
+    private static final String PLACED = TwilioStandIn.PLACED;
+    private static final String CALLER_ID = Deployment.CALLER_ID;
+    private static final ZoneId open = Deployment.middayZone();
+    /** Two instances ringing callbacks from one Redis. */
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("callback-it-token").ringsCallbacks(open).instances(2)
+            .user("cara", "agent").build();
     private static RunningService a;
     private static RunningService b;
-    private static ZoneId open;
 
     @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        open = middayZone();
-        Map<String, String> env = env(twilio, open);
-        a = RunningService.start(env);
-        env.put("REDIS_URL", a.redisUrl());
-        b = RunningService.start(env);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        b.close();
-        a.close();
-        twilio.close();
+    static void instances() {
+        a = deployment.instance(0);
+        b = deployment.instance(1);
     }
 
     @BeforeEach
     void reset() {
-        twilio.reset();
-        twilio.stub(post(urlPathEqualTo(callsPath())).willReturn(okJson("{\"sid\":\"" + PLACED
-                + "\",\"account_sid\":\"" + TwilioStandIn.ACCOUNT + "\",\"status\":\"queued\"}")));
+        deployment.twilio().reset();
+        deployment.twilio().places();
     }
 
     @Test
@@ -89,7 +78,7 @@ class CallbackIT {
         assertEquals("agent", created.path("kind").asText());
 
         List<LoggedRequest> first = awaitDials(id, 1);
-        Map<String, String> dial = form(first.get(0));
+        Map<String, String> dial = TwilioStandIn.form(first.get(0));
         assertEquals(TOLL_FREE, dial.get("To"), "normalised to E.164");
         assertEquals(CALLER_ID, dial.get("From"));
         assertEquals(TwilioStandIn.PUBLIC_URL + "/twilio/callback/answer?id=" + id, dial.get("Url"));
@@ -115,7 +104,7 @@ class CallbackIT {
         assertEquals(1, retried.path("attempts").asInt());
         List<LoggedRequest> second = awaitDials(id, 2);
         assertTrue(second.get(1).getLoggedDate().toInstant().isAfter(busy.plusMillis(1000)), "after the 1 s backoff");
-        assertTrue(form(second.get(1)).get("StatusCallback").endsWith("&attempt=1"));
+        assertTrue(TwilioStandIn.form(second.get(1)).get("StatusCallback").endsWith("&attempt=1"));
 
         twilioSide.post("/twilio/callback/status?id=" + id + "&attempt=1", Map.of("CallSid", PLACED,
                 "CallStatus", "completed", "AnsweredBy", "machine_start"));
@@ -147,8 +136,9 @@ class CallbackIT {
         System.out.printf("500 callbacks claimed and dialled by two instances in %.1f s%n",
                 (System.nanoTime() - started) / 1e9);
         Thread.sleep(5000);
-        List<String> all = twilio.requests(postRequestedFor(urlPathEqualTo(callsPath()))).stream()
-                .map(r -> form(r).get("Url").replaceAll(".*id=", "")).toList();
+        List<String> all = deployment.twilio().requests(postRequestedFor(urlPathEqualTo(TwilioStandIn.callsPath())))
+                .stream()
+                .map(r -> TwilioStandIn.form(r).get("Url").replaceAll(".*id=", "")).toList();
         // Earlier tests' callbacks, still followed by these instances, are not this test's to count.
         List<String> dialled = all.stream().filter(ids::contains).toList();
         System.out.printf("dials of callbacks from earlier tests meanwhile: %s%n",
@@ -186,7 +176,7 @@ class CallbackIT {
 
     @Test
     void aCallerWhoAsksInWordsToBeCalledBackHearsWhenAndTheCallEnds() throws Exception {
-        RunningService.Listened call = a.listen("callback-calm", "+14155550142", twilio::accepts, 4);
+        RunningService.Listened call = a.listen("callback-calm", "+14155550142", deployment.twilio()::accepts, 4);
         List<JsonNode> asked = CallEvents.action(call.events(), "callback");
         assertEquals(1, asked.size(), call.events().toString());
         String say = asked.get(0).path("say").asText();
@@ -202,12 +192,12 @@ class CallbackIT {
 
     @Test
     void anAngryCallGetsAFollowUpAt1000LocalTheNextBusinessDayOnTheCallersOwnClock() throws Exception {
-        RunningService.Listened london = a.listen("refund-angry", "+442079460958", twilio::accepts, 4);
-        RunningService.Listened sf = a.listen("refund-angry", "+14155550142", twilio::accepts, 4);
+        RunningService.Listened london = a.listen("refund-angry", "+442079460958", deployment.twilio()::accepts, 4);
+        RunningService.Listened sf = a.listen("refund-angry", "+14155550142", deployment.twilio()::accepts, 4);
         Instant londonDue = followUp(london, ZoneId.of("Europe/London"));
         Instant sfDue = followUp(sf, ZoneId.of("America/Los_Angeles"));
         assertNotEquals(londonDue, sfDue, "10:00 in London and in San Francisco are different instants");
-        RunningService.Listened calm = a.listen("billing-calm", "+14155550142", twilio::accepts, 4);
+        RunningService.Listened calm = a.listen("billing-calm", "+14155550142", deployment.twilio()::accepts, 4);
         assertTrue(CallEvents.of(calm.events(), "callback").isEmpty(), "a calm call gets no follow-up");
 
         String id = CallEvents.only(london.events(), "callback").path("id").asText();
@@ -222,13 +212,13 @@ class CallbackIT {
         String solved = twilioSide.post("/twilio/callback/follow-up?id=" + id, Map.of("CallSid", Simulator.newSid("CA"),
                 "Digits", "1")).body();
         assertTrue(solved.contains("That's good to hear") && solved.contains("<Hangup/>"), solved);
-        assertEquals("solved", RoutingIT.api(a, "/api/calls/" + london.callSid()).path("call").path("followUp").asText(),
+        assertEquals("solved", a.json("/api/calls/" + london.callSid()).path("call").path("followUp").asText(),
                 "the answer is recorded on the original call");
     }
 
     @Test
     void aCustomerWhoAnswersTheirCallbackReachesAnAgentAheadOfNewCallersWithTheOriginalScreenPop() throws Exception {
-        RunningService.Listened original = a.listen("billing-calm", "+14155550142", twilio::accepts, 4);
+        RunningService.Listened original = a.listen("billing-calm", "+14155550142", deployment.twilio()::accepts, 4);
         Simulator twilioSide = a.simulator();
         twilioSide.post("/twilio/listen", Map.of("CallSid", original.callSid(), "Digits", "1", "From", "+14155550142"));
         String id = find(api("GET", "/api/callbacks", Map.of()), original.callSid()).path("id").asText();
@@ -241,7 +231,7 @@ class CallbackIT {
         assertTrue(answered.contains(">callbacks</Enqueue>"), answered);
         JsonNode waiting = api("GET", "/api/calls/waiting", Map.of());
         assertEquals(callback, waiting.get(0).path("callSid").asText(), "first on every desk: " + waiting);
-        JsonNode pop = RoutingIT.api(a, "/api/calls/" + callback + "/screenpop");
+        JsonNode pop = a.json("/api/calls/" + callback + "/screenpop");
         assertEquals(issue, pop.path("issue").asText(), "the agent sees what the caller told the line the first time");
         assertEquals("callbacks", pop.path("queue").asText());
         try (RedisClient redis = redis()) {
@@ -253,7 +243,7 @@ class CallbackIT {
 
     @Test
     void aCustomerWhoAnswersTheirCallbackThenHangsUpLeavesEveryDesk() throws Exception {
-        RunningService.Listened original = a.listen("billing-calm", "+14155550142", twilio::accepts, 4);
+        RunningService.Listened original = a.listen("billing-calm", "+14155550142", deployment.twilio()::accepts, 4);
         Simulator twilioSide = a.simulator();
         twilioSide.post("/twilio/listen", Map.of("CallSid", original.callSid(), "Digits", "1", "From", "+14155550142"));
         String id = find(api("GET", "/api/callbacks", Map.of()), original.callSid()).path("id").asText();
@@ -265,7 +255,7 @@ class CallbackIT {
                 callback, "CallStatus", "completed", "CallDuration", "40")).statusCode());
         assertFalse(api("GET", "/api/calls/waiting", Map.of()).toString().contains(callback),
                 "a customer who hung up is no longer at the top of every desk");
-        assertEquals("40000", RoutingIT.api(a, "/api/calls/" + callback).path("call").path("durationMs").asText(),
+        assertEquals("40000", a.json("/api/calls/" + callback).path("call").path("durationMs").asText(),
                 "their call is over");
     }
 
@@ -293,7 +283,7 @@ class CallbackIT {
                 + "/cancel"), "unknown ids are refused");
         assertEquals("cancelled", api("POST", "/api/callbacks/" + c.path("id").asText() + "/cancel", Map.of())
                 .path("status").asText());
-        HttpResponse<String> bad = send("POST", "/api/callbacks", Map.of("phone", "+1 555 555 0100", "reason", "x"));
+        HttpResponse<String> bad = a.post("/api/callbacks", Map.of("phone", "+1 555 555 0100", "reason", "x"));
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("not a valid phone number"), bad.body());
         assertEquals(409, apiStatus("POST", "/api/callbacks/" + c.path("id").asText() + "/cancel"),
@@ -338,7 +328,7 @@ class CallbackIT {
     @Test
     void aConfirmationTheLineSaysAgainAfterTwilioFailedItBooksOneCallback() throws Exception {
         Simulator.Call call = a.simulator().dial("+14155550142", "+15555550199");
-        twilio.fails(call.callSid, 503, 20503, "Service Unavailable");
+        deployment.twilio().fails(call.callSid, 503, 20503, "Service Unavailable");
         byte[] asking = Fixture.load("callback-calm").mulaw();
         byte[] audio = Arrays.copyOf(asking, asking.length + 8 * 4000);
         Arrays.fill(audio, asking.length, audio.length, (byte) 0xFF);
@@ -360,7 +350,7 @@ class CallbackIT {
     @Test
     void anAngryCallerWhoPressed1IsCalledBackOnceNotAlsoFollowedUp() throws Exception {
         RunningService.Listened call = a.listen("refund-angry", "+14155550142", sid -> {
-            twilio.accepts(sid);
+            deployment.twilio().accepts(sid);
             try {
                 assertEquals(200, a.simulator().post("/twilio/listen", Map.of("CallSid", sid, "Digits", "1",
                         "From", "+14155550142")).statusCode());
@@ -377,7 +367,6 @@ class CallbackIT {
 
     @Test
     void agentsSeeScheduleAndCancelCallbacksOnTheirPage() throws Exception {
-        Browserless.addUser(a, "cara", "agent", "correct horse battery");
         Browserless cara = new Browserless(b.url());
         cara.login("cara", "correct horse battery");
         String local = LocalDate.now(open).plusDays(1).atTime(11, 15).toString();
@@ -414,12 +403,7 @@ class CallbackIT {
     }
 
     private static RedisClient redis() {
-        try {
-            return RedisClient.create("127.0.0.1", Integer.parseInt(Files.readString(a.dataDir.resolve("redis.port"))
-                    .strip()));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return a.redis();
     }
 
     private static List<JsonNode> all(JsonNode callbacks, String callSid) {
@@ -457,32 +441,6 @@ class CallbackIT {
         throw new AssertionError("no callback with " + field + " " + value + " in " + all);
     }
 
-    /**
-     * A live line ringing callbacks from {@link #CALLER_ID}, open every day (so only the 08:00-21:00 rule
-     * applies), numbers without a zone of their own on {@code zone}'s clock, backoff 1 s, lease 1 s.
-     */
-    static Map<String, String> env(TwilioStandIn twilio, ZoneId zone) throws Exception {
-        Path routing = Files.createTempDirectory("calmline-routing");
-        Files.writeString(routing.resolve("hours.txt"), String.join("\n", List.of("mon", "tue", "wed", "thu", "fri",
-                "sat", "sun").stream().map(d -> d + " 00:00 23:59").toList()) + "\n");
-        Map<String, String> env = new HashMap<>(twilio.liveEnv("callback-it-token"));
-        env.putAll(Map.of("TWILIO_CALLER_ID", CALLER_ID, "CALLBACK_RETRY_SECONDS", "1", "CALLBACK_LEASE_SECONDS", "1",
-                "ROUTING_DIR", routing.toString(), "DEFAULT_TIME_ZONE", zone.getId()));
-        return env;
-    }
-
-    /** A zone (fixed offset) where it is between 10:00 and 18:00 now, so a callback due now may ring. */
-    static ZoneId middayZone() {
-        for (int h = -12; h <= 12; h++) {
-            ZoneId zone = ZoneId.of("Etc/GMT" + (h >= 0 ? "+" + h : Integer.toString(h)));
-            int hour = ZonedDateTime.now(zone).getHour();
-            if (hour >= 10 && hour < 18) {
-                return zone;
-            }
-        }
-        throw new IllegalStateException("no zone at midday");
-    }
-
     private static List<LoggedRequest> awaitDials(String id, int n) throws Exception {
         await(() -> dials(id).size() >= n, "callback " + id + " rung " + n + " time(s)");
         List<LoggedRequest> d = dials(id);
@@ -491,14 +449,14 @@ class CallbackIT {
     }
 
     private static List<LoggedRequest> dials(String id) {
-        return twilio.requests(postRequestedFor(urlPathEqualTo(callsPath()))).stream()
-                .filter(r -> form(r).get("Url").endsWith("id=" + id))
+        return deployment.twilio().requests(postRequestedFor(urlPathEqualTo(TwilioStandIn.callsPath()))).stream()
+                .filter(r -> TwilioStandIn.form(r).get("Url").endsWith("id=" + id))
                 .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate)).toList();
     }
 
     private static Set<String> dialledIds() {
-        return twilio.requests(postRequestedFor(urlPathEqualTo(callsPath()))).stream()
-                .map(r -> form(r).get("Url").replaceAll(".*id=", "")).collect(Collectors.toSet());
+        return deployment.twilio().requests(postRequestedFor(urlPathEqualTo(TwilioStandIn.callsPath()))).stream()
+                .map(r -> TwilioStandIn.form(r).get("Url").replaceAll(".*id=", "")).collect(Collectors.toSet());
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -511,39 +469,11 @@ class CallbackIT {
         }
     }
 
-    static String callsPath() {
-        return "/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Calls.json";
-    }
-
-    static Map<String, String> form(LoggedRequest request) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : request.getBodyAsString().split("&")) {
-            String[] kv = pair.split("=", 2);
-            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-        }
-        return form;
-    }
-
     private static JsonNode api(String method, String path, Map<String, String> form) throws Exception {
-        HttpResponse<String> r = send(method, path, form);
-        assertTrue(r.statusCode() / 100 == 2, method + " " + path + ": " + r.statusCode() + " " + r.body());
-        return JSON.readTree(r.body());
+        return method.equals("POST") ? a.json(path, form) : a.json(path);
     }
 
     private static int apiStatus(String method, String path) throws Exception {
-        return send(method, path, Map.of()).statusCode();
-    }
-
-    private static HttpResponse<String> send(String method, String path, Map<String, String> form) throws Exception {
-        String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
-                StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(a.url() + path))
-                .header("Authorization", "Bearer " + RunningService.API_TOKEN);
-        if (method.equals("POST")) {
-            request.header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-        }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return (method.equals("POST") ? a.post(path, Map.of()) : a.get(path)).statusCode();
     }
 }

@@ -1,28 +1,25 @@
-package com.calmline.app;
+package com.calmline.review;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.Browserless;
+import com.calmline.app.CallEvents;
+import com.calmline.app.Deployment;
+import com.calmline.app.RunningService;
+import com.calmline.app.Simulator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -34,34 +31,24 @@ import redis.clients.jedis.resps.ScanResult;
  * is refused, clearly, until it has ended.
  */
 class ErasureIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREFIX = "calmline:";
-    private static TwilioStandIn twilio;
+    private static final ZoneId open = Deployment.middayZone();
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("erasure-it-token").ringsCallbacks(open)
+            .user("adam", "admin").build();
     private static RunningService a;
-    private static int redisPort;
-    private static ZoneId open;
     private static Browserless adam;
 
     @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        open = CallbackIT.middayZone();
-        a = RunningService.start(CallbackIT.env(twilio, open));
-        redisPort = Integer.parseInt(Files.readString(a.dataDir.resolve("redis.port")).strip());
-        Browserless.addUser(a, "adam", "admin", "correct horse battery");
+    static void signIn() throws Exception {
+        a = deployment.service();
         adam = new Browserless(a.url());
-        adam.login("adam", "correct horse battery");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        a.close();
-        twilio.close();
+        adam.login("adam", Deployment.PASSWORD);
     }
 
     @Test
     void everyCopyOfAnErasedCallGoesAndALaterWriteDoesNotBringItBack() throws Exception {
-        Simulator.Call hot = a.waiting("card-angry", "+14155550142", twilio::accepts, 4);
+        Simulator.Call hot = a.waiting("card-angry", "+14155550142", deployment.twilio()::accepts, 4);
         String sid = hot.callSid;
         a.simulator().post("/twilio/listen", Map.of("CallSid", sid, "Digits", "0"));
         long routed = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -77,12 +64,12 @@ class ErasureIT {
                 "callSid", sid, "at", ZonedDateTime.now(open).plusDays(1).toOffsetDateTime().toString()))
                 .path("id").asText();
         api("POST", "/api/callbacks/" + agents + "/cancel", Map.of());
-        RoutingIT.api(a, "/api/calls/" + sid);
+        a.json("/api/calls/" + sid);
         String customer = Simulator.newSid("CA");
         a.simulator().post("/twilio/callback/follow-up?id=" + followUp.path("id").asText(),
                 Map.of("CallSid", customer, "Digits", "2"));
-        String issue = RoutingIT.api(a, "/api/calls/" + customer + "/screenpop").path("issue").asText();
-        assertEquals(RoutingIT.api(a, "/api/calls/" + sid + "/screenpop").path("issue").asText(), issue,
+        String issue = a.json("/api/calls/" + customer + "/screenpop").path("issue").asText();
+        assertEquals(a.json("/api/calls/" + sid + "/screenpop").path("issue").asText(), issue,
                 "a customer who answers a callback is put through with the call's screen-pop");
 
         String before = String.join("\n", dump());
@@ -122,7 +109,7 @@ class ErasureIT {
 
     @Test
     void aCallInProgressIsNotErasedUntilItHasEnded() throws Exception {
-        Simulator.Call live = a.waiting("billing-calm", twilio::accepts, 4);
+        Simulator.Call live = a.waiting("billing-calm", deployment.twilio()::accepts, 4);
         HttpResponse<String> refused = erase(live.callSid);
         assertEquals(409, refused.statusCode(), refused.body());
         assertTrue(refused.body().contains("still in progress"), refused.body());
@@ -149,7 +136,7 @@ class ErasureIT {
     /** All of Redis as lines of key, then one member, field and value, or value (a key alone if it holds none). */
     private static List<String> dump() {
         List<String> lines = new ArrayList<>();
-        try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
+        try (RedisClient redis = a.redis()) {
             String cursor = ScanParams.SCAN_POINTER_START;
             do {
                 ScanResult<String> page = redis.scan(cursor, new ScanParams().match(PREFIX + "*").count(1000));
@@ -180,20 +167,10 @@ class ErasureIT {
     }
 
     private static JsonNode api(String method, String path, Map<String, String> form) throws Exception {
-        HttpResponse<String> r = send(method, path, form);
-        assertTrue(r.statusCode() / 100 == 2, method + " " + path + ": " + r.statusCode() + " " + r.body());
-        return JSON.readTree(r.body());
+        return method.equals("POST") ? a.json(path, form) : a.json(path);
     }
 
     private static HttpResponse<String> send(String method, String path, Map<String, String> form) throws Exception {
-        String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(),
-                StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(a.url() + path))
-                .header("Authorization", "Bearer " + RunningService.API_TOKEN);
-        if (method.equals("POST")) {
-            request.header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-        }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return method.equals("POST") ? a.post(path, form) : a.get(path);
     }
 }

@@ -1,23 +1,24 @@
-package com.calmline.app;
+package com.calmline.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.Browserless;
+import com.calmline.app.Deployment;
+import com.calmline.app.LiveEvents;
+import com.calmline.app.Simulator;
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Who may read which call, on the real service and Redis with calls streamed through Vosk and the Twilio SDK
@@ -26,28 +27,16 @@ import org.junit.jupiter.api.Test;
  * the audit, and callbacks name a call only to someone who may read it.
  */
 class CallAccessIT {
-    private static final String PASSWORD = "correct horse battery";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static TwilioStandIn twilio;
-    private static RunningService service;
+    private static final String PASSWORD = Deployment.PASSWORD;
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("access-it-token").user("ann", "agent").user("bob", "agent")
+            .user("sue", "supervisor").user("ada", "admin").build();
     /** A call that was routed and ended without an agent: nobody's call, no longer waiting. */
     private static String ended;
 
     @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        service = RunningService.start(twilio.liveEnv("access-it-token"));
-        Browserless.addUser(service, "ann", "agent", PASSWORD);
-        Browserless.addUser(service, "bob", "agent", PASSWORD);
-        Browserless.addUser(service, "sue", "supervisor", PASSWORD);
-        Browserless.addUser(service, "ada", "admin", PASSWORD);
-        ended = service.listen("billing-calm", twilio::accepts, 4).callSid();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        service.close();
-        twilio.close();
+    static void endACall() throws Exception {
+        ended = deployment.service().listen("billing-calm", deployment.twilio()::accepts, 4).callSid();
     }
 
     @Test
@@ -134,16 +123,16 @@ class CallAccessIT {
         HttpResponse<String> created = machinePost("/api/callbacks", Map.of("phone", "+1 212 555 0142", "reason",
                 "check the refund arrived", "callSid", ended));
         assertEquals(201, created.statusCode(), created.body());
-        String id = JSON.readTree(created.body()).path("id").asText();
-        assertEquals(ended, JSON.readTree(created.body()).path("callSid").asText(), "the API token reads every call");
+        String id = Json.parse(created.body()).path("id").asText();
+        assertEquals(ended, Json.parse(created.body()).path("callSid").asText(), "the API token reads every call");
 
         Browserless ann = signedIn("ann");
-        JsonNode asAgent = JSON.readTree(ann.get("/api/callbacks").body());
+        JsonNode asAgent = Json.parse(ann.get("/api/callbacks").body());
         JsonNode entry = find(asAgent, id);
         assertFalse(entry.has("callSid"), "an agent cannot read that call, so is not told its sid: " + entry);
         assertFalse(asAgent.toString().contains(ended), asAgent.toString());
-        assertFalse(JSON.readTree(ann.get("/api/callbacks/" + id).body()).has("callSid"));
-        assertEquals(ended, find(JSON.readTree(signedIn("sue").get("/api/callbacks").body()), id).path("callSid")
+        assertFalse(Json.parse(ann.get("/api/callbacks/" + id).body()).has("callSid"));
+        assertEquals(ended, find(Json.parse(signedIn("sue").get("/api/callbacks").body()), id).path("callSid")
                 .asText());
 
         HttpResponse<String> onSomeoneElsesCall = ann.post("/api/callbacks", Map.of("_csrf", ann.csrf(), "phone",
@@ -160,7 +149,7 @@ class CallAccessIT {
 
     /** A fixture caller, routed and now waiting in the queue with their stream open, on the desk. */
     private static Simulator.Call routedAndWaiting(String fixture) throws Exception {
-        Simulator.Call caller = service.waiting(fixture, twilio::accepts, 4);
+        Simulator.Call caller = deployment.service().waiting(fixture, deployment.twilio()::accepts, 4);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (machineStatus("/api/calls/" + caller.callSid + "/screenpop") != 200) {
             if (System.nanoTime() > deadline) {
@@ -192,28 +181,20 @@ class CallAccessIT {
     }
 
     private static Browserless signedIn(String name) throws Exception {
-        Browserless b = new Browserless(service.url());
+        Browserless b = new Browserless(deployment.service().url());
         assertEquals(303, b.login(name, PASSWORD).statusCode());
         return b;
     }
 
     private static JsonNode machine(String path) throws Exception {
-        return RoutingIT.api(service, path);
+        return deployment.service().json(path);
     }
 
     private static int machineStatus(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + path))
-                .header("Authorization", "Bearer " + RunningService.API_TOKEN).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return deployment.service().get(path).statusCode();
     }
 
     private static HttpResponse<String> machinePost(String path, Map<String, String> form) throws Exception {
-        StringBuilder body = new StringBuilder();
-        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
-                .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + path))
-                .header("Authorization", "Bearer " + RunningService.API_TOKEN)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        return deployment.service().post(path, form);
     }
 }

@@ -1,17 +1,18 @@
-package com.calmline.app;
+package com.calmline.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.CallEvents;
+import com.calmline.app.CallScript;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.RunningService;
 import com.calmline.emotion.AngerMeter;
 import com.calmline.speech.Transcriber;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +24,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,8 +39,8 @@ class ListeningIT {
     private static final double SPEED = 4;
     private static final Pattern APOLOGY = Pattern.compile("\\b(sorry|apologise|frustrating|upsetting|upset)\\b");
     private static final Map<String, Played> PLAYED = new ConcurrentHashMap<>();
-    private static TwilioStandIn twilio;
-    private static RunningService service;
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("listening-it-token").build();
     private static Set<String> promptWords;
 
     /** A fixture call as it was played, its events, and the words the recogniser was unsure of. */
@@ -58,21 +59,13 @@ class ListeningIT {
     }
 
     @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        service = RunningService.start(twilio.liveEnv("listening-it-token"));
+    static void readPrompts() throws Exception {
         promptWords = new HashSet<>();
         try (Stream<Path> files = Files.list(Path.of("prompts"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".txt")).toList()) {
                 promptWords.addAll(words(Files.readString(f)));
             }
         }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        service.close();
-        twilio.close();
     }
 
     static Stream<String> fixtures() throws IOException {
@@ -85,7 +78,7 @@ class ListeningIT {
     private static Played play(String name) {
         return PLAYED.computeIfAbsent(name, n -> {
             try {
-                RunningService.Listened call = service.listen(n, twilio::accepts, SPEED);
+                RunningService.Listened call = deployment.service().listen(n, deployment.twilio()::accepts, SPEED);
                 return new Played(call.recorded(), call.played(), call.events(), unsureWords(call.callSid()));
             } catch (Exception e) {
                 throw new IllegalStateException("playing " + n, e);
@@ -216,12 +209,9 @@ class ListeningIT {
 
     /** Words of the caller's turns that Vosk was unsure of (and not sure of elsewhere in the call). */
     private static Set<String> unsureWords(String callSid) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                service.url().resolve("/api/calls/" + callSid)).header("Authorization", "Bearer "
-                + RunningService.API_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         Set<String> unsure = new HashSet<>();
         Set<String> sure = new HashSet<>();
-        for (JsonNode u : new ObjectMapper().readTree(r.body()).path("utterances")) {
+        for (JsonNode u : deployment.service().json("/api/calls/" + callSid).path("utterances")) {
             for (JsonNode w : u.path("words")) {
                 (w.path("confidence").asDouble() >= Transcriber.Word.SURE ? sure : unsure).add(w.path("word").asText());
             }

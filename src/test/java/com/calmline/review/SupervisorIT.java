@@ -1,4 +1,4 @@
-package com.calmline.app;
+package com.calmline.review;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,8 +9,14 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import com.calmline.app.Browserless;
+import com.calmline.app.Chromium;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.RunningService;
+import com.calmline.app.Simulator;
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +25,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -44,8 +50,7 @@ import redis.clients.jedis.resps.ScanResult;
  * other at once.
  */
 class SupervisorIT {
-    private static final String PASSWORD = "correct horse battery";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PASSWORD = Deployment.PASSWORD;
     /** The card read out in card-angry (4111 1111 1111 1111), in any form a leak could take. */
     private static final Pattern RAW_CARD = Pattern.compile(
             "4111[\\s-]*1111|(?:\\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\\b[\\s,.-]*){4,}");
@@ -53,23 +58,20 @@ class SupervisorIT {
     private static final String WATCH = """
             window.__loadedOnce = 'yes';""";
 
-    private static TwilioStandIn twilio;
+    /** Two instances on one Redis: a page on either shows what the other heard. */
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("supervisor-it-token").instances(2)
+            .user("sue", "supervisor").user("ann", "agent").user("adam", "admin").build();
     private static RunningService a;
     private static RunningService b;
     private static final ByteArrayOutputStream LOG = new ByteArrayOutputStream();
     private static OutputStreamAppender<ILoggingEvent> capture;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         captureLog();
-        twilio = new TwilioStandIn();
-        a = RunningService.start(twilio.liveEnv("supervisor-it-token"));
-        Map<String, String> env = new HashMap<>(twilio.liveEnv("supervisor-it-token"));
-        env.put("REDIS_URL", a.redisUrl());
-        b = RunningService.start(env);
-        Browserless.addUser(a, "sue", "supervisor", PASSWORD);
-        Browserless.addUser(a, "ann", "agent", PASSWORD);
-        Browserless.addUser(a, "adam", "admin", PASSWORD);
+        a = deployment.instance(0);
+        b = deployment.instance(1);
     }
 
     /** Everything the service logs, formatted by the configured pipeline (the redacting message converter included). */
@@ -90,17 +92,14 @@ class SupervisorIT {
     @AfterAll
     static void stop() throws Exception {
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(capture);
-        b.close();
-        a.close();
-        twilio.close();
     }
 
     @Test
     void aSupervisorFindsAndReadsATwoSidedRedactedCallAndAnAdminErasesIt() throws Exception {
-        String calm = a.listen("billing-calm", twilio::accepts, 4).callSid();
+        String calm = a.listen("billing-calm", deployment.twilio()::accepts, 4).callSid();
         String sid = cardCallWithAgent();
 
-        JsonNode stored = RoutingIT.api(a, "/api/calls/" + sid);
+        JsonNode stored = a.json("/api/calls/" + sid);
         List<String> speakers = new ArrayList<>();
         String callerText = "";
         String agentText = "";
@@ -141,7 +140,7 @@ class SupervisorIT {
             List<String> found = listed(sue);
             assertTrue(found.contains(sid) && !found.contains(calm), found.toString());
             for (String each : found) {
-                assertTrue(RoutingIT.api(a, "/api/calls/" + each).path("utterances").toString().contains("furious"),
+                assertTrue(a.json("/api/calls/" + each).path("utterances").toString().contains("furious"),
                         "only calls in which someone said it: " + each);
             }
             sue.screenshot("supervisor-02-searched-a-word");
@@ -169,7 +168,7 @@ class SupervisorIT {
             Object exported = sue.driver.executeAsyncScript("""
                     const done = arguments[arguments.length - 1];
                     fetch('/supervisor/calls/' + arguments[0] + '/export').then(r => r.text()).then(done);""", sid);
-            JsonNode export = JSON.readTree(String.valueOf(exported));
+            JsonNode export = Json.parse(String.valueOf(exported));
             assertEquals(stored.path("utterances").size(), export.path("turns").size());
             assertTrue(export.path("events").size() > 0);
             assertFalse(RAW_CARD.matcher(export.toString()).find());
@@ -205,7 +204,7 @@ class SupervisorIT {
         try (Chromium sue = new Chromium()) {
             signIn(sue, b, "sue", "/supervisor");
             sue.driver.executeScript(WATCH);
-            Simulator.Call hot = a.waiting("card-angry", twilio::accepts, 4);
+            Simulator.Call hot = a.waiting("card-angry", deployment.twilio()::accepts, 4);
             By alert = By.cssSelector("#alerts li[data-call='" + hot.callSid + "']");
             sue.wait.until(ExpectedConditions.visibilityOfElementLocated(alert));
             assertEquals("yes", sue.driver.executeScript("return window.__loadedOnce"), "no reload: it was pushed");
@@ -263,7 +262,7 @@ class SupervisorIT {
         Fixture caller = Fixture.load("card-angry");
         Simulator simulator = a.simulator();
         Simulator.Call call = simulator.dial("+15555550142", "+15555550199");
-        twilio.accepts(call.callSid);
+        deployment.twilio().accepts(call.callSid);
         byte[] agent = Files.readAllBytes(Path.of("src/test/resources/agent-side/agent-reply.ulaw"));
         try (call) {
             call.connect().playListening(caller.mulaw(), caller.script(), 4);

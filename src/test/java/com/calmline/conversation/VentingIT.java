@@ -1,9 +1,17 @@
-package com.calmline.app;
+package com.calmline.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.CallEvents;
+import com.calmline.app.CallScript;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.RunningService;
+import com.calmline.app.Simulator;
+import com.calmline.app.TwilioStandIn;
+import com.calmline.app.WordErrorRate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpClient;
@@ -15,10 +23,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The venting policy on whole fixture calls, through the real service, real Vosk and Redis, with the real
@@ -26,30 +33,18 @@ import org.junit.jupiter.api.Test;
  */
 class VentingIT {
     private static final double SPEED = 4;
-    private static TwilioStandIn twilio;
-    private static RunningService service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        service = RunningService.start(twilio.liveEnv("venting-it-token"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        service.close();
-        twilio.close();
-    }
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("venting-it-token").build();
 
     @BeforeEach
     void reset() {
-        twilio.reset();
+        deployment.twilio().reset();
     }
 
     @Test
     void anAngryCallerIsHeardOutAcknowledgedInTheirWordsAndRoutedOnceCalmer() throws Exception {
-        double talkOversBefore = service.metric("calmline_talkovers_total");
-        RunningService.Listened call = service.listen("refund-angry", twilio::accepts, SPEED);
+        double talkOversBefore = deployment.service().metric("calmline_talkovers_total");
+        RunningService.Listened call = deployment.service().listen("refund-angry", deployment.twilio()::accepts, SPEED);
         Fixture recorded = call.recorded();
         Fixture fixture = call.played();
         List<JsonNode> events = call.events();
@@ -74,7 +69,7 @@ class VentingIT {
 
         List<JsonNode> acknowledgements = CallEvents.action(events, "acknowledge");
         assertTrue(acknowledgements.size() >= 1);
-        Set<String> saidByCaller = trigrams(CallIT.transcript(events));
+        Set<String> saidByCaller = trigrams(CallEvents.transcript(events));
         for (JsonNode ack : acknowledgements) {
             String say = ack.path("say").asText();
             assertTrue(trigrams(say).stream().anyMatch(saidByCaller::contains),
@@ -94,7 +89,7 @@ class VentingIT {
         assertTrue(route.path("twiml").asText().contains(">" + queue + "</Enqueue>"), route.toString());
         assertFalse(summary.path("issue").asText().isBlank(), summary.toString());
 
-        List<LoggedRequest> sent = twilio.updates(call.callSid());
+        List<LoggedRequest> sent = deployment.twilio().updates(call.callSid());
         List<JsonNode> spoken = CallEvents.decisions(events).stream()
                 .filter(d -> d.path("delivery").asText().equals("sent")).toList();
         assertEquals(spoken.size(), sent.size(), "one POST .../Calls/{CallSid}.json per decision sent");
@@ -108,13 +103,13 @@ class VentingIT {
 
         String metrics = get("/metrics");
         assertTrue(metrics.contains("calmline_decisions_total{action=\"acknowledge\",delivery=\"sent\"}"), metrics);
-        assertEquals(talkOversBefore, service.metric("calmline_talkovers_total"), "talk-overs are a metric, and this call added none");
+        assertEquals(talkOversBefore, deployment.service().metric("calmline_talkovers_total"),
+                "talk-overs are a metric, and this call added none");
     }
-
 
     @Test
     void aVentingCallerWhoAsksForAPersonIsRoutedAtTheNextRealPause() throws Exception {
-        RunningService.Listened call = service.listen("person-angry", twilio::accepts, SPEED);
+        RunningService.Listened call = deployment.service().listen("person-angry", deployment.twilio()::accepts, SPEED);
         Fixture fixture = call.played();
         List<JsonNode> events = call.events();
         printDelays(fixture, CallEvents.prompts(events));
@@ -128,7 +123,7 @@ class VentingIT {
         assertTrue(route.path("atMs").asLong() > ask.endMs(), "routed after the request, not during it: " + route);
         String queue = CallEvents.only(events, "route").path("queue").asText();
         assertTrue(route.path("twiml").asText().contains(">" + queue + "</Enqueue>"), route.toString());
-        List<LoggedRequest> sent = twilio.updates(call.callSid());
+        List<LoggedRequest> sent = deployment.twilio().updates(call.callSid());
         assertEquals(route.path("twiml").asText(), TwilioStandIn.twimlOf(sent.get(sent.size() - 1)));
         assertEquals(0, CallEvents.only(events, "summary").path("talkOvers").asInt());
         assertEquals("person", CallEvents.only(events, "summary").path("request").asText());
@@ -137,7 +132,7 @@ class VentingIT {
     @Test
     void aCallThatAlreadyEndedAtTwilioStopsThePolicyCleanly() throws Exception {
         Simulator.Call call = dial();
-        twilio.fails(call.callSid, 404, 20404, "The requested resource was not found");
+        deployment.twilio().fails(call.callSid, 404, 20404, "The requested resource was not found");
         List<JsonNode> events = play(call, Fixture.load("refund-angry").mulaw());
         List<JsonNode> updates = CallEvents.decisions(events).stream()
                 .filter(d -> !List.of("none", "webhook").contains(d.path("delivery").asText())).toList();
@@ -147,14 +142,14 @@ class VentingIT {
         assertEquals("ENDED", first.path("state").asText());
         List<JsonNode> decisions = CallEvents.decisions(events);
         assertEquals(first, decisions.get(decisions.size() - 1), "nothing more is decided for an ended call");
-        assertEquals(1, twilio.updates(call.callSid).size(), "one request, no retries for a 404");
+        assertEquals(1, deployment.twilio().updates(call.callSid).size(), "one request, no retries for a 404");
         assertEquals(0, CallEvents.only(events, "summary").path("acknowledgements").asInt());
     }
 
     @Test
     void aTwilioServerErrorIsLoggedAndTheStateStaysWhatTheCallerHeard() throws Exception {
         Simulator.Call call = dial();
-        twilio.fails(call.callSid, 500, 20500, "Internal Server Error");
+        deployment.twilio().fails(call.callSid, 500, 20500, "Internal Server Error");
         List<JsonNode> events = play(call, Fixture.load("refund-angry").mulaw());
 
         List<JsonNode> attempted = CallEvents.decisions(events).stream()
@@ -172,7 +167,7 @@ class VentingIT {
             assertEquals("greeting", overlap.path("prompt").asText(), "Twilio refused the stop, so the greeting "
                     + "went on over the caller; nothing else the line tried was heard: " + overlap);
         }
-        assertEquals(attempted.size(), twilio.updates(call.callSid).size(),
+        assertEquals(attempted.size(), deployment.twilio().updates(call.callSid).size(),
                 "each update is tried once (the SDK would try a 5xx three times): a late retry could talk over the caller");
     }
 
@@ -180,7 +175,7 @@ class VentingIT {
     void aFailedUpdateIsTriedAgainAtTheNextRealPauseEvenIfTheCallerSaysNothingNew() throws Exception {
         Fixture fixture = Fixture.load("cancel-calm");
         Simulator.Call call = dial();
-        twilio.fails(call.callSid, 503, 20503, "Service Unavailable");
+        deployment.twilio().fails(call.callSid, 503, 20503, "Service Unavailable");
         byte[] silence = new byte[8 * 4000];
         Arrays.fill(silence, (byte) 0xFF);
         byte[] audio = Arrays.copyOf(fixture.mulaw(), fixture.mulaw().length + silence.length);
@@ -200,7 +195,7 @@ class VentingIT {
     }
 
     private Simulator.Call dial() throws Exception {
-        return service.simulator().dial("+15555550100", "+15555550199");
+        return deployment.service().simulator().dial("+15555550100", "+15555550199");
     }
 
     /** Plays {@code mulaw} as recorded: the caller does not wait for the line. */
@@ -209,11 +204,11 @@ class VentingIT {
             call.connect().play(mulaw, SPEED);
             call.stop();
         }
-        return service.simulator().awaitEnd(call.callSid, Duration.ofSeconds(90));
+        return deployment.service().simulator().awaitEnd(call.callSid, Duration.ofSeconds(90));
     }
 
     private static String get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(service.url().resolve(path)).build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(deployment.service().url().resolve(path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

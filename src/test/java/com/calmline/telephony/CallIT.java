@@ -1,14 +1,18 @@
-package com.calmline.app;
+package com.calmline.telephony;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.CallEvents;
+import com.calmline.app.CallScript;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.LogCapture;
+import com.calmline.app.Simulator;
+import com.calmline.app.WordErrorRate;
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,47 +21,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Whole calls through the real HTTP + WebSocket path, real Vosk, real Redis, as Twilio would send them. */
 class CallIT {
-    static final double MAX_WER = 0.25;
     private static final double SPEED = 4;
-    private static RunningService service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        service = RunningService.start(Map.of());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        service.close();
-    }
+    @RegisterExtension
+    static final Deployment deployment = Deployment.demo().build();
 
     @Test
     void aSimulatedCallIsTranscribedWithinTheWordErrorBudget() throws Exception {
         Fixture fixture = Fixture.load("billing-calm");
         List<JsonNode> events = play(fixture);
 
-        double wer = WordErrorRate.of(fixture.words(), transcript(events));
-        System.out.printf("WER %s: %.1f%% (%s)%n", fixture.name(), wer * 100, transcript(events));
-        assertTrue(wer <= MAX_WER, "WER " + wer + " for: " + transcript(events));
+        double wer = WordErrorRate.of(fixture.words(), CallEvents.transcript(events));
+        System.out.printf("WER %s: %.1f%% (%s)%n", fixture.name(), wer * 100, CallEvents.transcript(events));
+        assertTrue(wer <= WordErrorRate.BUDGET, "WER " + wer + " for: " + CallEvents.transcript(events));
 
         JsonNode end = events.get(events.size() - 1);
         assertEquals("end", end.path("type").asText());
         assertEquals(fixture.durationMs(), end.path("atMs").asLong(), 20, "end is at the end of the audio");
-        for (JsonNode e : utterances(events)) {
+        for (JsonNode e : CallEvents.utterances(events)) {
             assertEquals("inbound", e.path("track").asText());
             assertTrue(e.path("startMs").asLong() <= e.path("endMs").asLong());
             assertTrue(e.path("endMs").asLong() <= e.path("atMs").asLong(), "known only after it was said: " + e);
         }
-        JsonNode call = new ObjectMapper().readTree(get("/api/calls/" + end.path("callSid").asText()));
+        JsonNode call = Json.parse(get("/api/calls/" + end.path("callSid").asText()));
         List<JsonNode> stored = new ArrayList<>();
         call.path("utterances").forEach(stored::add);
-        assertEquals(utterances(events).size(), stored.stream().filter(u -> u.path("track").asText().equals("inbound"))
+        assertEquals(CallEvents.utterances(events).size(), stored.stream()
+                .filter(u -> u.path("track").asText().equals("inbound"))
                 .count(), "every caller utterance is stored");
         assertTrue(stored.stream().anyMatch(u -> u.path("track").asText().equals("line")),
                 "what the line said is in the transcript as its own turns: " + stored);
@@ -71,7 +65,7 @@ class CallIT {
     @Test
     void utteranceTimesMatchWhereTheSentencesAreInTheAudio() throws Exception {
         Fixture fixture = Fixture.load("internet-down");
-        List<JsonNode> utterances = utterances(play(fixture));
+        List<JsonNode> utterances = CallEvents.utterances(play(fixture));
         for (CallScript.Sentence s : fixture.sentences()) {
             boolean found = utterances.stream().anyMatch(u ->
                     Math.abs(u.path("startMs").asLong() - s.startMs()) <= 300
@@ -86,15 +80,15 @@ class CallIT {
         Fixture annoyed = Fixture.load("internet-down");
         CompletableFuture<List<JsonNode>> first = CompletableFuture.supplyAsync(() -> playUnchecked(calm));
         CompletableFuture<List<JsonNode>> second = CompletableFuture.supplyAsync(() -> playUnchecked(annoyed));
-        String calmText = transcript(first.get());
-        String annoyedText = transcript(second.get());
+        String calmText = CallEvents.transcript(first.get());
+        String annoyedText = CallEvents.transcript(second.get());
 
         double calmWer = WordErrorRate.of(calm.words(), calmText);
         double annoyedWer = WordErrorRate.of(annoyed.words(), annoyedText);
         System.out.printf("WER concurrent: %s %.1f%%, %s %.1f%%%n", calm.name(), calmWer * 100, annoyed.name(),
                 annoyedWer * 100);
-        assertTrue(calmWer <= MAX_WER, calmText);
-        assertTrue(annoyedWer <= MAX_WER, annoyedText);
+        assertTrue(calmWer <= WordErrorRate.BUDGET, calmText);
+        assertTrue(annoyedWer <= WordErrorRate.BUDGET, annoyedText);
         assertTrue(WordErrorRate.of(calm.words(), annoyedText) > 0.6, "the calls' words did not mix");
         assertTrue(WordErrorRate.of(annoyed.words(), calmText) > 0.6, "the calls' words did not mix");
     }
@@ -107,7 +101,7 @@ class CallIT {
     @Test
     void malformedDuplicateAndReorderedFramesDoNotEndTheCall() throws Exception {
         Fixture fixture = Fixture.load("billing-calm");
-        Simulator simulator = service.simulator();
+        Simulator simulator = deployment.service().simulator();
         LogCapture log = new LogCapture();
         Simulator.Call call = simulator.dial("+15555550111", "+15555550199").connect();
         List<String> garbage = List.of(
@@ -149,9 +143,9 @@ class CallIT {
         List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofSeconds(90));
         log.close();
 
-        double wer = WordErrorRate.of(fixture.words(), transcript(events));
-        System.out.printf("WER with malformed frames: %.1f%% (%s)%n", wer * 100, transcript(events));
-        assertTrue(wer <= MAX_WER, transcript(events));
+        double wer = WordErrorRate.of(fixture.words(), CallEvents.transcript(events));
+        System.out.printf("WER with malformed frames: %.1f%% (%s)%n", wer * 100, CallEvents.transcript(events));
+        assertTrue(wer <= WordErrorRate.BUDGET, CallEvents.transcript(events));
         String metrics = get("/metrics");
         for (String reason : List.of("malformed-json", "malformed-base64", "malformed-oversize",
                 "malformed-unknown", "malformed-field", "duplicate")) {
@@ -177,7 +171,7 @@ class CallIT {
         assertFalse(raw.contains("5555550111"), "the caller's number is in the log: " + raw);
         assertTrue(raw.contains("…0111"), "its last four digits tell the call apart: " + raw);
         List<String> said = new ArrayList<>(fixture.sentences().stream().map(CallScript.Sentence::text).toList());
-        utterances(events).forEach(u -> said.add(u.path("text").asText()));
+        CallEvents.utterances(events).forEach(u -> said.add(u.path("text").asText()));
         String logged = words(lines.stream().map(l -> l.path("message").asText()).collect(Collectors.joining(" | ")));
         for (String sentence : said) {
             List<String> w = List.of(words(sentence).split(" "));
@@ -195,13 +189,13 @@ class CallIT {
     @Test
     void aKeyPressDuringTheCallIsRecordedAtTheCallersAudioPosition() throws Exception {
         Fixture fixture = Fixture.load("delivery-late");
-        Simulator simulator = service.simulator();
-        double accepted = service.metric("calmline_media_frames_total{result=\"accepted\"}");
+        Simulator simulator = deployment.service().simulator();
+        double accepted = deployment.service().metric("calmline_media_frames_total{result=\"accepted\"}");
         Simulator.Call call = simulator.dial("+15555550100", "+15555550199").connect();
         call.play(Arrays.copyOfRange(fixture.mulaw(), 0, 8000 * 2), 8);
         // The webhook comes on another connection: press only once the server has taken the two seconds.
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (service.metric("calmline_media_frames_total{result=\"accepted\"}") < accepted + 100
+        while (deployment.service().metric("calmline_media_frames_total{result=\"accepted\"}") < accepted + 100
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -227,7 +221,7 @@ class CallIT {
     @Test
     void aCallerWhoseStreamDropsIsPutThroughRatherThanLeftListening() throws Exception {
         Fixture fixture = Fixture.load("delivery-late");
-        Simulator simulator = service.simulator();
+        Simulator simulator = deployment.service().simulator();
         Simulator.Call call = simulator.dial("+15555550100", "+15555550199").connect();
         call.play(Arrays.copyOfRange(fixture.mulaw(), 0, 8000 * 2), 8);
         Map<String, String> gather = Map.of("CallSid", call.callSid, "AccountSid", Simulator.newSid("AC"));
@@ -242,7 +236,8 @@ class CallIT {
             lost = simulator.post("/twilio/listen", gather).body();
         }
         assertTrue(lost.contains("trouble hearing you") && lost.contains("<Enqueue"), lost);
-        assertEquals("true", RoutingIT.api(service, "/api/calls/" + call.callSid).path("call").path("lost").asText());
+        assertEquals("true", deployment.service().json("/api/calls/" + call.callSid).path("call").path("lost")
+                .asText());
     }
 
     @Test
@@ -254,7 +249,7 @@ class CallIT {
     }
 
     private static List<JsonNode> play(Fixture fixture) throws Exception {
-        return service.simulator().playCall("+15555550100", "+15555550199", fixture.mulaw(), SPEED,
+        return deployment.service().simulator().playCall("+15555550100", "+15555550199", fixture.mulaw(), SPEED,
                 Duration.ofSeconds(90));
     }
 
@@ -266,17 +261,7 @@ class CallIT {
         }
     }
 
-    static List<JsonNode> utterances(List<JsonNode> events) {
-        return events.stream().filter(e -> e.path("type").asText().equals("utterance")).collect(Collectors.toList());
-    }
-
-    static String transcript(List<JsonNode> events) {
-        return utterances(events).stream().map(e -> e.path("text").asText()).collect(Collectors.joining(" "));
-    }
-
     private static String get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + path))
-                .header("Authorization", "Bearer " + RunningService.API_TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return deployment.service().get(path).body();
     }
 }

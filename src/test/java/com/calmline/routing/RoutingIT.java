@@ -1,28 +1,30 @@
-package com.calmline.app;
+package com.calmline.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.CallEvents;
+import com.calmline.app.CallScript;
+import com.calmline.app.Deployment;
+import com.calmline.app.RunningService;
+import com.calmline.app.Simulator;
+import com.calmline.app.TwilioStandIn;
+import com.calmline.json.Json;
 import com.calmline.routing.Router;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,30 +35,22 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RoutingIT {
     private static final double SPEED = 4;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WORKFLOW = "WW" + "c".repeat(32);
     private static final Pattern TASK = Pattern.compile("<Enqueue workflowSid=\"(WW[0-9a-f]{32})\"><Task>(.*)</Task>"
             + "</Enqueue>", Pattern.DOTALL);
+    /** An instance routing callers to a queue, and one beside it making them TaskRouter tasks. */
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("routing-it-token")
+            .instance(Map.of("TWILIO_WORKFLOW_SID", WORKFLOW)).build();
+    private static Router shippedTables;
     private static TwilioStandIn twilio;
     private static RunningService service;
-    private static RunningService taskRouter;
-    private static Router shippedTables;
 
     @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        service = RunningService.start(twilio.liveEnv("routing-it-token"));
-        Map<String, String> env = new HashMap<>(twilio.liveEnv("routing-it-token"));
-        env.put("TWILIO_WORKFLOW_SID", WORKFLOW);
-        taskRouter = RunningService.start(env);
+    static void loadTables() throws Exception {
         shippedTables = Router.load(Path.of("routing"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        service.close();
-        taskRouter.close();
-        twilio.close();
+        twilio = deployment.twilio();
+        service = deployment.service();
     }
 
     @ParameterizedTest
@@ -67,8 +61,8 @@ class RoutingIT {
         JsonNode route = CallEvents.only(call.events(), "route");
         JsonNode summary = CallEvents.only(call.events(), "summary");
         assertEquals(topic, route.path("topic").asText(), route.toString());
-        String expected = shippedTables.route(CallIT.transcript(call.events()), summary.path("angerPeak").asDouble())
-                .queue();
+        String expected = shippedTables.route(CallEvents.transcript(call.events()),
+                summary.path("angerPeak").asDouble()).queue();
         assertEquals(expected, route.path("queue").asText(), "the queue routing/queues.txt names: " + route);
         System.out.printf("routed %s: topic %s (%.2f) -> queue %s, anger peak %.2f%n", fixture, topic,
                 route.path("confidence").asDouble(), expected, summary.path("angerPeak").asDouble());
@@ -82,7 +76,7 @@ class RoutingIT {
         assertEquals(topic, pop.path("topic").asText());
         assertFalse(pop.path("suggestedOpening").asText().isBlank(), pop.toString());
         assertTrue(pop.path("suggestedResolutions").size() > 0, pop.toString());
-        JsonNode live = api(service, "/api/calls/" + call.callSid() + "/screenpop");
+        JsonNode live = service.json("/api/calls/" + call.callSid() + "/screenpop");
         assertEquals(topic, live.path("topic").asText());
         assertEquals(expected, live.path("queue").asText());
         assertEquals("+15555550100", live.path("caller").path("number").asText());
@@ -107,7 +101,7 @@ class RoutingIT {
     @Test
     void aPersonRequestWhoseEndTheRecogniserGarbledStillRoutes() throws Exception {
         RunningService.Listened call = service.listen("person-garbled", twilio::accepts, SPEED);
-        String heard = CallIT.transcript(call.events());
+        String heard = CallEvents.transcript(call.events());
         assertFalse(heard.matches(".*\\b(person|agent|human|someone|manager)\\b.*"),
                 "the recogniser lost the words a keyword match needs: " + heard);
         List<JsonNode> routes = CallEvents.action(call.events(), "route");
@@ -155,26 +149,18 @@ class RoutingIT {
 
     @Test
     void withTaskRouterTheScreenPopTravelsAsTheTasksAttributes() throws Exception {
-        RunningService.Listened call = taskRouter.listen("billing-calm", twilio::accepts, SPEED);
+        RunningService.Listened call = deployment.instance(1).listen("billing-calm", twilio::accepts, SPEED);
         List<LoggedRequest> sent = twilio.updates(call.callSid());
         String twiml = TwilioStandIn.twimlOf(sent.get(sent.size() - 1));
         Matcher m = TASK.matcher(twiml);
         assertTrue(m.find(), twiml);
         assertEquals(WORKFLOW, m.group(1));
-        JsonNode attributes = JSON.readTree(m.group(2).replace("&quot;", "\"").replace("&lt;", "<")
+        JsonNode attributes = Json.parse(m.group(2).replace("&quot;", "\"").replace("&lt;", "<")
                 .replace("&gt;", ">").replace("&apos;", "'").replace("&amp;", "&"));
         assertEquals(call.callSid(), attributes.path("call_sid").asText());
         JsonNode pop = attributes.path("screenpop");
         assertEquals("billing", pop.path("topic").asText(), attributes.toString());
         assertEquals(CallEvents.only(call.events(), "summary").path("issue").asText(), pop.path("issue").asText());
         assertFalse(pop.path("suggestedOpening").asText().isBlank());
-    }
-
-    static JsonNode api(RunningService on, String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(on.url() + path))
-                .header("Authorization", "Bearer " + RunningService.API_TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), path + ": " + r.body());
-        return JSON.readTree(r.body());
     }
 }

@@ -1,15 +1,18 @@
-package com.calmline.app;
+package com.calmline.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.CallEvents;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.Simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The talk-over measure on real audio of both tracks, as Twilio streams them: the caller's voice inbound and
@@ -22,20 +25,8 @@ class TalkOverIT {
     private static final int FRAME = Simulator.FRAME_BYTES;
     /** The caller starts talking this far into the greeting. */
     private static final long CALLER_STARTS_MS = 1500;
-    private static TwilioStandIn twilio;
-    private static RunningService service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        service = RunningService.start(twilio.liveEnv("talk-over-it-token"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        service.close();
-        twilio.close();
-    }
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("talk-over-it-token").build();
 
     @Test
     void theLineTalkingOnAfterTheCallerCutInIsATalkOver() throws Exception {
@@ -47,7 +38,7 @@ class TalkOverIT {
         assertTrue(CallEvents.only(events, "summary").path("talkOvers").asInt() >= 1);
         JsonNode stopped = CallEvents.action(events, "stop").get(0);
         assertEquals("sent", stopped.path("delivery").asText(), "the line did try to stop: " + stopped);
-        assertTrue(service.metric("calmline_talkovers_total") >= 1, "the operator's alert fires");
+        assertTrue(deployment.service().metric("calmline_talkovers_total") >= 1, "the operator's alert fires");
     }
 
     @Test
@@ -72,9 +63,9 @@ class TalkOverIT {
         int shift = (int) ((CALLER_STARTS_MS - callerLeadMs) * 8 / FRAME);
         byte[] silence = new byte[FRAME];
         Arrays.fill(silence, (byte) 0xFF);
-        Simulator simulator = service.simulator();
+        Simulator simulator = deployment.service().simulator();
         Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
-        twilio.accepts(call.callSid);
+        deployment.twilio().accepts(call.callSid);
         try (call) {
             call.connect();
             int frames = caller.length / FRAME + shift;
@@ -92,5 +83,4 @@ class TalkOverIT {
         }
         return simulator.awaitEnd(call.callSid, Duration.ofSeconds(90));
     }
-
 }

@@ -1,4 +1,4 @@
-package com.calmline.app;
+package com.calmline.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.calmline.app.Browserless;
+import com.calmline.app.Chromium;
+import com.calmline.app.Deployment;
+import com.calmline.app.LiveEvents;
+import com.calmline.app.RunningService;
+import com.calmline.app.TcpRelay;
 import com.calmline.web.Auth;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
@@ -14,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +33,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -41,41 +47,29 @@ import redis.clients.jedis.RedisClient;
  * another from 127.0.0.3 for a stranger writing X-Forwarded-For itself.
  */
 class AuthIT {
-    private static final String PASSWORD = "correct horse battery";
-    private static TwilioStandIn twilio;
-    private static RunningService service;
+    private static final String PASSWORD = Deployment.PASSWORD;
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("auth-it-token").env("TRUSTED_PROXIES", "127.0.0.2")
+            .user("ann", "agent").user("ada", "admin").user("tess", "agent").user("tom", "agent").user("liv", "agent")
+            .user("sue", "supervisor").user("pat", "agent").user("max", "agent").build();
     private static TcpRelay proxy;
     private static TcpRelay stranger;
 
     @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        Map<String, String> env = new HashMap<>(twilio.liveEnv("auth-it-token"));
-        env.put("TRUSTED_PROXIES", "127.0.0.2");
-        service = RunningService.start(env);
-        proxy = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.2"));
-        stranger = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.3"));
-        Browserless.addUser(service, "ann", "agent", PASSWORD);
-        Browserless.addUser(service, "ada", "admin", PASSWORD);
-        Browserless.addUser(service, "tess", "agent", PASSWORD);
-        Browserless.addUser(service, "tom", "agent", PASSWORD);
-        Browserless.addUser(service, "liv", "agent", PASSWORD);
-        Browserless.addUser(service, "sue", "supervisor", PASSWORD);
-        Browserless.addUser(service, "pat", "agent", PASSWORD);
-        Browserless.addUser(service, "max", "agent", PASSWORD);
+    static void relays() throws Exception {
+        proxy = new TcpRelay(deployment.service().port(), InetAddress.getByName("127.0.0.2"));
+        stranger = new TcpRelay(deployment.service().port(), InetAddress.getByName("127.0.0.3"));
     }
 
     @AfterAll
     static void stop() throws Exception {
         proxy.close();
         stranger.close();
-        service.close();
-        twilio.close();
     }
 
     @Test
     void withoutASessionPagesGoToLoginAndTheApiAnswers401() throws Exception {
-        Browserless nobody = new Browserless(service.url());
+        Browserless nobody = new Browserless(deployment.service().url());
         HttpResponse<String> agent = nobody.get("/agent");
         assertEquals(302, agent.statusCode());
         assertEquals("/login?next=%2Fagent", agent.headers().firstValue("Location").orElseThrow());
@@ -87,7 +81,7 @@ class AuthIT {
 
     @Test
     void aSignedInAgentGetsTheDeskButNotAdminRoutes() throws Exception {
-        Browserless ann = new Browserless(service.url());
+        Browserless ann = new Browserless(deployment.service().url());
         HttpResponse<String> login = ann.login("ann", PASSWORD);
         assertEquals(303, login.statusCode(), login.body());
         assertEquals("/agent", login.headers().firstValue("Location").orElseThrow());
@@ -102,7 +96,7 @@ class AuthIT {
         assertEquals(403, ann.post("/api/users", Map.of("_csrf", ann.csrf(), "name", "eve", "role", "admin",
                 "password", PASSWORD)).statusCode(), "an agent cannot make users");
 
-        Browserless ada = new Browserless(service.url());
+        Browserless ada = new Browserless(deployment.service().url());
         ada.login("ada", PASSWORD);
         HttpResponse<String> users = ada.get("/api/users");
         assertEquals(200, users.statusCode());
@@ -112,7 +106,7 @@ class AuthIT {
 
     @Test
     void aStateChangeWithoutTheSessionsCsrfTokenIsRefused() throws Exception {
-        Browserless ann = new Browserless(service.url());
+        Browserless ann = new Browserless(deployment.service().url());
         ann.login("ann", PASSWORD);
         String sid = "/api/calls/CA" + "1".repeat(32) + "/take";
         assertEquals(403, ann.post(sid, Map.of()).statusCode(), "no token");
@@ -127,7 +121,7 @@ class AuthIT {
 
     @Test
     void aLiveFeedEndsOnceItsSessionIsSignedOutOrHasExpired() throws Exception {
-        Browserless liv = new Browserless(service.url());
+        Browserless liv = new Browserless(deployment.service().url());
         liv.login("liv", PASSWORD);
         String csrf = liv.csrf();
         try (LiveEvents desk = liv.events("/agent/events")) {
@@ -138,7 +132,7 @@ class AuthIT {
             assertSignedOut(last, "waiting");
         }
 
-        Browserless sue = new Browserless(service.url());
+        Browserless sue = new Browserless(deployment.service().url());
         sue.login("sue", PASSWORD);
         try (LiveEvents alerts = sue.events("/supervisor/events")) {
             alerts.next(Duration.ofSeconds(30));
@@ -150,13 +144,13 @@ class AuthIT {
     @Test
     void theDeskPageSaysItIsSignedOutAndStopsListeningWhenItsSessionExpires() throws Exception {
         try (Chromium browser = new Chromium()) {
-            browser.driver.get(service.url() + "/agent");
+            browser.driver.get(deployment.service().url() + "/agent");
             browser.driver.findElement(By.id("user")).sendKeys("liv");
             browser.driver.findElement(By.id("password")).sendKeys(PASSWORD, Keys.ENTER);
             browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("waiting")));
             browser.wait.until(d -> Long.valueOf(1).equals(((JavascriptExecutor) d).executeScript(FEED_STATE)));
-            try (RedisClient redis = service.redis()) {
-                redis.pexpire(service.config.redisPrefix() + "session:"
+            try (RedisClient redis = deployment.service().redis()) {
+                redis.pexpire(deployment.service().redisPrefix() + "session:"
                         + browser.driver.manage().getCookieNamed("calmline_session").getValue(), 1);
             }
             browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("waiting"), "Signed out"));
@@ -168,9 +162,9 @@ class AuthIT {
     @Test
     void aNewPasswordNeedsTheCurrentOneAndEndsEveryOtherSession() throws Exception {
         String next = "a brand new passphrase";
-        Browserless desk = new Browserless(service.url());
+        Browserless desk = new Browserless(deployment.service().url());
         desk.login("max", PASSWORD);
-        Browserless phone = new Browserless(service.url());
+        Browserless phone = new Browserless(deployment.service().url());
         phone.login("max", PASSWORD);
         String csrf = desk.csrf();
         try (LiveEvents phoneFeed = phone.events("/agent/events")) {
@@ -190,13 +184,13 @@ class AuthIT {
             assertEquals("signed-out", last(phoneFeed.end(Duration.ofSeconds(60))).name(), "and its live page with it");
         }
         assertEquals(200, desk.get("/agent").statusCode(), "the session that changed it goes on");
-        assertEquals(401, new Browserless(service.url()).login("max", PASSWORD).statusCode());
-        assertEquals(303, new Browserless(service.url()).login("max", next).statusCode());
+        assertEquals(401, new Browserless(deployment.service().url()).login("max", PASSWORD).statusCode());
+        assertEquals(303, new Browserless(deployment.service().url()).login("max", next).statusCode());
     }
 
     @Test
     void theLoginFormItselfNeedsItsOwnToken() throws Exception {
-        Browserless b = new Browserless(service.url());
+        Browserless b = new Browserless(deployment.service().url());
         b.get("/login");
         HttpResponse<String> r = b.post("/login", Map.of("_csrf", "guess", "user", "ann", "password", PASSWORD));
         assertEquals(403, r.statusCode());
@@ -205,7 +199,7 @@ class AuthIT {
 
     @Test
     void theSixthWrongPasswordInAMinuteIsThrottledEvenIfTheSeventhIsRight() throws Exception {
-        Browserless b = new Browserless(service.url());
+        Browserless b = new Browserless(deployment.service().url());
         for (int i = 1; i <= 5; i++) {
             assertEquals(401, b.login("tess", "wrong password " + i).statusCode(), "attempt " + i);
         }
@@ -213,15 +207,15 @@ class AuthIT {
         assertEquals(429, sixth.statusCode());
         assertEquals("60", sixth.headers().firstValue("Retry-After").orElseThrow());
         assertEquals(429, b.login("tess", PASSWORD).statusCode(), "throttled, however right");
-        assertEquals(303, new Browserless(service.url()).login("ann", PASSWORD).statusCode(),
+        assertEquals(303, new Browserless(deployment.service().url()).login("ann", PASSWORD).statusCode(),
                 "another user from the same address is not locked out by tess's failures");
     }
 
     /** Each guesser reaches the service from an address of its own (127.0.0.4, .5), so no other test counts. */
     @Test
     void guessesSentInParallelAreCountedBeforeAnyIsChecked() throws Exception {
-        try (TcpRelay one = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.4"));
-             TcpRelay other = new TcpRelay(service.app.port(), InetAddress.getByName("127.0.0.5"))) {
+        try (TcpRelay one = new TcpRelay(deployment.service().port(), InetAddress.getByName("127.0.0.4"));
+             TcpRelay other = new TcpRelay(deployment.service().port(), InetAddress.getByName("127.0.0.5"))) {
             List<HttpResponse<String>> onePerson = inParallel(one, 20, i -> "pat", i -> Optional.empty());
             assertEquals(5, count(onePerson, 401), "five guesses at pat's password are checked, no more: "
                     + statuses(onePerson));
@@ -233,7 +227,7 @@ class AuthIT {
             assertEquals(5, count(oneAddress, 429), statuses(oneAddress));
         }
         for (int i = 1; i <= 7; i++) {
-            assertEquals(303, new Browserless(service.url()).login("ann", PASSWORD).statusCode(),
+            assertEquals(303, new Browserless(deployment.service().url()).login("ann", PASSWORD).statusCode(),
                     "a right password uses up nothing: sign-in " + i);
         }
     }
@@ -259,10 +253,10 @@ class AuthIT {
 
     @Test
     void twoAgentsTakingOneCallAtOnceOneWinsAndTheOtherSeesWho() throws Exception {
-        RunningService.Listened call = service.listen("billing-calm", twilio::accepts, 4);
-        Browserless ann = new Browserless(service.url());
+        RunningService.Listened call = deployment.service().listen("billing-calm", deployment.twilio()::accepts, 4);
+        Browserless ann = new Browserless(deployment.service().url());
         ann.login("ann", PASSWORD);
-        Browserless tom = new Browserless(service.url());
+        Browserless tom = new Browserless(deployment.service().url());
         tom.login("tom", PASSWORD);
         String path = "/api/calls/" + call.callSid() + "/take";
         String annToken = ann.csrf();
@@ -282,16 +276,6 @@ class AuthIT {
     }
 
     @Test
-    void userAddRefusesABadRoleAShortPasswordAndATakenName() throws Exception {
-        assertEquals(2, UserCommand.run(service.config, new String[] {"user", "add", "zed", "--role", "boss"},
-                stdin(PASSWORD), System.out, System.out));
-        assertEquals(2, UserCommand.run(service.config, new String[] {"user", "add", "zed", "--role", "agent"},
-                stdin("short"), System.out, System.out));
-        assertEquals(1, UserCommand.run(service.config, new String[] {"user", "add", "ann", "--role", "agent"},
-                stdin(PASSWORD), System.out, System.out));
-    }
-
-    @Test
     void aFirstDemoStartPrintsOneTimePasswordsOnceAndTheyMustBeChanged() throws Exception {
         Logger authLog = (Logger) LoggerFactory.getLogger(Auth.class);
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
@@ -299,12 +283,12 @@ class AuthIT {
         authLog.addAppender(captured);
         Path data = Files.createTempDirectory("calmline-demo");
         String printed;
-        try (RunningService demo = RunningService.start(demoEnv(data))) {
+        try (Deployment demo = Deployment.demo().env("DATA_DIR", data.toString()).start()) {
             printed = captured.list.stream().map(ILoggingEvent::getFormattedMessage)
                     .filter(m -> m.contains("one-time passwords")).findFirst().orElseThrow();
             Matcher m = Pattern.compile("agent\\s+(\\S{16})").matcher(printed);
             assertTrue(m.find(), printed);
-            Browserless agent = new Browserless(demo.url());
+            Browserless agent = new Browserless(demo.service().url());
             HttpResponse<String> first = agent.login("agent", m.group(1));
             assertEquals("/password", first.headers().firstValue("Location").orElseThrow());
             assertEquals(303, agent.get("/agent").statusCode(), "the desk waits until the password is changed");
@@ -314,14 +298,14 @@ class AuthIT {
             assertEquals(303, agent.post("/password", Map.of("_csrf", csrf, "current", m.group(1), "password", PASSWORD,
                     "repeat", PASSWORD)).statusCode());
             assertEquals(200, agent.get("/agent").statusCode());
-            assertEquals(401, new Browserless(demo.url()).login("agent", m.group(1)).statusCode(),
+            assertEquals(401, new Browserless(demo.service().url()).login("agent", m.group(1)).statusCode(),
                     "the one-time password is spent");
         } finally {
             authLog.detachAppender(captured);
         }
         long before = captured.list.size();
         authLog.addAppender(captured);
-        try (RunningService again = RunningService.start(demoEnv(data))) {
+        try (Deployment again = Deployment.demo().env("DATA_DIR", data.toString()).start()) {
             assertTrue(captured.list.stream().skip(before).noneMatch(e -> e.getFormattedMessage()
                     .contains("one-time")), "a restart prints no passwords");
         } finally {
@@ -348,8 +332,8 @@ class AuthIT {
 
     /** Ages the person's session out of Redis, as its ten hours running out would. */
     private static void expire(Browserless who) throws Exception {
-        try (RedisClient redis = service.redis()) {
-            assertEquals(1, redis.pexpire(service.config.redisPrefix() + "session:"
+        try (RedisClient redis = deployment.service().redis()) {
+            assertEquals(1, redis.pexpire(deployment.service().redisPrefix() + "session:"
                     + who.cookie("calmline_session").orElseThrow(), 1));
         }
     }
@@ -391,15 +375,5 @@ class AuthIT {
 
     private static String statuses(List<HttpResponse<String>> answers) {
         return answers.stream().map(r -> Integer.toString(r.statusCode())).toList().toString();
-    }
-
-    private static Map<String, String> demoEnv(Path data) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DATA_DIR", data.toString());
-        return env;
-    }
-
-    private static java.io.InputStream stdin(String line) {
-        return new java.io.ByteArrayInputStream((line + "\n").getBytes());
     }
 }

@@ -1,47 +1,32 @@
-package com.calmline.app;
+package com.calmline.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.CallEvents;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.RunningService;
+import com.calmline.app.Simulator;
+import com.calmline.app.WordErrorRate;
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.embedded.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Redis goes away in the middle of a call and comes back: the service degrades, the transcript is whole. */
 class RedisOutageIT {
-    private RedisServer redis;
-    private RunningService service;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (service != null) {
-            service.close();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
-    }
+    @RegisterExtension
+    final Deployment deployment = Deployment.demo().ownRedis().build();
 
     @Test
     void aTranscriptWrittenDuringAnOutageIsStoredWhenRedisReturns() throws Exception {
-        int port = freePort();
-        Path dir = Files.createTempDirectory("calmline-redis");
-        redis = redis(port, dir);
-        redis.start();
-        service = RunningService.start(Map.of("REDIS_URL", "redis://127.0.0.1:" + port));
+        RunningService service = deployment.service();
         Fixture fixture = Fixture.load("internet-down");
         byte[] audio = fixture.mulaw();
         int half = audio.length / 2 / Simulator.FRAME_BYTES * Simulator.FRAME_BYTES;
@@ -49,7 +34,7 @@ class RedisOutageIT {
         Simulator simulator = service.simulator();
         Simulator.Call call = simulator.dial("+15555550123", "+15555550199").connect();
         call.play(Arrays.copyOfRange(audio, 0, half), 4);
-        redis.stop();
+        deployment.redis().stop();
         assertEquals(200, status("/health"), "alive: a restart now would lose the writes it holds");
         assertTrue(body("/health").contains("\"redis\":\"DOWN\""), "and says what is degraded");
         assertEquals(200, status("/ready"), "still takes calls: the outbox journal holds writes until Redis is back");
@@ -59,15 +44,15 @@ class RedisOutageIT {
         Thread.sleep(3000);
         assertEquals(503, status("/api/calls/" + call.callSid + "/events"), "reads fail cleanly while Redis is down");
 
-        redis = redis(port, dir);
-        redis.start();
+        deployment.redis().start();
         List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofSeconds(30));
 
-        double wer = WordErrorRate.of(fixture.words(), CallIT.transcript(events));
-        System.out.printf("WER across a Redis outage: %.1f%% (%s)%n", wer * 100, CallIT.transcript(events));
-        assertTrue(wer <= 0.25, "nothing said during the outage was lost: " + CallIT.transcript(events));
+        double wer = WordErrorRate.of(fixture.words(), CallEvents.transcript(events));
+        System.out.printf("WER across a Redis outage: %.1f%% (%s)%n", wer * 100, CallEvents.transcript(events));
+        assertTrue(wer <= WordErrorRate.BUDGET,
+                "nothing said during the outage was lost: " + CallEvents.transcript(events));
         long lastSentenceStart = fixture.sentences().get(fixture.sentences().size() - 1).startMs();
-        assertTrue(CallIT.utterances(events).stream().anyMatch(u -> u.path("endMs").asLong() > lastSentenceStart),
+        assertTrue(CallEvents.utterances(events).stream().anyMatch(u -> u.path("endMs").asLong() > lastSentenceStart),
                 "the last sentence, spoken while Redis was down, is in the transcript");
         assertEquals(200, status("/health"));
     }
@@ -75,22 +60,17 @@ class RedisOutageIT {
     /** A callback is a promise: asked for while Redis is away, it is confirmed at once and stored once it is back. */
     @Test
     void aCallerWhoPresses1WhileQueuedDuringAnOutageIsCalledBackNotCutOff() throws Exception {
-        int port = freePort();
-        Path dir = Files.createTempDirectory("calmline-redis");
-        redis = redis(port, dir);
-        redis.start();
-        service = RunningService.start(Map.of("REDIS_URL", "redis://127.0.0.1:" + port));
         String queued = Simulator.newSid("CA");
-        redis.stop();
+        deployment.redis().stop();
 
-        HttpResponse<String> pressed = service.simulator().post("/twilio/wait/key", Map.of("CallSid", queued,
+        HttpResponse<String> pressed = deployment.service().simulator().post("/twilio/wait/key", Map.of(
+                "CallSid", queued,
                 "Digits", "1", "From", "+18005550199"));
         assertEquals(200, pressed.statusCode(), "the caller's call goes on: " + pressed.body());
         assertTrue(pressed.body().contains("We'll call you back") && pressed.body().contains("<Hangup/>"),
                 pressed.body());
 
-        redis = redis(port, dir);
-        redis.start();
+        deployment.redis().start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String callbacks = "";
         while (!callbacks.contains(queued) && System.nanoTime() < deadline) {
@@ -98,7 +78,7 @@ class RedisOutageIT {
             callbacks = body("/api/callbacks");
         }
         JsonNode booked = null;
-        for (JsonNode c : new com.fasterxml.jackson.databind.ObjectMapper().readTree(callbacks)) {
+        for (JsonNode c : Json.parse(callbacks)) {
             if (c.path("callSid").asText().equals(queued)) {
                 booked = c;
             }
@@ -108,25 +88,10 @@ class RedisOutageIT {
     }
 
     private String body(String path) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                service.url().resolve(path)).header("Authorization", "Bearer " + RunningService.API_TOKEN).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static RedisServer redis(int port, Path dir) throws IOException {
-        return RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("dir " + dir).setting("appendonly yes").build();
+        return deployment.service().get(path).body();
     }
 
     private int status(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + path))
-                .header("Authorization", "Bearer " + RunningService.API_TOKEN).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return deployment.service().get(path).statusCode();
     }
 }

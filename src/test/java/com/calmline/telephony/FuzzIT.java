@@ -1,20 +1,26 @@
-package com.calmline.app;
+package com.calmline.telephony;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.calmline.app.CallEvents;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.ServiceProcess;
+import com.calmline.app.Simulator;
+import com.calmline.app.WordErrorRate;
+import com.calmline.json.Json;
 import com.calmline.telephony.TwilioSignature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -34,7 +40,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -49,10 +54,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w3c.dom.Document;
 
 /**
@@ -63,9 +68,7 @@ import org.w3c.dom.Document;
  */
 class FuzzIT {
     private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
-    private static final String TOKEN = Config.DEMO_AUTH_TOKEN;
-    private static final String API_TOKEN = "fuzz-api-token-" + Long.toHexString(SEED);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = Deployment.DEMO_AUTH_TOKEN;
     private static final Pattern FRAMES = Pattern.compile(
             "(?m)^calmline_media_frames_total\\{result=\"([^\"]+)\"} ([0-9.E]+)$");
     /** Jetty's limit on a WebSocket text message, as App sets it. */
@@ -76,33 +79,18 @@ class FuzzIT {
     private static final Path LOG = Path.of("target", "fuzz-server.log");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
-    private static Process server;
-    private static Path dataDir;
+    @RegisterExtension
+    static final Deployment deployment = Deployment.demo().noInstances().build();
+    private static ServiceProcess server;
     private static URI url;
 
     @BeforeAll
     static void start() throws Exception {
         System.out.println("FuzzIT seed " + SEED + " (replay with -Dfuzz.seed=" + SEED + ")");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        dataDir = Files.createTempDirectory("calmline-fuzz");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", "target/calmline.jar").redirectErrorStream(true)
-                .redirectOutput(LOG.toFile());
-        builder.environment().putAll(Map.of("PORT", Integer.toString(port), "DATA_DIR", dataDir.toString(),
-                "API_TOKEN", API_TOKEN, "LOG_FORMAT", "text",
-                // The attack's own started streams must not take the good call's line: this suite is not about admission.
-                "MAX_LIVE_CALLS", "64"));
-        server = builder.start();
-        url = URI.create("http://127.0.0.1:" + port);
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (health() != 200) {
-            assertTrue(server.isAlive() && System.nanoTime() < deadline,
-                    "the service did not start; see " + LOG);
-            Thread.sleep(250);
-        }
+        // The attack's own started streams must not take the good call's line: this suite is not about admission.
+        server = deployment.startProcess("fuzz-server", Map.of("LOG_FORMAT", "text", "MAX_LIVE_CALLS", "64"),
+                List.of("-Xmx512m"));
+        url = server.url;
     }
 
     /**
@@ -116,21 +104,6 @@ class FuzzIT {
         List<String> bad = log.stream().filter(l -> l.contains("Uncaught exception") || l.startsWith("\tat ")).toList();
         assertEquals(List.of(), bad, "see " + LOG);
         assertTrue(log.size() < 1000, "the log has " + log.size() + " lines; see " + LOG);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor();
-            }
-        }
-        if (dataDir != null) {
-            try (var files = Files.walk(dataDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -462,11 +435,11 @@ class FuzzIT {
                 return new Frame("malformed-json", valid.substring(0, 1 + random.nextInt(valid.length() - 2)));
             }
             case 4 -> {
-                JsonNode badSeq = List.<JsonNode>of(JSON.createObjectNode(), JSON.createArrayNode(),
-                        JSON.getNodeFactory().booleanNode(true), JSON.getNodeFactory().textNode("abc"),
-                        JSON.getNodeFactory().textNode("-5"), JSON.getNodeFactory().numberNode(-7),
-                        JSON.getNodeFactory().textNode("1e3"), JSON.getNodeFactory().textNode(""),
-                        JSON.getNodeFactory().nullNode(), JSON.getNodeFactory().textNode("9223372036854775808"))
+                JsonNode badSeq = List.<JsonNode>of(Json.object(), Json.array(),
+                        JsonNodeFactory.instance.booleanNode(true), JsonNodeFactory.instance.textNode("abc"),
+                        JsonNodeFactory.instance.textNode("-5"), JsonNodeFactory.instance.numberNode(-7),
+                        JsonNodeFactory.instance.textNode("1e3"), JsonNodeFactory.instance.textNode(""),
+                        JsonNodeFactory.instance.nullNode(), JsonNodeFactory.instance.textNode("9223372036854775808"))
                         .get(random.nextInt(10));
                 ObjectNode m = (ObjectNode) read(mediaFrame(seq, "inbound", "0", payload));
                 m.set("sequenceNumber", badSeq);
@@ -495,7 +468,7 @@ class FuzzIT {
                 return new Frame("malformed-oversize", mediaFrame(seq, "inbound", "0", big));
             }
             case 8 -> {
-                ObjectNode m = JSON.createObjectNode();
+                ObjectNode m = Json.object();
                 switch (random.nextInt(3)) {
                     case 0 -> m.put("event", "x" + word(random, random.nextInt(12)));
                     case 1 -> m.put("event", random.nextInt());
@@ -846,14 +819,14 @@ class FuzzIT {
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("the good call did not complete", e);
         }
-        String heard = CallIT.transcript(events);
+        String heard = CallEvents.transcript(events);
         double wer = WordErrorRate.of(fixture.words(), heard);
         System.out.printf("good call under fuzzing: WER %.1f%% (%s)%n", wer * 100, heard);
-        assertTrue(wer <= CallIT.MAX_WER, "the good call's transcript: " + heard);
+        assertTrue(wer <= WordErrorRate.BUDGET, "the good call's transcript: " + heard);
     }
 
     private static Simulator simulator() {
-        return new Simulator(url, url.toString(), TOKEN, Optional.of(API_TOKEN));
+        return server.simulator();
     }
 
     private static String mediaUrl() {
@@ -1030,7 +1003,7 @@ class FuzzIT {
     }
 
     private static String mediaFrame(String seq, String track, String timestamp, String payload) {
-        ObjectNode m = JSON.createObjectNode().put("event", "media").put("sequenceNumber", seq)
+        ObjectNode m = Json.object().put("event", "media").put("sequenceNumber", seq)
                 .put("streamSid", "MZ" + "0".repeat(32));
         m.putObject("media").put("track", track).put("chunk", "1").put("timestamp", timestamp).put("payload", payload);
         return m.toString();
@@ -1040,34 +1013,34 @@ class FuzzIT {
     private static JsonNode randomJson(Random random, int depth) {
         switch (random.nextInt(depth >= 3 ? 5 : 7)) {
             case 0 -> {
-                return JSON.getNodeFactory().numberNode(random.nextLong());
+                return JsonNodeFactory.instance.numberNode(random.nextLong());
             }
             case 1 -> {
-                return JSON.getNodeFactory().numberNode(random.nextDouble() * 1e300);
+                return JsonNodeFactory.instance.numberNode(random.nextDouble() * 1e300);
             }
             case 2 -> {
-                return JSON.getNodeFactory().textNode(printable(random, random.nextInt(40)));
+                return JsonNodeFactory.instance.textNode(printable(random, random.nextInt(40)));
             }
             case 3 -> {
-                return JSON.getNodeFactory().booleanNode(random.nextBoolean());
+                return JsonNodeFactory.instance.booleanNode(random.nextBoolean());
             }
             case 4 -> {
-                return JSON.getNodeFactory().nullNode();
+                return JsonNodeFactory.instance.nullNode();
             }
             case 5 -> {
-                ArrayNode a = JSON.createArrayNode();
+                ArrayNode a = Json.array();
                 for (int i = random.nextInt(5); i > 0; i--) {
                     a.add(randomJson(random, depth + 1));
                 }
                 return a;
             }
             default -> {
-                ObjectNode o = JSON.createObjectNode();
+                ObjectNode o = Json.object();
                 for (int i = random.nextInt(5); i > 0; i--) {
                     // Never a sequence number: a frame held for a gap would change what the stream releases.
                     String name = List.of("event", "media", "start", "track", "payload", "timestamp",
                             word(random, 4)).get(random.nextInt(7));
-                    o.set(name, name.equals("event") ? JSON.getNodeFactory().textNode(List.of("media", "start",
+                    o.set(name, name.equals("event") ? JsonNodeFactory.instance.textNode(List.of("media", "start",
                             "mark", "dtmf", "connected").get(random.nextInt(5))) : randomJson(random, depth + 1));
                 }
                 return o;
@@ -1077,7 +1050,7 @@ class FuzzIT {
 
     private static JsonNode read(String json) {
         try {
-            return JSON.readTree(json);
+            return Json.parse(json);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

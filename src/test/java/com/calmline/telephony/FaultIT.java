@@ -1,12 +1,21 @@
-package com.calmline.app;
+package com.calmline.telephony;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.CallEvents;
+import com.calmline.app.CallScript;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.RunningService;
+import com.calmline.app.Simulator;
+import com.calmline.app.TcpRelay;
+import com.calmline.app.TwilioStandIn;
+import com.calmline.app.WordErrorRate;
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -26,17 +35,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
-import redis.embedded.RedisServer;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Faults around live calls, through the real service (its own embedded Redis, real Vosk, the Twilio SDK
@@ -51,46 +55,30 @@ class FaultIT {
      * stricter than a real call.
      */
     private static final double TWILIO_FAULT_SPEED = 2;
-    private static final double MAX_WER = 0.25;
     /**
      * How long Twilio holds a hung update: ten times what the service waits (TWILIO_TIMEOUT_MS, 3 s by default),
      * so that on a slow machine only a service that waits for the answer stores the caller's next words after it.
      */
     private static final int HANG_MS = 30_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ExecutorService THREADS = Executors.newCachedThreadPool();
     /** Deliveries of decisions that went to Twilio's REST API. */
     private static final Set<String> SENT_TO_TWILIO = Set.of("sent", "failed", "call-ended");
-    private static TwilioStandIn twilio;
-    private static RunningService service;
-    /** The Redis started in place of the service's own embedded one once that was killed. */
-    private static RedisServer restarted;
-
-    @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        service = RunningService.start(twilio.liveEnv("fault-it-token"));
-    }
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("fault-it-token").build();
 
     @AfterAll
-    static void stop() throws Exception {
-        service.close();
-        if (restarted != null) {
-            restarted.stop();
-        }
-        twilio.close();
+    static void stop() {
         THREADS.shutdownNow();
     }
 
     @Test
     void redisKilledDuringTwoCallsKeepsWhatItHadStoredAndGetsWhatWasSaidWhileItWasDead() throws Exception {
-        int port = service.redisPort();
         List<Fixture> fixtures = List.of(Fixture.load("internet-down"), Fixture.load("billing-calm"));
-        Simulator simulator = service.simulator();
+        Simulator simulator = deployment.service().simulator();
         List<Simulator.Call> calls = new ArrayList<>();
         for (int i = 0; i < fixtures.size(); i++) {
             Simulator.Call call = simulator.dial("+1555555010" + i, "+15555550199");
-            twilio.accepts(call.callSid);
+            deployment.twilio().accepts(call.callSid);
             calls.add(call.connect());
         }
         List<CompletableFuture<Void>> playing = new ArrayList<>();
@@ -109,28 +97,22 @@ class FaultIT {
             }, THREADS));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (calls.stream().anyMatch(c -> utterances(port, c.callSid).stream().noneMatch(FaultIT::caller))) {
+        while (calls.stream().anyMatch(c -> utterances(c.callSid).stream().noneMatch(FaultIT::caller))) {
             assertTrue(System.nanoTime() < deadline, "no caller utterance reached Redis");
             Thread.sleep(20);
         }
-        List<List<String>> storedBeforeKill = calls.stream().map(c -> utterances(port, c.callSid)).toList();
-        long pid = redisPid(port);
-        ProcessHandle redis = ProcessHandle.of(pid).orElseThrow();
-        assertTrue(redis.destroyForcibly(), "SIGKILL sent to redis-server " + pid);
-        redis.onExit().get(10, TimeUnit.SECONDS);
+        List<List<String>> storedBeforeKill = calls.stream().map(c -> utterances(c.callSid)).toList();
+        deployment.redis().kill();
 
         CompletableFuture.allOf(playing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        restarted = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("requirepass " + service.redisPassword()).setting("dir " + service.dataDir.toAbsolutePath()).setting("appendonly yes").setting("save \"\"")
-                .build();
-        restarted.start();
+        deployment.redis().start();
 
         for (int i = 0; i < calls.size(); i++) {
             String callSid = calls.get(i).callSid;
             Fixture fixture = fixtures.get(i);
             simulator.awaitEnd(callSid, Duration.ofSeconds(60));
             List<String> before = storedBeforeKill.get(i);
-            List<String> after = utterances(port, callSid);
+            List<String> after = utterances(callSid);
             List<JsonNode> heard = after.stream().map(FaultIT::parse).filter(FaultIT::caller).toList();
             String transcript = String.join(" ", heard.stream().map(u -> u.path("text").asText()).toList());
             System.out.printf("REDIS-KILL %s: %d utterances stored before the kill, %d after the restart: %s%n",
@@ -150,7 +132,7 @@ class FaultIT {
                 assertTrue(heard.stream().anyMatch(u -> u.path("startMs").asLong() < s.endMs()
                         && u.path("endMs").asLong() > s.startMs()), "an utterance covers " + s + ": " + heard);
             }
-            assertTrue(WordErrorRate.of(fixture.words(), transcript) <= MAX_WER, transcript);
+            assertTrue(WordErrorRate.of(fixture.words(), transcript) <= WordErrorRate.BUDGET, transcript);
         }
     }
 
@@ -181,10 +163,10 @@ class FaultIT {
         FaultyCall call = faultyCall(okJson("{\"status\":\"in-progress\"}").withFixedDelay(HANG_MS), sid -> {
             try {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (twilio.updates(sid).isEmpty() && System.nanoTime() < deadline) {
+                while (deployment.twilio().updates(sid).isEmpty() && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                LoggedRequest hanging = twilio.updates(sid).get(0);
+                LoggedRequest hanging = deployment.twilio().updates(sid).get(0);
                 hungAt.add(hanging.getLoggedDate().toInstant());
                 long heardUntil = events(sid).stream().filter(e -> e.path("type").asText().equals("utterance"))
                         .mapToLong(e -> e.path("endMs").asLong()).max().orElse(0);
@@ -214,8 +196,8 @@ class FaultIT {
     /** A listening caller's call in which Twilio answers updates with {@code failure} until the line records one failed. */
     private FaultyCall faultyCall(ResponseDefinitionBuilder failure, Consumer<String> watch) throws Exception {
         List<CompletableFuture<Void>> watching = new ArrayList<>();
-        RunningService.Listened call = service.listen("billing-calm", sid -> {
-            twilio.answers(sid, failure);
+        RunningService.Listened call = deployment.service().listen("billing-calm", sid -> {
+            deployment.twilio().answers(sid, failure);
             watching.add(CompletableFuture.runAsync(() -> recoverAfterAFailure(sid), THREADS));
             watching.add(CompletableFuture.runAsync(() -> watch.accept(sid), THREADS));
         }, TWILIO_FAULT_SPEED);
@@ -238,7 +220,7 @@ class FaultIT {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
-        twilio.accepts(callSid);
+        deployment.twilio().accepts(callSid);
     }
 
     private record FaultyCall(RunningService.Listened call) {
@@ -268,13 +250,13 @@ class FaultIT {
             assertTrue(retried.path("atMs").asLong() > failed.path("atMs").asLong()
                     && CallEvents.inGap(call.played(), retried.path("atMs").asLong()),
                     "tried again at a later pause of the caller's: " + retried);
-            List<LoggedRequest> received = twilio.updates(call.callSid());
+            List<LoggedRequest> received = deployment.twilio().updates(call.callSid());
             assertTrue(received.stream().anyMatch(r -> TwilioStandIn.twimlOf(r).equals(retried.path("twiml").asText())),
                     "Twilio received the update tried again");
             assertEquals(0, CallEvents.only(events, "summary").path("talkOvers").asInt(),
                     "the line never started over the caller: " + CallEvents.of(events, "overlap") + " " + decisions);
-            String transcript = CallIT.transcript(events);
-            assertTrue(WordErrorRate.of(call.recorded().words(), transcript) <= MAX_WER, transcript);
+            String transcript = CallEvents.transcript(events);
+            assertTrue(WordErrorRate.of(call.recorded().words(), transcript) <= WordErrorRate.BUDGET, transcript);
         }
     }
 
@@ -287,17 +269,17 @@ class FaultIT {
         // In the short pause after the third sentence: no pause yet long enough for the line to have routed them.
         long cutAtMs = (said.get(2).endMs() + fixture.sentences().get(3).startMs()) / 2 / 20 * 20;
         Simulator.Call call;
-        try (TcpRelay relay = new TcpRelay(service.app.port())) {
-            call = service.simulatorThrough(relay.url()).dial("+15555550100", "+15555550199");
-            twilio.accepts(call.callSid);
+        try (TcpRelay relay = new TcpRelay(deployment.service().port())) {
+            call = deployment.service().simulatorThrough(relay.url()).dial("+15555550100", "+15555550199");
+            deployment.twilio().accepts(call.callSid);
             // As recorded: whether the caller waits for the line is beside the point here.
             call.connect().play(Arrays.copyOf(fixture.mulaw(), (int) cutAtMs * 8), SPEED);
             relay.cut(cut);
         }
-        Simulator simulator = service.simulator();
+        Simulator simulator = deployment.service().simulator();
         List<JsonNode> events = simulator.awaitEnd(call.callSid, Duration.ofSeconds(30));
         CallEvents.only(events, "summary");
-        JsonNode stored = RoutingIT.api(service, "/api/calls/" + call.callSid);
+        JsonNode stored = deployment.service().json("/api/calls/" + call.callSid);
         assertEquals("ENDED", stored.path("call").path("state").asText(), stored.path("call").toString());
         List<JsonNode> heard = new ArrayList<>();
         stored.path("utterances").forEach(u -> {
@@ -312,7 +294,7 @@ class FaultIT {
         String transcript = String.join(" ", heard.stream().map(u -> u.path("text").asText()).toList());
         String words = String.join(" ", said.stream().map(CallScript.Sentence::text).toList());
         System.out.printf("STREAM-CUT %s: %s%n", cut, transcript);
-        assertTrue(WordErrorRate.of(words, transcript) <= MAX_WER, transcript);
+        assertTrue(WordErrorRate.of(words, transcript) <= WordErrorRate.BUDGET, transcript);
 
         Map<String, String> gather = Map.of("CallSid", call.callSid, "AccountSid", Simulator.newSid("AC"));
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -326,7 +308,7 @@ class FaultIT {
 
     private static List<JsonNode> events(String callSid) {
         try {
-            return service.simulator().events(callSid);
+            return deployment.service().simulator().events(callSid);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -334,27 +316,12 @@ class FaultIT {
         }
     }
 
-    private static List<String> utterances(int port, String callSid) {
-        try (Jedis redis = redisAt(port)) {
-            return redis.lrange(service.config.redisPrefix() + "call:" + callSid + ":utterances", 0, -1);
-        }
-    }
-
-    /** The service's embedded Redis, or the one restarted in its place, with its password. */
-    private static Jedis redisAt(int port) {
-        try {
-            return new Jedis(new HostAndPort("127.0.0.1", port),
-                    DefaultJedisClientConfig.builder().password(service.redisPassword()).build());
+    /** The call's transcript as Redis holds it: the service's embedded Redis, or the one restarted in its place. */
+    private static List<String> utterances(String callSid) {
+        try (RedisClient redis = deployment.redis().client()) {
+            return redis.lrange(deployment.service().redisPrefix() + "call:" + callSid + ":utterances", 0, -1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long redisPid(int port) {
-        try (Jedis redis = redisAt(port)) {
-            Matcher m = Pattern.compile("process_id:(\\d+)").matcher(redis.info("server"));
-            assertTrue(m.find(), "INFO names the server's process");
-            return Long.parseLong(m.group(1));
         }
     }
 
@@ -367,11 +334,7 @@ class FaultIT {
     }
 
     private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Json.stored(json);
     }
 
     private static CallScript.Sentence lastSentence(Fixture fixture) {

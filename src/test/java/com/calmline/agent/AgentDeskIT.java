@@ -1,4 +1,4 @@
-package com.calmline.app;
+package com.calmline.agent;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -8,18 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.CallEvents;
+import com.calmline.app.Chromium;
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.RunningService;
+import com.calmline.app.Simulator;
+import com.calmline.app.TwilioStandIn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -31,7 +35,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * WireMock, is asked to dequeue the caller to them), the other cannot, and the call is wrapped up.
  */
 class AgentDeskIT {
-    private static final String PASSWORD = "correct horse battery";
+    private static final String PASSWORD = Deployment.PASSWORD;
     private static final String QUEUE_SID = "QU" + "d".repeat(32);
     /** Records, in the page, when each call first appears in the waiting list (epoch ms) and that it never reloads. */
     private static final String WATCH = """
@@ -40,26 +44,19 @@ class AgentDeskIT {
               if (!window.__seen[li.dataset.call]) window.__seen[li.dataset.call] = performance.timeOrigin + performance.now();
             })).observe(document.body, {subtree: true, childList: true});""";
 
+    /** Two instances on one Redis, an agent signed in to each. */
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live("desk-it-token").instances(2).user("ann", "agent")
+            .user("bob", "agent").build();
     private static TwilioStandIn twilio;
     private static RunningService a;
     private static RunningService b;
 
     @BeforeAll
-    static void start() throws Exception {
-        twilio = new TwilioStandIn();
-        a = RunningService.start(twilio.liveEnv("desk-it-token"));
-        Map<String, String> env = new HashMap<>(twilio.liveEnv("desk-it-token"));
-        env.put("REDIS_URL", a.redisUrl());
-        b = RunningService.start(env);
-        Browserless.addUser(a, "ann", "agent", PASSWORD);
-        Browserless.addUser(a, "bob", "agent", PASSWORD);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        b.close();
-        a.close();
-        twilio.close();
+    static void instances() {
+        twilio = deployment.twilio();
+        a = deployment.instance(0);
+        b = deployment.instance(1);
     }
 
     @Test
@@ -119,8 +116,8 @@ class AgentDeskIT {
             List<LoggedRequest> dequeues = twilio.requests(postRequestedFor(urlPathEqualTo(memberPath(sid))));
             assertEquals(1, dequeues.size(), "Twilio was asked once to move the queued caller");
             String connect = TwilioStandIn.PUBLIC_URL + "/twilio/connect?agent=ann&to=client%3Aann";
-            assertEquals(connect, form(dequeues.get(0)).get("Url"));
-            assertEquals("POST", form(dequeues.get(0)).get("Method"));
+            assertEquals(connect, TwilioStandIn.form(dequeues.get(0)).get("Url"));
+            assertEquals("POST", TwilioStandIn.form(dequeues.get(0)).get("Method"));
             ann.screenshot("04-ann-took-the-call");
 
             HttpResponse<String> dial = a.simulator().post("/twilio/connect?agent=ann&to=client%3Aann",
@@ -150,7 +147,7 @@ class AgentDeskIT {
             ann.driver.findElement(By.cssSelector(".wrapup button[type=submit]")).click();
             ann.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".wrapped"), "resolved"));
             ann.screenshot("06-ann-wrapped-up");
-            JsonNode stored = RoutingIT.api(b, "/api/calls/" + sid).path("call");
+            JsonNode stored = b.json("/api/calls/" + sid).path("call");
             assertEquals("ann", stored.path("agent").asText());
             assertEquals("resolved", stored.path("outcome").asText());
             assertEquals("Reversed the duplicate charge.", stored.path("note").asText());
@@ -215,13 +212,13 @@ class AgentDeskIT {
             List<LoggedRequest> dequeues = twilio.requests(postRequestedFor(urlPathEqualTo(memberPath(pressed))));
             assertEquals(1, dequeues.size(), "Twilio was asked to move the queued caller to ann");
             assertEquals(TwilioStandIn.PUBLIC_URL + "/twilio/connect?agent=ann&to=client%3Aann",
-                    form(dequeues.get(0)).get("Url"));
+                    TwilioStandIn.form(dequeues.get(0)).get("Url"));
 
             awaitTrue(() -> twilio.asked(dropped.callSid) > 0);
             assertTrue(!ann.driver.findElements(droppedEntry).isEmpty(), "still waiting while Twilio says the call goes on");
             twilio.stands(dropped.callSid, "completed", 40);
             ann.wait.until(ExpectedConditions.invisibilityOfElementLocated(droppedEntry));
-            assertEquals("ENDED", RoutingIT.api(a, "/api/calls/" + dropped.callSid).path("call").path("state").asText());
+            assertEquals("ENDED", a.json("/api/calls/" + dropped.callSid).path("call").path("state").asText());
             twilio.stands(pressed, "completed", 95);
         }
     }
@@ -254,7 +251,7 @@ class AgentDeskIT {
             assertEquals(1, twilio.requests(postRequestedFor(urlPathEqualTo(member))).size(), "Twilio was asked");
             ann.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("button.take")));
             assertTrue(ann.driver.findElements(By.cssSelector(".taken")).isEmpty(), "nobody holds the call");
-            assertFalse(RoutingIT.api(a, "/api/calls/" + sid).path("call").has("agent"), "the claim is released");
+            assertFalse(a.json("/api/calls/" + sid).path("call").has("agent"), "the claim is released");
 
             bob.wait.until(ExpectedConditions.visibilityOfElementLocated(entry));
             open(bob, sid);
@@ -275,7 +272,7 @@ class AgentDeskIT {
                     "You have this call"));
             assertEquals(3, twilio.requests(postRequestedFor(urlPathEqualTo(member))).size());
             ann.wait.until(ExpectedConditions.invisibilityOfElementLocated(entry));
-            assertEquals("bob", RoutingIT.api(a, "/api/calls/" + sid).path("call").path("agent").asText());
+            assertEquals("bob", a.json("/api/calls/" + sid).path("call").path("agent").asText());
         } finally {
             twilio.stands(sid, "completed", 60);
         }
@@ -316,7 +313,7 @@ class AgentDeskIT {
             Thread.sleep(50);
         }
         Thread.sleep(200);
-        return RoutingIT.api(a, "/api/calls/" + sid + "/screenpop");
+        return a.json("/api/calls/" + sid + "/screenpop");
     }
 
     /** The element's text, found afresh if a live update redrew it meanwhile. */
@@ -351,14 +348,5 @@ class AgentDeskIT {
 
     private static String memberPath(String sid) {
         return "/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Queues/" + QUEUE_SID + "/Members/" + sid + ".json";
-    }
-
-    private static Map<String, String> form(LoggedRequest request) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : request.getBodyAsString().split("&")) {
-            String[] kv = pair.split("=", 2);
-            form.put(kv[0], URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
-        }
-        return form;
     }
 }

@@ -1,10 +1,13 @@
-package com.calmline.app;
+package com.calmline.telephony;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.Deployment;
+import com.calmline.app.Simulator;
 import com.calmline.telephony.TwilioSignature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,8 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Only Twilio, holding the account's auth token, may drive the line: webhooks and the media socket. */
 class SignatureIT {
@@ -29,23 +32,27 @@ class SignatureIT {
     /** An operator's own greeting, in the words of a line that is not all ASCII. */
     private static final String GREETING =
             "Thank you for calling. Caf\u00e9 M\u00fcller\u2019s line is listening \u2014 take your time.";
-    private static Path prompts;
-    private static RunningService service;
+    private static final Path PROMPTS = prompts();
+    @RegisterExtension
+    static final Deployment deployment = Deployment.live(TOKEN).env("PUBLIC_BASE_URL", PUBLIC)
+            .env("PROMPTS_DIR", PROMPTS.toString()).build();
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeAll
-    static void start() throws Exception {
-        prompts = Files.createTempDirectory("calmline-prompts");
-        Files.writeString(prompts.resolve("greeting.txt"), GREETING + "\n");
-        service = RunningService.start(Map.of("TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32), "TWILIO_AUTH_TOKEN", TOKEN,
-                "PUBLIC_BASE_URL", PUBLIC, "PROMPTS_DIR", prompts.toString()));
+    /** The operator's own prompts: only the greeting, so every other prompt is the jar's. */
+    private static Path prompts() {
+        try {
+            Path dir = Files.createTempDirectory("calmline-prompts");
+            Files.writeString(dir.resolve("greeting.txt"), GREETING + "\n");
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        service.close();
-        Files.delete(prompts.resolve("greeting.txt"));
-        Files.delete(prompts);
+    static void removePrompts() throws Exception {
+        Files.delete(PROMPTS.resolve("greeting.txt"));
+        Files.delete(PROMPTS);
     }
 
     @Test
@@ -74,7 +81,8 @@ class SignatureIT {
 
     @Test
     void aMissingSignatureIsForbidden() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/twilio/voice"))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(deployment.service().url()
+                .resolve("/twilio/voice"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form()))).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, response.statusCode());
@@ -93,7 +101,7 @@ class SignatureIT {
     @Test
     void aSignatureOverTheLocalAddressInsteadOfThePublicOneIsForbidden() throws Exception {
         Map<String, String> form = form();
-        String local = service.url() + "/twilio/voice";
+        String local = deployment.service().url() + "/twilio/voice";
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(local))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Twilio-Signature", TwilioSignature.sign(TOKEN, local, form))
@@ -105,7 +113,8 @@ class SignatureIT {
     void theListenWebhookIsCheckedToo() throws Exception {
         String signed = PUBLIC + "/twilio/listen";
         Map<String, String> form = form();
-        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/twilio/listen"))
+        HttpResponse<String> forged = http.send(HttpRequest.newBuilder(deployment.service().url()
+                .resolve("/twilio/listen"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Twilio-Signature", TwilioSignature.sign("wrong", signed, form))
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build(), HttpResponse.BodyHandlers.ofString());
@@ -114,7 +123,7 @@ class SignatureIT {
 
     @Test
     void theMediaSocketUpgradeNeedsAValidSignature() throws Exception {
-        String local = "ws://localhost:" + service.app.port() + "/twilio/media";
+        String local = "ws://localhost:" + deployment.service().port() + "/twilio/media";
         String signed = "wss://support.example.test/twilio/media";
         assertEquals(403, upgradeStatus(local, null));
         assertEquals(403, upgradeStatus(local, TwilioSignature.sign("wrong-token", signed, Map.of())));
@@ -143,7 +152,7 @@ class SignatureIT {
         awaitRefused("not-this-call", 2);
 
         stream(callSid, token);
-        Simulator simulator = service.simulator();
+        Simulator simulator = deployment.service().simulator();
         simulator.awaitEnd(callSid, java.time.Duration.ofSeconds(30));
         assertEquals(0, refused("second-stream"), "the call's own stream, taken");
         int events = simulator.events(callSid).size();
@@ -159,7 +168,7 @@ class SignatureIT {
         WebSocket ws = http.newWebSocketBuilder()
                 .header("X-Twilio-Signature", TwilioSignature.sign(TOKEN, PUBLIC.replace("https", "wss")
                         + "/twilio/media", Map.of()))
-                .buildAsync(URI.create("ws://localhost:" + service.app.port() + "/twilio/media"),
+                .buildAsync(URI.create("ws://localhost:" + deployment.service().port() + "/twilio/media"),
                         new WebSocket.Listener() { }).join();
         String stream = Simulator.newSid("MZ");
         String silence = java.util.Base64.getEncoder().encodeToString(new byte[160]).replace("A", "/");
@@ -194,7 +203,7 @@ class SignatureIT {
 
     /** How many streams the server refused for {@code reason}, by its /metrics. */
     private int refused(String reason) throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/metrics")).build(),
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(deployment.service().url() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
                 "(?m)^calmline_media_frames_total\\{result=\"refused-" + reason + "\"} ([0-9.]+)$").matcher(metrics);
@@ -217,7 +226,7 @@ class SignatureIT {
     }
 
     private HttpResponse<String> postVoice(Map<String, String> form, String token, boolean tamper) throws Exception {
-        String url = service.url() + "/twilio/voice";
+        String url = deployment.service().url() + "/twilio/voice";
         String signature = TwilioSignature.sign(token, PUBLIC + "/twilio/voice", form);
         Map<String, String> sent = new LinkedHashMap<>(form);
         if (tamper) {

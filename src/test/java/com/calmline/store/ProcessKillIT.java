@@ -1,17 +1,21 @@
-package com.calmline.app;
+package com.calmline.store;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.calmline.app.Deployment;
+import com.calmline.app.Fixture;
+import com.calmline.app.RunningService;
+import com.calmline.app.ServiceProcess;
+import com.calmline.app.Simulator;
+import com.calmline.app.TwilioStandIn;
+import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +23,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
-import redis.embedded.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The service process is killed (SIGKILL) in the middle of calls while Redis is down, so what it had
@@ -39,52 +41,27 @@ import redis.embedded.RedisServer;
  * the journal held is stored, in order, and the callback the line had confirmed to a caller is rung.
  */
 class ProcessKillIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final double SPEED = 4;
     /** Toll-free: on the configured (midday) clock, so the callback is due at once. */
     private static final String CALLER = "+18005550199";
-    private RedisServer redis;
-    private ServiceProcess doomed;
-    private RunningService restarted;
-    private TwilioStandIn twilio;
+    /** A real redis-server, Twilio in WireMock, callbacks rung; the service is started (and killed) by the test. */
+    @RegisterExtension
+    final Deployment deployment = Deployment.live("process-kill-it-token").ringsCallbacks(Deployment.middayZone())
+            .ownRedis().noInstances().build();
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         threads.shutdownNow();
-        if (restarted != null) {
-            restarted.close();
-        }
-        if (doomed != null) {
-            doomed.close();
-        }
-        if (redis != null) {
-            redis.stop();
-        }
-        if (twilio != null) {
-            twilio.close();
-        }
     }
 
     @Test
     void whatTheJournalHeldWhenTheProcessWasKilledIsStoredAndTheConfirmedCallbackIsRung() throws Exception {
-        twilio = new TwilioStandIn();
-        twilio.stub(post(urlPathEqualTo(CallbackIT.callsPath())).willReturn(okJson("{\"sid\":\"" + CallbackIT.PLACED
-                + "\",\"status\":\"queued\"}")));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Path redisDir = Files.createTempDirectory("calmline-redis");
-        redis = redis(port, redisDir);
-        redis.start();
-        Map<String, String> env = new HashMap<>(CallbackIT.env(twilio, CallbackIT.middayZone()));
-        env.put("REDIS_URL", "redis://127.0.0.1:" + port);
-        env.put("API_TOKEN", RunningService.API_TOKEN);
-        doomed = ServiceProcess.start(env, "process-kill-doomed");
+        TwilioStandIn twilio = deployment.twilio();
+        twilio.places();
+        ServiceProcess doomed = deployment.startProcess("process-kill-doomed", Map.of());
         Path data = doomed.dataDir;
-        Simulator simulator = new Simulator(doomed.url, TwilioStandIn.PUBLIC_URL, env.get("TWILIO_AUTH_TOKEN"),
-                Optional.of(RunningService.API_TOKEN));
+        Simulator simulator = doomed.simulator();
 
         Simulator.Call venting = simulator.dial("+15555550100", "+15555550199");
         Simulator.Call callMeBack = simulator.dial(CALLER, "+15555550199");
@@ -92,7 +69,7 @@ class ProcessKillIT {
         twilio.accepts(callMeBack.callSid);
         byte[] ventingAudio = afterTheGreeting(simulator, venting.connect(), Fixture.load("refund-angry").mulaw());
         byte[] askingAudio = afterTheGreeting(simulator, callMeBack.connect(), Fixture.load("callback-calm").mulaw());
-        redis.stop();
+        deployment.redis().stop();
 
         // Neither caller hangs up: Twilio would still be saying the callback's confirmation, and the angry
         // caller is mid-rant, when the process dies.
@@ -101,7 +78,7 @@ class ProcessKillIT {
         await(() -> twilio.updates(callMeBack.callSid).stream().anyMatch(r -> TwilioStandIn.twimlOf(r)
                 .contains("<Hangup/>")), "the line confirming the callback to the caller");
         Path journal = data.resolve("outbox.journal");
-        String prefix = Config.fromEnv(env).redisPrefix();
+        String prefix = "calmline:";
         await(() -> !appended(journal, prefix + "call:" + venting.callSid + ":utterances").isEmpty(),
                 "an utterance of the venting caller journalled");
         List<List<JsonNode>> held = journal(journal);
@@ -109,20 +86,17 @@ class ProcessKillIT {
         asking.exceptionally(e -> null).join();
         ranting.exceptionally(e -> null).join();
 
-        redis = redis(port, redisDir);
-        redis.start();
-        Map<String, String> again = new HashMap<>(env);
-        again.put("DATA_DIR", data.toString());
-        restarted = RunningService.start(again);
+        deployment.redis().start();
+        RunningService restarted = deployment.startInstance(Map.of("DATA_DIR", data.toString()));
 
         for (Simulator.Call call : List.of(venting, callMeBack)) {
             String key = prefix + "call:" + call.callSid + ":utterances";
             List<String> acknowledged = appended(held, key);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            List<String> stored = lrange(port, key);
+            List<String> stored = lrange(key);
             while (Collections.indexOfSubList(stored, acknowledged) < 0 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
-                stored = lrange(port, key);
+                stored = lrange(key);
             }
             System.out.printf("PROCESS-KILL %s: %d utterances journalled before the kill, %d stored after the restart%n",
                     call.callSid, acknowledged.size(), stored.size());
@@ -139,7 +113,7 @@ class ProcessKillIT {
         await(() -> !dials(id).isEmpty(), "the confirmed callback rung");
         Thread.sleep(3000);
         assertEquals(1, dials(id).size(), "rung once");
-        JsonNode callback = RoutingIT.api(restarted, "/api/callbacks/" + id);
+        JsonNode callback = restarted.json("/api/callbacks/" + id);
         assertEquals(callMeBack.callSid, callback.path("callSid").asText(), callback.toString());
         assertEquals("requested", callback.path("kind").asText(), callback.toString());
 
@@ -195,7 +169,7 @@ class ProcessKillIT {
             }
             try {
                 List<JsonNode> batch = new ArrayList<>();
-                JSON.readTree(line.substring(space + 1)).forEach(batch::add);
+                Json.parse(line.substring(space + 1)).forEach(batch::add);
                 batches.add(batch);
             } catch (IOException e) {
                 // torn
@@ -217,15 +191,15 @@ class ProcessKillIT {
                 && w.path("key").asText().equals(key)).map(w -> w.path("value").asText()).toList();
     }
 
-    private static List<String> lrange(int port, String key) {
-        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-            return jedis.lrange(key, 0, -1);
+    private List<String> lrange(String key) throws IOException {
+        try (RedisClient redis = deployment.redis().client()) {
+            return redis.lrange(key, 0, -1);
         }
     }
 
     private List<LoggedRequest> dials(String id) {
-        return twilio.requests(postRequestedFor(urlPathEqualTo(CallbackIT.callsPath()))).stream()
-                .filter(r -> CallbackIT.form(r).get("Url").endsWith("id=" + id)).toList();
+        return deployment.twilio().requests(postRequestedFor(urlPathEqualTo(TwilioStandIn.callsPath()))).stream()
+                .filter(r -> TwilioStandIn.form(r).get("Url").endsWith("id=" + id)).toList();
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
@@ -234,10 +208,5 @@ class ProcessKillIT {
             assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
             Thread.sleep(50);
         }
-    }
-
-    private static RedisServer redis(int port, Path dir) throws IOException {
-        return RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("dir " + dir).setting("appendonly yes").build();
     }
 }
