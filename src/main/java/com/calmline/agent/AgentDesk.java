@@ -96,6 +96,7 @@ public final class AgentDesk implements Auth.CallAccess {
     private final ScreenPops screenPops;
     private final Transcripts transcripts;
     private final CallStore calls;
+    private final DeskReads direct;
     private final CallControl control;
     private final Pages pages;
     private final LiveFeed feed;
@@ -107,7 +108,10 @@ public final class AgentDesk implements Auth.CallAccess {
         this.calls = calls;
         this.control = control;
         this.pages = pages;
-        this.feed = new LiveFeed("desk", channels, records, this::fragments);
+        this.direct = DeskReads.direct(calls, screenPops);
+        DeskSnapshot shared = new DeskSnapshot(calls, screenPops);
+        this.feed = new LiveFeed("desk", channels, records, shared::changed,
+                (viewer, open) -> fragments(viewer, open, shared));
     }
 
     public void register(RoutesConfig routes) {
@@ -125,7 +129,8 @@ public final class AgentDesk implements Auth.CallAccess {
             wrapUp(ctx);
             ctx.redirect("/agent?call=" + ctx.pathParam("sid"), HttpStatus.SEE_OTHER);
         }, Auth.Role.AGENT);
-        routes.get("/api/calls/waiting", ctx -> ctx.json(waiting(Optional.empty())), Auth.Role.AGENT);
+        routes.get("/api/calls/waiting", ctx -> ctx.json(listed(ScreenPops.WAITING, Optional.empty(), direct)),
+                Auth.Role.AGENT);
         routes.get("/api/calls/{sid}/screenpop", this::screenPop, Auth.Role.AGENT);
         routes.post("/api/calls/{sid}/take", ctx -> {
             Taken taken = take(ctx);
@@ -141,8 +146,12 @@ public final class AgentDesk implements Auth.CallAccess {
      */
     @Override
     public boolean mayRead(Auth.Principal who, String callSid) {
-        return who.role().covers(Auth.Role.SUPERVISOR) || calls.isListed(ScreenPops.WAITING, callSid)
-                || who.name().equals(calls.call(callSid).get("agent"));
+        return mayRead(who, callSid, direct);
+    }
+
+    private static boolean mayRead(Auth.Principal who, String callSid, DeskReads reads) {
+        return who.role().covers(Auth.Role.SUPERVISOR) || reads.isListed(ScreenPops.WAITING, callSid)
+                || who.name().equals(reads.call(callSid).get("agent"));
     }
 
     /** Stops following live updates. */
@@ -168,7 +177,7 @@ public final class AgentDesk implements Auth.CallAccess {
             case "not-put-through" -> NOT_PUT_THROUGH;
             default -> "";
         };
-        Desk desk = desk(me, open, notice);
+        Desk desk = desk(me, open, notice, direct);
         if (desk.open() != null) {
             transcripts.viewed(me, desk.open().pop().callSid(), "desk");
         }
@@ -249,33 +258,29 @@ public final class AgentDesk implements Auth.CallAccess {
      * With no call chosen, the newest waiting caller is previewed, so the agent reads them before taking. A
      * chosen call the agent may not read (any more: someone else took it) is not shown, only who has it.
      */
-    private Desk desk(Auth.Principal me, Optional<String> open, String notice) {
-        List<WaitingCall> waiting = waiting(open);
-        if (open.isPresent() && !mayRead(me, open.get())) {
-            String holder = calls.call(open.get()).getOrDefault("agent", "");
+    private Desk desk(Auth.Principal me, Optional<String> open, String notice, DeskReads reads) {
+        List<WaitingCall> waiting = listed(ScreenPops.WAITING, open, reads);
+        List<WaitingCall> mine = listed("agent:" + me.name(), open, reads);
+        if (open.isPresent() && !mayRead(me, open.get(), reads)) {
+            String holder = reads.call(open.get()).getOrDefault("agent", "");
             String why = holder.isEmpty() ? "That caller is no longer waiting."
                     : "Taken by " + holder + ": only they and supervisors can open it now.";
-            return new Desk(me, waiting, listed("agent:" + me.name(), open), null, notice.isEmpty() ? why : notice,
-                    open);
+            return new Desk(me, waiting, mine, null, notice.isEmpty() ? why : notice, open);
         }
         Optional<String> shown = open.or(() -> waiting.stream().findFirst().map(WaitingCall::callSid));
-        OpenCall call = shown.flatMap(sid -> screenPops.current(sid).map(w -> {
-            Map<String, String> c = calls.call(sid);
+        OpenCall call = shown.flatMap(sid -> reads.current(sid).map(w -> {
+            Map<String, String> c = reads.call(sid);
             String holder = c.getOrDefault("agent", "");
             return new OpenCall(w.pop(), holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
                     c.getOrDefault("note", ""), open.isEmpty(), w.because());
         })).orElse(null);
-        return new Desk(me, waiting, listed("agent:" + me.name(), open), call, notice, open);
+        return new Desk(me, waiting, mine, call, notice, open);
     }
 
-    private List<WaitingCall> waiting(Optional<String> open) {
-        return listed(ScreenPops.WAITING, open);
-    }
-
-    private List<WaitingCall> listed(String list, Optional<String> open) {
+    private static List<WaitingCall> listed(String list, Optional<String> open, DeskReads reads) {
         List<WaitingCall> shown = new ArrayList<>();
-        for (String sid : calls.listed(list, LISTED)) {
-            Optional<ScreenPops.Waiting> waiting = screenPops.waiting(sid);
+        for (String sid : reads.listed(list, LISTED)) {
+            Optional<ScreenPops.Waiting> waiting = reads.waiting(sid);
             if (waiting.isEmpty()) {
                 continue;
             }
@@ -290,9 +295,9 @@ public final class AgentDesk implements Auth.CallAccess {
         return shown;
     }
 
-    /** The page's live parts, rendered for one viewer: the lists, and the call they have open. */
-    private Map<String, String> fragments(Auth.Principal me, Optional<String> open) {
-        Desk desk = desk(me, open, "");
+    /** The page's live parts, rendered for one viewer from what every live page shares: the lists, the open call. */
+    private Map<String, String> fragments(Auth.Principal me, Optional<String> open, DeskReads shared) {
+        Desk desk = desk(me, open, "", shared);
         Map<String, String> parts = new HashMap<>();
         parts.put("waiting", pages.render("agent/waiting.jte", Map.of("desk", desk)));
         parts.put("call", pages.render("agent/call.jte", Map.of("desk", desk)));

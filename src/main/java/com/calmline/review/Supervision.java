@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The supervisors' side, and what it needs wired: a dashboard ({@code /supervisor}), every call with filters
@@ -54,6 +56,12 @@ public final class Supervision implements AutoCloseable {
     private final Erasure erasure;
     private final Retention retention;
     private final LiveFeed feed;
+    /**
+     * The live parts as rendered, by part ("alerts", or "turns" and the call): the same for every supervisor,
+     * so rendered (and read) once per change, on the feed's thread, and kept while a page shows them.
+     */
+    private final Map<String, String> rendered = new HashMap<>();
+    private final Set<String> shownSinceChange = new HashSet<>();
 
     public Supervision(CallStore calls, IndexStore indexes, RecordStore records, Channels channels, Pages pages,
                        Settings settings, Copies copies) {
@@ -68,7 +76,7 @@ public final class Supervision implements AutoCloseable {
         this.detail = new CallDetail(calls, indexes, records, rows, views, alerts, pages);
         this.erasure = new Erasure(calls, views, alerts, detail, pages, copies, settings.zone());
         this.retention = new Retention(indexes, settings.retention());
-        this.feed = new LiveFeed("supervisor", channels, records, this::fragments);
+        this.feed = new LiveFeed("supervisor", channels, records, this::changed, this::fragments);
     }
 
     public void register(RoutesConfig routes) {
@@ -106,18 +114,34 @@ public final class Supervision implements AutoCloseable {
                 Dashboard.chart(figures), alerts.recent())));
     }
 
+    /**
+     * Calls changed, or alerts were raised: the alerts are rendered again (they also age out of the last hour),
+     * and so is the transcript of every call that changed; what no page showed since the last change goes.
+     */
+    private void changed(Set<String> what) {
+        rendered.keySet().retainAll(shownSinceChange);
+        shownSinceChange.clear();
+        rendered.remove("alerts");
+        what.forEach(sid -> rendered.remove("turns " + sid));
+    }
+
     /** The page's live parts: the alerts everywhere; on a call's page, its growing transcript too. */
     private Map<String, String> fragments(Auth.Principal user, Optional<String> open) {
         Map<String, String> parts = new HashMap<>();
-        List<SupervisorViews.Alert> recent = alerts.recent();
-        parts.put("alerts", pages.render("supervisor/alerts.jte", Map.of("alerts", recent)));
-        open.ifPresent(sid -> {
+        parts.put("alerts", part("alerts", () -> pages.render("supervisor/alerts.jte", Map.of("alerts",
+                alerts.recent()))));
+        open.ifPresent(sid -> parts.put("turns", part("turns " + sid, () -> {
             try {
-                parts.put("turns", pages.render("supervisor/turns.jte", Map.of("call", detail.detail(user, sid, ""))));
+                return pages.render("supervisor/turns.jte", Map.of("call", detail.detail(user, sid, "")));
             } catch (NotFoundResponse e) {
-                parts.put("turns", "<p class=\"empty\">This call has been erased.</p>");
+                return "<p class=\"empty\">This call has been erased.</p>";
             }
-        });
+        })));
         return parts;
+    }
+
+    private String part(String key, Supplier<String> render) {
+        shownSinceChange.add(key);
+        return rendered.computeIfAbsent(key, k -> render.get());
     }
 }

@@ -3,6 +3,8 @@ package com.calmline.web;
 import com.calmline.store.Channels;
 import com.calmline.store.RecordStore;
 import io.javalin.http.sse.SseClient;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,16 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every open page of one kind (the agent desk, the supervisors' pages) current. A page gets the current state when it connects (or reconnects),
- * then fresh fragments whenever any call changes on any instance (Redis pub/sub). Changes arriving close
- * together are sent as one refresh, from one thread, so a burst of utterances costs one render per page;
- * a part that did not change is not sent, so what the agent is reading or has focused stays put.
+ * Keeps every open page of one kind (the agent desk, the supervisors' pages) current. A page gets the current
+ * state when it connects (or reconnects), then fresh fragments whenever a call changes on any instance (Redis
+ * pub/sub). Changes arriving close together are one refresh, from one thread: what changed is handed to the
+ * page kind once ({@code changed}), which reads it once for every page open, and then each page's parts are
+ * rendered from what was read, so a change costs the same Redis reads however many pages are open. A part
+ * that did not change is not sent, so what the agent is reading or has focused stays put.
  * A page lives only as long as its session: every few seconds each one's session is looked up again, and
  * once it has been signed out, ended or has expired, the page's parts are blanked and its stream ended.
  */
@@ -43,18 +47,22 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private final Set<Viewer> viewers = ConcurrentHashMap.newKeySet();
+    private final Consumer<Set<String>> changed;
     private final BiFunction<Auth.Principal, Optional<String>, Map<String, String>> fragments;
-    private final AtomicBoolean changed = new AtomicBoolean();
+    /** What was announced since the last refresh: call sids, and the keys of logs that grew (alerts, the audit). */
+    private final Set<String> changes = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sender;
     private final AutoCloseable subscription;
     private final Sessions sessions;
 
     /**
-     * {@code fragments} renders a page's live parts (name to HTML) for a viewer and the call they have open
-     * (the {@code call} query parameter of the feed's URL).
+     * {@code changed} is told, once a refresh, what changed (call sids, log keys) before any page is rendered;
+     * {@code fragments} then renders a page's live parts (name to HTML) for a viewer and the call they have open
+     * (the {@code call} query parameter of the feed's URL). Both run on the feed's one thread.
      */
-    public LiveFeed(String name, Channels channels, RecordStore records,
+    public LiveFeed(String name, Channels channels, RecordStore records, Consumer<Set<String>> changed,
                     BiFunction<Auth.Principal, Optional<String>, Map<String, String>> fragments) {
+        this.changed = changed;
         this.fragments = fragments;
         this.sessions = new Sessions(records);
         this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -62,7 +70,7 @@ public final class LiveFeed implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.subscription = channels.followCalls(sid -> changed.set(true));
+        this.subscription = channels.followCalls(changes::add);
         sender.scheduleWithFixedDelay(this::refresh, REFRESH_MS, REFRESH_MS, TimeUnit.MILLISECONDS);
         sender.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
         sender.scheduleWithFixedDelay(this::recheckSessions, SESSION_CHECK_MS, SESSION_CHECK_MS, TimeUnit.MILLISECONDS);
@@ -80,9 +88,20 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void refresh() {
-        if (changed.getAndSet(false)) {
-            viewers.forEach(this::send);
+        if (changes.isEmpty()) {
+            return;
         }
+        Set<String> now = new HashSet<>();
+        for (Iterator<String> it = changes.iterator(); it.hasNext(); ) {
+            now.add(it.next());
+            it.remove();
+        }
+        try {
+            changed.accept(now);
+        } catch (RuntimeException e) {
+            log.warn("could not read what changed: {}", e.toString());
+        }
+        viewers.forEach(this::send);
     }
 
     private void send(Viewer viewer) {

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
@@ -355,6 +358,12 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
         /** A client, to look at (or age) what is kept; the caller closes it. */
         public RedisClient client() {
             return RedisClient.create("127.0.0.1", port, null, password);
+        }
+
+        /** One connection of its own (for MONITOR, which holds its connection); the caller closes it. */
+        public Jedis connection() {
+            return new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().password(password)
+                    .build());
         }
 
         /** Stops the server (it writes its append-only file as it goes, so what it took is there again on start). */
