@@ -101,7 +101,7 @@ final class Rules {
             return route(prompts.request(turn.request().get()), "calm request: " + turn.request().get().label()
                     + "; " + mood);
         }
-        if (turn.complaint()) {
+        if (turn.complaint() && (turn.issue().isPresent() || turn.topic().isPresent())) {
             return route(prompts.confirm(understood()), "calm caller with a clear issue; " + mood);
         }
         if (turn.topicOnly() && turn.topic().isPresent()) {
