@@ -99,8 +99,8 @@ record Request(Kind kind, String object) {
             "\\b(it|that) should (be|say) (\\[email]|\\[phone])",
             "\\b(i've|i have|we've|we have) moved\\b"));
     /** A request's object: the words after its verb, up to where a clause of its own would start. */
-    private static final Pattern OBJECT = Pattern.compile("\\b(?:cancel|close|end|stop|shut|terminate|change|update"
-            + "|correct|fix|discontinue|out of|rid of)\\s+((?:(?:my|the|our|his|her|this|that|your)\\s+)?\\w+"
+    private static final Pattern OBJECT = Pattern.compile("\\b(?:cancel|cancelled|canceled|close|end|stop|shut"
+            + "|terminate|change|update|correct|fix|discontinue|out of|rid of)\\s+((?:(?:my|the|our|his|her|this|that|your)\\s+)?\\w+"
             + "(?:\\s+\\w+){0,2})");
     private static final int NOT_ASKED_WINDOW = 4;
     private static final Pattern ASKING = Pattern.compile(ASK);

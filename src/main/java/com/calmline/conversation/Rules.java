@@ -183,9 +183,12 @@ final class Rules {
         return questions;
     }
 
-    /** The complaint, the best said of the call so far, in the line's words; empty if none was heard. */
+    /**
+     * The complaint, the best said of the call so far, in the line's words; or, if none could be said whole, what
+     * it is about ("your router"); empty if neither was heard.
+     */
     String issue() {
-        return issue.orElse("");
+        return issue.or(() -> topic).orElse("");
     }
 
     String feeling() {
