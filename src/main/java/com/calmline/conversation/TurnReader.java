@@ -115,7 +115,8 @@ final class TurnReader {
      * @param requests    what the turn asks for, most pressing first (a person, a call back, then the rest)
      * @param topic       the thing the turn is about, in the line's words ("your monthly bill"), when heard surely
      * @param topicOnly   the turn names a topic but no problem yet ("a question about my bill")
-     * @param complaint   the turn says what is wrong, whether or not the line can say it back
+     * @param complaint   the turn says what is wrong with what (a thing and a problem word in one clause, sure or
+     *                    not), whether or not the line can say it back
      * @param accepted    how the caller accepted what the line said ("go ahead", "thank you"), if they did
      */
     record Reading(Optional<String> issue, int issueWeight, Optional<String> feeling,
@@ -187,6 +188,7 @@ final class TurnReader {
         List<String> feelings = new ArrayList<>();
         boolean named = false;
         boolean complained = false;
+        boolean clear = false;
         Optional<String> accepted = Optional.empty();
         for (Clause clause : clauses) {
             switch (kind(clause)) {
@@ -198,6 +200,8 @@ final class TurnReader {
                 case TOPIC -> named = true;
                 case COMPLAINT -> {
                     complained = true;
+                    clear |= clause.words().stream().anyMatch(topics::contains) && clause.words().stream()
+                            .anyMatch(w -> problems.contains(w) || details.contains(w));
                     accepted = Optional.empty();
                     int weight = weight(clause.words());
                     if (weight > issueWeight) {
@@ -219,7 +223,8 @@ final class TurnReader {
         String text = String.join(" ", clauses.stream().map(Clause::text).toList());
         return new Reading(issue, issueWeight, feelings.isEmpty() ? Optional.empty()
                 : Optional.of(String.join(", ", feelings)), requests, topic,
-                named && !complained && requests.isEmpty(), complained, accepted, HELP.matcher(text).find());
+                named && !complained && requests.isEmpty(), clear || issue.isPresent(), accepted,
+                HELP.matcher(text).find());
     }
 
     /**
