@@ -87,6 +87,14 @@ final class EvaluateCommand {
             return calls.stream().filter(c -> c.informativeEligible() && c.informative()).count();
         }
 
+        long informativeSureEligible() {
+            return calls.stream().filter(Evaluation.CallResult::keyHeardSurely).count();
+        }
+
+        long informativeSure() {
+            return calls.stream().filter(c -> c.keyHeardSurely() && c.informative()).count();
+        }
+
         int talkOvers() {
             return calls.stream().mapToInt(Evaluation.CallResult::talkOvers).sum();
         }
@@ -110,8 +118,8 @@ final class EvaluateCommand {
     static int run(String[] args, Config config, PrintStream out, PrintStream err) throws Exception {
         Path dir = Path.of(args[1]);
         String url = "http://localhost:8080";
-        double speed = 4;
-        int parallel = 1;
+        double speed = 1;
+        int parallel = 3;
         boolean json = false;
         String from = Simulator.exampleCaller(config.callbacks().defaultRegion());
         for (int i = 2; i < args.length; i++) {
@@ -151,7 +159,8 @@ final class EvaluateCommand {
                     Duration patience = Duration.ofSeconds(60).plusMillis((long) (mulaw.length / 8 / speed));
                     Simulator.Played played = simulator.play(from, "+15555550199", mulaw, Optional.of(call.script()),
                             speed, patience);
-                    Evaluation.CallResult result = evaluation.score(call, played.playback(), played.events());
+                    Evaluation.CallResult result = evaluation.score(call, played.playback(), played.events(),
+                            simulator.record(played.callSid()));
                     progress.printf("%s %s: %d failure(s)%n", played.callSid(), call.name(), result.failures().size());
                     return result;
                 }));
@@ -187,9 +196,11 @@ final class EvaluateCommand {
         List<Evaluation.SaidBack> said = r.saidBack();
         b.append(String.format(Locale.ROOT, "%-30s %d; faithful %s; fragments %d%n", "said back", said.size(),
                 percent(r.faithful(), said.size()), r.fragments()));
-        b.append(String.format(Locale.ROOT, "%-30s %s (%d of %d calls that heard the problem's key word)%n",
-                "informative", percent(r.informative(), r.informativeEligible()), r.informative(),
-                r.informativeEligible()));
+        b.append(String.format(Locale.ROOT, "%-30s %s (%d of %d calls that heard the problem's key word); %s of "
+                        + "those that heard it surely (%d of %d)%n", "informative",
+                percent(r.informative(), r.informativeEligible()), r.informative(), r.informativeEligible(),
+                percent(r.informativeSure(), r.informativeSureEligible()), r.informativeSure(),
+                r.informativeSureEligible()));
         b.append(String.format(Locale.ROOT, "%-30s %d (barge-ins %d)%n", "talk-overs", r.talkOvers(), r.bargeIns()));
         long failures = r.calls().stream().mapToLong(c -> c.failures().size()).sum();
         b.append(String.format(Locale.ROOT, "failures: %d%n", failures));
@@ -217,7 +228,9 @@ final class EvaluateCommand {
         root.putObject("saidBack").put("count", r.saidBack().size()).put("faithful", r.faithful())
                 .put("faithfulness", ratioValue(r.faithful(), r.saidBack().size())).put("fragments", r.fragments())
                 .put("informativeEligible", r.informativeEligible()).put("informative", r.informative())
-                .put("informativeness", ratioValue(r.informative(), r.informativeEligible()));
+                .put("informativeness", ratioValue(r.informative(), r.informativeEligible()))
+                .put("informativeSureEligible", r.informativeSureEligible()).put("informativeSure", r.informativeSure())
+                .put("informativenessSure", ratioValue(r.informativeSure(), r.informativeSureEligible()));
         root.put("talkOvers", r.talkOvers()).put("bargeIns", r.bargeIns());
         ArrayNode calls = root.putArray("perCall");
         for (Evaluation.CallResult c : r.calls()) {

@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
 final class Evaluation {
     static final long DEAD_AIR_LIMIT_MS = 3000;
     static final long TURN_PAUSE_MS = 1500;
+    /** A word heard with this confidence or more was heard surely. */
+    private static final double SURE = 0.9;
     /** A caller who has said nothing this long after the greeting is silent from the start. */
     private static final long SILENT_START_MS = 5000;
     static final List<String> REQUEST_KINDS = List.of("person", "callback", "cancel", "pay", "change-details");
@@ -62,8 +64,13 @@ final class Evaluation {
     record SaidBack(long atMs, String text, List<String> unsaidWords, Optional<String> fragment) {
     }
 
+    /**
+     * {@code keyHeardSurely}: the recogniser heard the key word with confidence 0.9 or more (and the line spoke
+     * after), the stricter reading of "heard it" that the line's own rules for saying back respect.
+     */
     record CallResult(String name, List<DeadAir> deadAir, Map<String, int[]> requests, int[] anger,
-                      List<SaidBack> saidBack, boolean informativeEligible, boolean informative, int talkOvers,
+                      List<SaidBack> saidBack, boolean informativeEligible, boolean informative,
+                      boolean keyHeardSurely, int talkOvers,
                       int bargeIns, Optional<Long> silentStartPromptMs, List<String> failures, List<String> heard) {
     }
 
@@ -73,7 +80,8 @@ final class Evaluation {
         this.grammar = grammar;
     }
 
-    CallResult score(CorpusCall call, Simulator.Playback playback, List<JsonNode> events) {
+    /** {@code record}: the call as the service keeps it (its utterances with every word's confidence). */
+    CallResult score(CorpusCall call, Simulator.Playback playback, List<JsonNode> events, JsonNode record) {
         List<String> failures = new ArrayList<>();
         List<long[]> caller = new ArrayList<>();
         for (CorpusCall.Sentence s : call.sentences()) {
@@ -139,6 +147,7 @@ final class Evaluation {
                 }
             }
         }
+        boolean keyHeardSurely = eligible && surelyHeard(record, keys);
 
         int talkOvers = 0;
         int bargeIns = 0;
@@ -152,8 +161,21 @@ final class Evaluation {
                 }
             }
         }
-        return new CallResult(call.name(), deadAir, requests, anger, saidBack, eligible, informative, talkOvers,
+        return new CallResult(call.name(), deadAir, requests, anger, saidBack, eligible, informative, keyHeardSurely,
+                talkOvers,
                 bargeIns, silentStart(call, caller, line), failures, heard(events));
+    }
+
+    private static boolean surelyHeard(JsonNode record, List<String> keys) {
+        for (JsonNode u : record.path("utterances")) {
+            for (JsonNode w : u.path("words")) {
+                if (u.path("track").asText().equals("inbound") && w.path("confidence").asDouble() >= SURE
+                        && keys.contains(w.path("word").asText().toLowerCase(Locale.ROOT))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The call as the line heard it and answered, a line a caller's utterance or decision, for reading failures. */

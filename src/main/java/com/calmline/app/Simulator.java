@@ -145,6 +145,17 @@ public final class Simulator {
         return events;
     }
 
+    /** The call's record as the server keeps it: {@code call} (its fields) and {@code utterances}, words and all. */
+    JsonNode record(String callSid) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/api/calls/" + callSid));
+        apiToken.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET call answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
     /** Waits until the server has recorded the call's {@code end} event, then returns all its events. */
     public List<JsonNode> awaitEnd(String callSid, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

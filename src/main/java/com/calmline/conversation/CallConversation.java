@@ -140,7 +140,10 @@ final class CallConversation implements Transcriber.Listener {
         }
         long quietFrom = callerHeard ? Math.max(awaitingSinceMs, a.atMs() - a.silentMs()) : awaitingSinceMs;
         Rules.Quiet after = awaiting.get();
-        long patience = after == Rules.Quiet.AFTER_GREETING ? settings.silentStartMs() : settings.promptAfterMs();
+        // Silent from the start means never heard: a caller whose first words the recogniser could not make out
+        // has taken a turn, and waits for the line like anyone else.
+        long patience = after == Rules.Quiet.AFTER_GREETING && !callerHeard ? settings.silentStartMs()
+                : settings.promptAfterMs();
         if (a.atMs() - quietFrom >= patience) {
             awaiting = Optional.empty();
             deliver(a, rules.quiet(after, a.atMs() - quietFrom));

@@ -63,7 +63,7 @@ final class PromptBook {
             throw new IOException("no acknowledge-1.txt in " + dir.toAbsolutePath() + " or in the jar");
         }
         feelings = text(dir, "feeling.txt").lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        ask = template(dir, "ask.txt", false);
+        ask = template(dir, "ask.txt", true);
         confirm = template(dir, "confirm.txt", true);
         route = template(dir, "route.txt", true);
         person = template(dir, "person.txt", true);
@@ -93,9 +93,9 @@ final class PromptBook {
         return acknowledgements.get((round - 1) % acknowledgements.size()).fill(slots(problem, "feeling", feeling));
     }
 
-    /** One short, open question about the topic the caller named ("your monthly bill"). */
-    Said ask(String topic) {
-        return ask.fill(Map.of("topic", topic));
+    /** One short, open question about the topic the caller named ("your monthly bill"), if it was heard surely. */
+    Said ask(Optional<String> topic) {
+        return ask.fill(topic.map(t -> Map.of("topic", t)).orElse(Map.of()));
     }
 
     Said confirm(Understood problem) {

@@ -36,13 +36,18 @@ record Request(Kind kind, String object) {
     private static final String ASK = "(\\b(want|wanna|wanted|need|needs|like|love|rather|let me|can i|could i|may i"
             + "|can you|could you|would you|will you|can we|could we|can someone|could someone|can somebody"
             + "|could somebody|would someone|would somebody|can anyone|could anyone|is there any way|any chance"
-            + "|please|just|i'd|i would|i'll|i will|i must|have to|got to|gotta|demand|calling to|ringing to|phoning to"
-            + "|looking to|hoping to|how do i|how can i|so)\\b)";
+            + "|please|just|i'd|i would|i'll|i will|i must|i have to|i've got to|i've gotta|i gotta|we have to|demand"
+            + "|calling to|ringing to|phoning to|looking to|hoping to|how do i|how can i)\\b)";
     /** Words that make what follows denied, reported, past or not the caller's to ask. */
     private static final Pattern NOT_ASKED = Pattern.compile("\\b(not|never|don't|dont|didn't|didnt|won't|wont"
             + "|wouldn't|can't|cannot|isn't|wasn't|weren't|aren't|haven't|hasn't|nobody|no one|said|says|promised"
             + "|supposed|meant|told|already|keep|kept|going to|gonna|was|were|been|they'd|they'll|he'd|he'll|she'd"
-            + "|she'll|or|otherwise|else|tried|spoke|talked|spoken)\\b");
+            + "|she'll|tried|spoke|talked|spoken)\\b");
+    /** "or I'll cancel": what follows is a threat, not a request (to cancel or to pay). */
+    private static final Pattern THREATENED = Pattern.compile("\\b(or|otherwise|else)\\b");
+    /** Words a caller opens with that change nothing: a request after them still opens the clause. */
+    private static final Pattern OPENING = Pattern.compile("^((so|and|but|well|okay|ok|yeah|yes|oh|um|uh|erm|right"
+            + "|now|then|alright|look|listen|honestly|actually|basically|hi|hello|hiya|sorry|fine|look)\\s+)*$");
     private static final Pattern PERSON = Pattern.compile(String.join("|",
             "(^|" + ASK + "(\\s+\\w+){0,3}?\\s+)(speak|talk|speaker|chat|speaking|talking)\\s+(to|too|two|with)\\b"
                     + "(?!\\s+(you|u)\\b)",
@@ -53,12 +58,14 @@ record Request(Kind kind, String object) {
                     + "|to see)\\s+)?" + REAL + "?(manager|supervisor|boss|person|human|agent|team leader"
                     + "|someone in charge|somebody in charge|whoever is in charge|someone senior|somebody senior)\\b",
             "\\b(agent|human being|human beings|(real|actual|live|proper) (person|human|people|one)|someone real"
-                    + "|somebody real)\\b"));
+                    + "|somebody real)\\b",
+            "\\b(manager|supervisor|representative|operator|human|agent|someone in charge|somebody in charge)"
+                    + " (please|plays|pleas|right now|now)\\b"));
     private static final Pattern CALLBACK = Pattern.compile(String.join("|",
             "\\b(call|ring|phone|bell|buzz)\\s+(me|us)\\s+(back|later|tomorrow|tonight|today|first thing|after|before|at"
                     + "|on|when|once|in|this (morning|afternoon|evening))\\b",
             "\\b(call ?back|ring ?back|phone ?back)\\b",
-            "\\b(give|get) (me|us) (a|an) ((phone|quick) )?(call|ring|bell|buzz)\\b",
+            "\\b(give|gives|gave|get) (me|us) (a|an) ((phone|quick) )?(call|ring|bell|buzz)\\b",
             "\\bget back to (me|us)\\b",
             "\\b(someone|somebody|anyone|you|him|her|them|manager|supervisor|person) (to )?(please )?(call|ring|phone)"
                     + " (me|us)\\b",
@@ -69,6 +76,7 @@ record Request(Kind kind, String object) {
                     + "|entire) )*(\\w+ )?(contract|account|accounts|service|services|subscription|membership|plan"
                     + "|line|landline|broadband|internet|package|direct debit|tv|policy|deal|everything|it|thing)\\b",
             "\\bshut (it|that|this|everything) (off|down)\\b",
+            "\\b(close|end|stop|shut) (my|the|his|her|their|our|this|that)\\b",
             "\\b(get|getting) out of ((my|the|this|our) )?(contract|deal|plan|agreement)\\b",
             "\\bwant(ed)? out\\b",
             "\\bget rid of ((my|the|this) )?(\\w+ )?(contract|account|service|subscription|landline|line|package)\\b"));
@@ -77,7 +85,7 @@ record Request(Kind kind, String object) {
             "\\bpay (for )?(my|the|this|that|it|what|off|online|now|today|in full|over the phone|the balance|the bill"
                     + "|everything|all|up)\\b",
             "\\b(settle|settling) (up|my|the|this|that|what|it|everything)\\b",
-            "\\bclear (what i owe|my|the|this|that|it|everything|off)\\b",
+            "\\bclear (what|my|the|this|that|it|everything|off)\\b",
             "\\bpay (it|that|this|everything|the balance|the bill|the lot) off\\b",
             "\\bput (a|some) (payment|money) (on|towards|to)\\b"));
     private static final String DETAIL = "(address|addresses|email|e mail|e-mail|emails|number|numbers|name|surname"
@@ -91,8 +99,8 @@ record Request(Kind kind, String object) {
             "\\b(it|that) should (be|say) (\\[email]|\\[phone])",
             "\\b(i've|i have|we've|we have) moved\\b"));
     /** A request's object: the words after its verb, up to where a clause of its own would start. */
-    private static final Pattern OBJECT = Pattern.compile("\\b(?:cancel|close|end|stop|shut|terminate|change|update"
-            + "|correct|fix|discontinue|out of|rid of)\\s+((?:(?:my|the|our|his|her|this|that|your)\\s+)?\\w+"
+    private static final Pattern OBJECT = Pattern.compile("\\b(?:cancel|cancelled|canceled|close|end|stop|shut"
+            + "|terminate|change|update|correct|fix|discontinue|out of|rid of)\\s+((?:(?:my|the|our|his|her|this|that|your)\\s+)?\\w+"
             + "(?:\\s+\\w+){0,2})");
     private static final int NOT_ASKED_WINDOW = 4;
     private static final Pattern ASKING = Pattern.compile(ASK);
@@ -158,19 +166,28 @@ record Request(Kind kind, String object) {
             String[] words = before.strip().split("\\s+");
             String recent = String.join(" ", java.util.Arrays.copyOfRange(words, Math.max(0, words.length - 6),
                     words.length));
-            boolean asks = before.isBlank() || ask.matcher(recent).find() || ASKING.matcher(m.group()).lookingAt();
-            if (!notAsked(text, m.start()) && asks) {
+            boolean asks = OPENING.matcher(before).matches() || ask.matcher(recent).find()
+                    || ASKING.matcher(m.group()).lookingAt();
+            if (!notAsked(text, m.start()) && !threatened(text, m.start()) && asks) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean notAsked(String text, int at) {
+    /** An "or", "otherwise" or "else" just before: what follows is what the caller will do if not helped. */
+    private static boolean threatened(String text, int at) {
+        return THREATENED.matcher(window(text, at)).find();
+    }
+
+    private static String window(String text, int at) {
         String[] before = text.substring(0, at).strip().split("\\s+");
-        String window = String.join(" ", java.util.Arrays.copyOfRange(before, Math.max(0, before.length
-                - NOT_ASKED_WINDOW), before.length));
-        return NOT_ASKED.matcher(window).find();
+        return String.join(" ", java.util.Arrays.copyOfRange(before, Math.max(0, before.length - NOT_ASKED_WINDOW),
+                before.length));
+    }
+
+    private static boolean notAsked(String text, int at) {
+        return NOT_ASKED.matcher(window(text, at)).find();
     }
 
     private static String object(String text) {

@@ -104,10 +104,11 @@ final class Rules {
         if (turn.complaint()) {
             return route(prompts.confirm(understood()), "calm caller with a clear issue; " + mood);
         }
-        if (turn.topicOnly() && turn.topic().isPresent()) {
+        if (turn.topicOnly()) {
             if (questions == 0) {
-                return new Move(Move.Action.ASK, prompts.ask(turn.topic().get()).text(),
-                        "calm caller named only the topic; asking what is happening", turn.topic().get());
+                PromptBook.Said ask = prompts.ask(turn.topic());
+                return new Move(Move.Action.ASK, ask.text(), "calm caller named only the topic; asking what is happening",
+                        ask.saidBack());
             }
             return route(prompts.route(understood()), "named only the topic again; a person will ask");
         }
@@ -136,8 +137,8 @@ final class Rules {
             return new Move(Move.Action.ASK, prompts.quietStart().text(), why + "; a gentle prompt");
         }
         if (topic.isPresent()) {
-            return new Move(Move.Action.ASK, prompts.ask(topic.get()).text(), why + "; asking about what they named",
-                    topic.get());
+            PromptBook.Said ask = prompts.ask(topic);
+            return new Move(Move.Action.ASK, ask.text(), why + "; asking about what they named", ask.saidBack());
         }
         return new Move(Move.Action.ASK, prompts.unclear().text(), why + "; asking what is happening");
     }
@@ -183,9 +184,12 @@ final class Rules {
         return questions;
     }
 
-    /** The complaint, the best said of the call so far, in the line's words; empty if none was heard. */
+    /**
+     * The complaint, the best said of the call so far, in the line's words; or, if none could be said whole, what
+     * it is about ("your router"); empty if neither was heard.
+     */
     String issue() {
-        return issue.orElse("");
+        return issue.or(() -> topic).orElse("");
     }
 
     String feeling() {

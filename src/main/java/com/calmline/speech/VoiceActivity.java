@@ -19,6 +19,8 @@ final class VoiceActivity {
     private static final int HANGOVER_FRAMES = 10;
     private static final int MINIMUM_WINDOW_FRAMES = 150;
 
+    /** One-pole high-pass at 200 Hz for 8 kHz audio: y[n] = a (y[n-1] + x[n] - x[n-1]), a = RC / (RC + dt). */
+    private static final double HIGH_PASS = 0.864244751836;
     private double floorDb = -60;
     private int loudRun;
     private int quietRun = Integer.MAX_VALUE / 2;
@@ -28,7 +30,7 @@ final class VoiceActivity {
 
     /** Consumes one frame of 8 kHz PCM; returns whether the caller is speaking after it. */
     boolean accept(short[] frame) {
-        double db = levelDb(frame);
+        double db = voiceBandDb(frame);
         boolean loud = db > Math.max(floorDb + SPEECH_ABOVE_FLOOR_DB, ABSOLUTE_SPEECH_DB);
         if (loud) {
             loudRun++;
@@ -68,6 +70,25 @@ final class VoiceActivity {
     /** Whether the last frame itself was above the speech threshold (no hangover). */
     boolean loud() {
         return loudRun > 0;
+    }
+
+    /**
+     * The frame's level above about 200 Hz (a one-pole high-pass run over the frame alone, so a loud frame
+     * leaves nothing in the next): speech on a phone line lives in 300-3400 Hz, while mains hum (50/60 Hz,
+     * 12 dB down after this) on a bad line can be as loud as a quiet caller and would hide them from a
+     * full-band level.
+     */
+    static double voiceBandDb(short[] frame) {
+        double sum = 0;
+        double in = frame.length == 0 ? 0 : frame[0];
+        double out = 0;
+        for (short s : frame) {
+            out = HIGH_PASS * (out + s - in);
+            in = s;
+            sum += out * out;
+        }
+        double rms = Math.sqrt(sum / Math.max(1, frame.length)) / 32768.0;
+        return 20 * Math.log10(Math.max(rms, 1e-6));
     }
 
     static double levelDb(short[] frame) {

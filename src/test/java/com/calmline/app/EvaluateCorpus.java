@@ -15,7 +15,7 @@ final class EvaluateCorpus {
         String part = System.getProperty("evaluate.part", "dev");
         Path rendered = CorpusRun.render(part, 1);
         EvaluateCommand.Report report = CorpusRun.evaluate(rendered, Double.parseDouble(System.getProperty(
-                "evaluate.speed", "4")), Integer.getInteger("evaluate.parallel", 2));
+                "evaluate.speed", "1")), Integer.getInteger("evaluate.parallel", 3));
         java.nio.file.Files.writeString(Path.of("target", "evaluate-" + part + ".json"), EvaluateCommand.json(report));
         System.out.println(EvaluateCommand.table(report));
     }

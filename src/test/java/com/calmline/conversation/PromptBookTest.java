@@ -69,7 +69,7 @@ class PromptBookTest {
         PromptBook book = PromptBook.load(PROMPTS);
         String said = book.acknowledge(1, issue("your router keeps dropping"), true).text();
         assertTrue(Character.isUpperCase(said.charAt(0)), said);
-        for (String s : List.of(said, book.ask("your monthly bill").text(),
+        for (String s : List.of(said, book.ask(Optional.of("your monthly bill")).text(),
                 book.route(PromptBook.Understood.NOTHING).text(), book.confirm(issue("we charged you twice")).text(),
                 book.request(new Request(Request.Kind.CANCEL, "your gym membership")).text(),
                 book.request(new Request(Request.Kind.CHANGE_DETAILS, "")).text(), book.unclear().text(),
@@ -122,6 +122,9 @@ class PromptBookTest {
         }
         assertTrue(book.request(new Request(Request.Kind.CANCEL, "your gym membership")).text()
                 .contains("cancel your gym membership"));
-        assertTrue(book.ask("your monthly bill").text().endsWith("your monthly bill?"));
+        assertTrue(book.ask(Optional.of("your monthly bill")).text().endsWith("your monthly bill?"));
+        PromptBook.Said unsure = book.ask(Optional.empty());
+        assertTrue(unsure.text().startsWith("Of course.") && unsure.text().endsWith("?"), unsure.text());
+        assertEquals("", unsure.saidBack(), "a topic not heard surely is not named");
     }
 }

@@ -129,6 +129,12 @@ final class Timeline {
         return this;
     }
 
+    /** The caller makes a sound for {@code ms} that the recogniser turns into no words at all. */
+    Timeline mumbles(long ms) {
+        frames(ms, true);
+        return this;
+    }
+
     /** The caller stays quiet until the line has finished what it is saying, then answers as a listener would. */
     Timeline answers(String text) {
         silence(Math.max(0, lineUntilMs() - t) + 600);

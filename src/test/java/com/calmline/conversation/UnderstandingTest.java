@@ -57,6 +57,16 @@ class UnderstandingTest {
     }
 
     @Test
+    void aCallerWhoseFirstWordsWereNotMadeOutIsAnsweredWithinTheUsualPause() {
+        Timeline call = new Timeline().silence(7_300).mumbles(1_500);
+        long spoke = call.now();
+        call.silence(10_000);
+        CallEvent.Decision prompt = call.spoken().get(0);
+        assertEquals("ask", prompt.action());
+        assertTrue(prompt.atMs() - spoke <= DEAD_AIR_MS, "prompted " + (prompt.atMs() - spoke) + " ms after they spoke");
+    }
+
+    @Test
     void anAngryCallersMidRantPauseIsStillNeverInterrupted() {
         Timeline call = new Timeline().answers("this is absolutely ridiculous you people are useless")
                 .silence(1_300).says("three weeks i have been waiting for my refund").silence(8_000);

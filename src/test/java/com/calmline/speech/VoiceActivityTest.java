@@ -229,4 +229,35 @@ class VoiceActivityTest {
         vad.accept(noise(-25));
         assertTrue(vad.accept(noise(-25)), "speech 15 dB above that line is heard");
     }
+
+    /** A 50 Hz mains hum (continuous phase) at the given peak level in dBFS. */
+    private short[] hum(double peakDbfs, int frame) {
+        double peak = 32768 * Math.pow(10, peakDbfs / 20);
+        short[] f = new short[FRAME];
+        for (int i = 0; i < FRAME; i++) {
+            f[i] = (short) Math.round(peak * Math.sin(2 * Math.PI * 50 * (frame * FRAME + i) / 8000.0));
+        }
+        return f;
+    }
+
+    private static short[] mix(short[] a, short[] b) {
+        short[] m = new short[a.length];
+        for (int i = 0; i < a.length; i++) {
+            m[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, a[i] + b[i]));
+        }
+        return m;
+    }
+
+    @Test
+    void aCallerIsHeardOverMainsHumAsLoudAsThem() {
+        int frame = 0;
+        for (; frame < 2 * FRAMES_PER_SECOND; frame++) {
+            assertFalse(vad.accept(mix(hum(-30, frame), noise(-60))), "hum alone judged speech at frame " + frame);
+        }
+        boolean heard = false;
+        for (int i = 0; i < 10; i++, frame++) {
+            heard |= vad.accept(mix(hum(-30, frame), tone(-30)));
+        }
+        assertTrue(heard, "a 300 Hz voice at the hum's own level is speech");
+    }
 }
