@@ -153,7 +153,7 @@ public final class Simulator {
         if (response.statusCode() != 200) {
             throw new IOException("GET call answered " + response.statusCode() + ": " + response.body());
         }
-        return JSON.readTree(response.body());
+        return Json.parse(response.body());
     }
 
     /** Waits until the server has recorded the call's {@code end} event, then returns all its events. */
