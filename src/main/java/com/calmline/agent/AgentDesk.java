@@ -86,8 +86,12 @@ public final class AgentDesk implements Auth.CallAccess {
      * Everything the desk page shows; {@code open} is null when no call is open, {@code chosen} the call the
      * agent asked for (empty when none), which the live feed keeps rendering: shown, or why it is not.
      */
+    /**
+     * {@code notice} is what the last action led to (shown once, above the live parts); {@code unavailable} why
+     * the chosen call is not shown (someone else took it, it ended): part of the live call part, so it stays.
+     */
     public record Desk(Auth.Principal user, List<WaitingCall> waiting, List<WaitingCall> mine, OpenCall open,
-                       String notice, Optional<String> chosen) {
+                       String notice, String unavailable, Optional<String> chosen) {
         public String eventsUrl() {
             return "/agent/events" + chosen.map(sid -> "?call=" + sid).orElse("");
         }
@@ -265,7 +269,7 @@ public final class AgentDesk implements Auth.CallAccess {
             String holder = reads.call(open.get()).getOrDefault("agent", "");
             String why = holder.isEmpty() ? "That caller is no longer waiting."
                     : "Taken by " + holder + ": only they and supervisors can open it now.";
-            return new Desk(me, waiting, mine, null, notice.isEmpty() ? why : notice, open);
+            return new Desk(me, waiting, mine, null, notice, why, open);
         }
         Optional<String> shown = open.or(() -> waiting.stream().findFirst().map(WaitingCall::callSid));
         OpenCall call = shown.flatMap(sid -> reads.current(sid).map(w -> {
@@ -274,7 +278,7 @@ public final class AgentDesk implements Auth.CallAccess {
             return new OpenCall(w.pop(), holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
                     c.getOrDefault("note", ""), open.isEmpty(), w.because());
         })).orElse(null);
-        return new Desk(me, waiting, mine, call, notice, open);
+        return new Desk(me, waiting, mine, call, notice, "", open);
     }
 
     private static List<WaitingCall> listed(String list, Optional<String> open, DeskReads reads) {

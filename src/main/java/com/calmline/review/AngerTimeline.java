@@ -67,6 +67,7 @@ record AngerTimeline(List<SupervisorViews.TurnView> turns, List<SupervisorViews.
             } else if (type.equals("route")) {
                 decisions.add(new SupervisorViews.DecisionView(clock(atMs), "route to " + e.path("queue").asText(),
                         "ROUTING", "topic " + e.path("topic").asText() + ": " + e.path("reason").asText(), ""));
+                marks.addArray().add(atMs / 1000.0).add("route");
             }
         }
         return new AngerTimeline(turns, decisions, chart.toString());
