@@ -165,14 +165,19 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
 
     /** A zone (fixed offset) where it is between 10:00 and 18:00 now, so a callback due now may ring. */
     public static ZoneId middayZone() {
-        for (int h = -12; h <= 12; h++) {
+        return zoneWhereTheHourIs(10, 18);
+    }
+
+    /** A zone (fixed offset, UTC-12 to UTC+14) where the hour now is at least {@code from} and before {@code to}. */
+    public static ZoneId zoneWhereTheHourIs(int from, int to) {
+        for (int h = -14; h <= 12; h++) {
             ZoneId zone = ZoneId.of("Etc/GMT" + (h >= 0 ? "+" + h : Integer.toString(h)));
             int hour = ZonedDateTime.now(zone).getHour();
-            if (hour >= 10 && hour < 18) {
+            if (hour >= from && hour < to) {
                 return zone;
             }
         }
-        throw new IllegalStateException("no zone at midday");
+        throw new IllegalStateException("no zone where it is between " + from + ":00 and " + to + ":00");
     }
 
     @Override

@@ -26,7 +26,8 @@ import redis.clients.jedis.RedisClient;
  */
 class CallbackHoursIT {
     private static final String TOLL_FREE = "+18005550199";
-    private static final ZoneId night = nightZone();
+    /** A zone where it is between 01:00 and 07:00 now: well outside 08:00-21:00. */
+    private static final ZoneId night = Deployment.zoneWhereTheHourIs(1, 7);
     @RegisterExtension
     static final Deployment deployment = Deployment.live("callback-hours-it-token").ringsCallbacks(night).build();
 
@@ -78,21 +79,9 @@ class CallbackHoursIT {
         deployment.service().json("/api/callbacks/" + id + "/cancel", Map.of());
     }
 
-    /** 08:00 today on the night clock: {@link #nightZone} has it between 01:00 and 07:00 now. */
+    /** 08:00 today on the night clock: {@link #night} has it between 01:00 and 07:00 now. */
     private static ZonedDateTime nextOpening() {
         return LocalDate.now(night).atTime(LocalTime.of(8, 0)).atZone(night);
-    }
-
-    /** A zone (fixed offset) where it is between 01:00 and 07:00 now: well outside 08:00-21:00. */
-    private static ZoneId nightZone() {
-        for (int h = -14; h <= 12; h++) {
-            ZoneId zone = ZoneId.of("Etc/GMT" + (h >= 0 ? "+" + h : Integer.toString(h)));
-            int hour = ZonedDateTime.now(zone).getHour();
-            if (hour >= 1 && hour < 7) {
-                return zone;
-            }
-        }
-        throw new IllegalStateException("no zone at night");
     }
 
     private static long dials(String id) {

@@ -159,7 +159,8 @@ class ListeningIT {
         assertTrue(issue.isEmpty() || issue.contains("engineers"),
                 "said back, the issue is the engineers who never came (the recogniser is not always sure of it): "
                         + call.summary());
-        assertTrue(keyLines(call).contains("engineers"), "the agent reads it in the caller's words: " + keyLines(call));
+        String lines = keyLines(call);
+        assertTrue(lines.contains("engineers"), "the agent reads it in the caller's words: " + lines);
     }
 
     @Test
@@ -180,14 +181,16 @@ class ListeningIT {
         String issue = billing.summary().path("issue").asText();
         assertTrue(issue.matches(".*\\b(charged|twice|bill)\\b.*"),
                 "the issue is the double charge, or (its words heard unsurely) the bill it is about: " + issue);
-        assertTrue(keyLines(billing).matches(".*\\b(charged?|twice)\\b.*"),
-                "the agent reads the double charge in the caller's own words: " + keyLines(billing));
+        String billingLines = keyLines(billing);
+        assertTrue(billingLines.matches(".*\\b(charged?|twice)\\b.*"),
+                "the agent reads the double charge in the caller's own words: " + billingLines);
         Played order = play("topic-order");
         String orderIssue = order.summary().path("issue").asText();
         assertTrue(orderIssue.isEmpty() || orderIssue.matches(".*\\b(nothing|empty)\\b.*"),
                 "what the line took as the issue is the empty parcel, or nothing it was unsure of: " + orderIssue);
-        assertTrue(keyLines(order).matches(".*\\b(nothing|empty)\\b.*"),
-                "the agent reads the empty parcel in the caller's own words: " + keyLines(order));
+        String orderLines = keyLines(order);
+        assertTrue(orderLines.matches(".*\\b(nothing|empty)\\b.*"),
+                "the agent reads the empty parcel in the caller's own words: " + orderLines);
     }
 
     @Test
