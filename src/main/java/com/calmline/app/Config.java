@@ -42,7 +42,7 @@ record Config(
         CallbackScheduler.Settings callbacks,
         VentingPolicy.Settings venting,
         Supervision.Settings supervision,
-        LogEncoder.Format logFormat) {
+        Optional<LogEncoder.Format> logFormat) {
 
     /**
      * Calls one core transcribes at real time, measured by {@code mvn -B -Pbench-load verify}: on 2 cores, 4
@@ -202,12 +202,13 @@ record Config(
         return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
     }
 
-    private static LogEncoder.Format logFormat(Map<String, String> env) {
-        String value = optional(env, "LOG_FORMAT").orElse("json");
+    /** LOG_FORMAT, when it is set; otherwise whoever starts the service decides (a terminal reads text). */
+    private static Optional<LogEncoder.Format> logFormat(Map<String, String> env) {
+        Optional<String> value = optional(env, "LOG_FORMAT");
         try {
-            return LogEncoder.Format.of(value);
+            return value.map(LogEncoder.Format::of);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("LOG_FORMAT must be json or text, not '" + value + "'");
+            throw new IllegalArgumentException("LOG_FORMAT must be json or text, not '" + value.get() + "'");
         }
     }
 
@@ -241,10 +242,19 @@ record Config(
         if (value == null) {
             return fallback;
         }
+        int n;
         try {
-            return Integer.parseInt(value);
+            n = Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
+            throw new IllegalArgumentException(name + " must be a whole number, such as " + fallback + ", not '"
+                    + value + "'");
         }
+        if (n < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, not '" + value + "'");
+        }
+        if (name.equals("PORT") && n > 65535) {
+            throw new IllegalArgumentException("PORT must be from 0 (any free port) to 65535, not '" + value + "'");
+        }
+        return n;
     }
 }

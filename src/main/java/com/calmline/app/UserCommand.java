@@ -38,7 +38,8 @@ final class UserCommand {
                 case "--role" -> role = Optional.of(args[i + 1].toLowerCase(Locale.ROOT));
                 case "--dial" -> dial = Optional.of(args[i + 1]);
                 default -> {
-                    err.println("unknown option " + args[i] + "\nusage: java -jar calmline.jar " + USAGE);
+                    err.println("calmline user: unknown option " + args[i] + " (usage: java -jar calmline.jar " + USAGE
+                            + ")");
                     return 2;
                 }
             }
