@@ -232,8 +232,8 @@ public final class Main {
         try {
             events = simulator.play(from.orElseGet(() -> Simulator.exampleCaller(config.callbacks().defaultRegion())),
                     "+15555550199", mulaw, CallScript.beside(file), speed, patience, Duration.ofSeconds(hold),
-                    call -> err.printf("The caller's audio has ended; they wait in the queue %d s more: take the call "
-                            + "at %s%n", holdSeconds, agentDesk)).events();
+                    call -> err.printf("call %s: the caller's audio has ended; they wait %d s more for an agent: "
+                            + "take the call at %s%n", call.callSid, holdSeconds, agentDesk)).events();
         } catch (ConnectException e) {
             throw new Args.Refused(Args.FAILED, "calmline simulate: cannot reach the service at " + url + ": start it "
                     + "first (java -jar target/calmline.jar), or give its address with --url");
