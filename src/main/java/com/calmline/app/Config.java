@@ -7,6 +7,7 @@ import com.calmline.review.Supervision;
 import com.calmline.web.ClientAddress;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,7 @@ record Config(
                 optional(env, "TWILIO_ACCOUNT_SID"),
                 optional(env, "TWILIO_AUTH_TOKEN").orElse(DEMO_AUTH_TOKEN),
                 optional(env, "TWILIO_CALLER_ID"),
-                optional(env, "REDIS_URL").map(URI::create),
+                optional(env, "REDIS_URL").map(Config::redisUrl),
                 Path.of(env.getOrDefault("DATA_DIR", "data")),
                 env.getOrDefault("REDIS_PREFIX", "calmline:"),
                 Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90)),
@@ -188,6 +189,19 @@ record Config(
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("HOST=" + host + " is not an address of this machine");
         }
+    }
+
+    /** Never quoted back when it is refused: it holds the password. */
+    private static URI redisUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            if (("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("REDIS_URL must be a URL such as redis://:PASSWORD@HOST:6379/0");
     }
 
     private static ZoneId zone(String id) {

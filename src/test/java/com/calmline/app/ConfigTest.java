@@ -121,6 +121,11 @@ class ConfigTest {
                 .getMessage().startsWith("PORT must be from 0"));
         assertEquals(65535, Config.fromEnv(Map.of("PORT", "65535")).port());
         assertEquals(0, Config.fromEnv(Map.of("PORT", "0")).port());
+        String redis = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("REDIS_URL", "localhost:6379 s3cret"))).getMessage();
+        assertTrue(redis.startsWith("REDIS_URL must be a URL such as redis://") && !redis.contains("s3cret"), redis);
+        assertEquals("redis", Config.fromEnv(Map.of("REDIS_URL", "redis://:pw@redis:6379/0")).redisUrl().orElseThrow()
+                .getHost());
     }
 
     /** The environment the Dockerfile's ENV lines give the service. */
