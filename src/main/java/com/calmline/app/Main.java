@@ -98,6 +98,8 @@ public final class Main {
             case "anger" -> anger(args, out);
             case "topics" -> topics(args, env, out);
             case "user" -> UserCommand.run(config(env), args, in, out, err);
+            case "serve" -> throw new Args("serve", args, 1).usage("the service takes no options: it is configured "
+                    + "by environment variables, not " + args[1]);
             default -> throw new Args.Refused(Args.USAGE, "calmline: unknown command '" + args[0]
                     + "' (see java -jar calmline.jar --help)");
         };

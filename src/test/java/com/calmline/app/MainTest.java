@@ -134,6 +134,8 @@ class MainTest {
     void anUnknownCommandIsAUsageError() throws Exception {
         assertRefused(run(Map.of(), "simluate", "call.wav"), 2,
                 "calmline: unknown command 'simluate' (see java -jar calmline.jar --help)");
+        assertRefused(run(Map.of(), "serve", "--port", "9000"), 2,
+                "calmline serve: the service takes no options: it is configured by environment variables, not --port");
     }
 
     @Test
