@@ -22,6 +22,9 @@ public final class Main {
                    java -jar calmline.jar """ + EvaluateCommand.USAGE + """
 
                        play every rendered corpus call in DIR (scripts/make-corpus.sh) and print how the line did
+                   java -jar calmline.jar """ + RecogniseCommand.USAGE + """
+
+                       print what the line hears of every sentence of the rendered corpus calls in DIR (corpus/recognised/)
                    java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger
                    java -jar calmline.jar anger --fit FILE
                        print anger-weights.properties fitted to FILE (LABEL<TAB>line; angry/annoyed/calm or 1/0)
@@ -47,6 +50,8 @@ public final class Main {
             System.exit(simulate(args));
         } else if (args[0].equals("evaluate") && args.length >= 2) {
             System.exit(EvaluateCommand.run(args, config(), System.out, System.err));
+        } else if (args[0].equals("recognise")) {
+            System.exit(RecogniseCommand.run(args, config(), System.out, System.err));
         } else if (args[0].equals("anger") && args.length == 2) {
             AngerReport.print(Path.of(args[1]), AngerMeter.load(), System.out);
         } else if (args[0].equals("anger") && args.length == 3 && args[1].equals("--fit")) {
