@@ -57,6 +57,10 @@ public final class Auth {
 
     /** Who is asking: a signed-in person, or a machine with the API token. */
     public record Principal(String name, Role role, String dial, String csrf) {
+        /** A machine with {@code API_TOKEN}: it has no session, so no CSRF token either. */
+        public boolean machine() {
+            return csrf.isEmpty();
+        }
     }
 
     /**
