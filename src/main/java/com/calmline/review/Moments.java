@@ -1,5 +1,6 @@
 package com.calmline.review;
 
+import com.calmline.web.Pages;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -7,17 +8,16 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * The one way the supervisors' pages show a moment: on the operator's clock ({@code DEFAULT_TIME_ZONE}), always
- * with its zone's abbreviation, so no time on a page is read in the wrong zone.
+ * Moments as the supervisors' pages show them ({@link Pages#moments}: the operator's clock,
+ * {@code DEFAULT_TIME_ZONE}, with its zone's abbreviation), from what the calls' records hold.
  */
 final class Moments {
-    private static final String PATTERN = "d MMM yyyy HH:mm z";
     private final ZoneId zone;
     private final DateTimeFormatter format;
 
     Moments(ZoneId zone) {
         this.zone = zone;
-        this.format = DateTimeFormatter.ofPattern(PATTERN, Locale.ENGLISH).withZone(zone);
+        this.format = Pages.moments(zone);
     }
 
     String at(long epochMs) {
