@@ -47,6 +47,7 @@ class CallAccessIT {
         try (Simulator.Call caller = routedAndWaiting("delivery-late")) {
             String sid = caller.callSid;
             String issue = machine("/api/calls/" + sid + "/screenpop").path("issue").asText();
+            assertFalse(issue.isBlank(), "the screen-pop names the problem, so its absence below means something");
             for (String path : readsOf(sid)) {
                 assertEquals(200, ann.get(path).statusCode(), "waiting, so any agent reads " + path);
             }
