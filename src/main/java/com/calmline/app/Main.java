@@ -36,6 +36,8 @@ public final class Main {
                        --hold: once the audio ends, the caller waits SECONDS (at real time) in the queue for an agent
                    java -jar calmline.jar %s
                        play every rendered corpus call in DIR (scripts/make-corpus.sh) and print how the line did
+                   java -jar calmline.jar %s
+                       print what the line hears of every sentence of the rendered corpus calls in DIR (corpus/recognised/)
                    java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger
                    java -jar calmline.jar anger --fit FILE
                        print anger-weights.properties fitted to FILE (LABEL<TAB>line; angry/annoyed/calm or 1/0)
@@ -44,7 +46,7 @@ public final class Main {
                        add a user; the password is asked for at the terminal, or read from stdin
             exit status: 0 done; 1 the command ran and failed (e.g. the service could not be reached);
                          2 it cannot run as typed (an option, a setting or a file it was given)\
-            """.formatted(SIMULATE, EvaluateCommand.USAGE, UserCommand.USAGE);
+            """.formatted(SIMULATE, EvaluateCommand.USAGE, RecogniseCommand.USAGE, UserCommand.USAGE);
 
     private Main() {
     }
@@ -95,6 +97,7 @@ public final class Main {
         return switch (args[0]) {
             case "simulate" -> simulate(args, env, out, err);
             case "evaluate" -> EvaluateCommand.run(args, config(env), out, err);
+            case "recognise" -> RecogniseCommand.run(args, config(env), out, err);
             case "anger" -> anger(args, out);
             case "topics" -> topics(args, env, out);
             case "user" -> UserCommand.run(config(env), args, in, out, err);

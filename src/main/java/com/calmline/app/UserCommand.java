@@ -54,7 +54,8 @@ final class UserCommand {
         }
         try (Store store = Store.forCommand(config.redisUrl(), config.dataDir(), config.redisPrefix(),
                 config.transcriptRetention())) {
-            Auth auth = new Auth(store.records(), new Pages(), Optional.empty(), false);
+            Auth auth = new Auth(store.records(), new Pages(), Optional.empty(), false,
+                    config.supervision().zone());
             if (!auth.addUser(name, Auth.Role.valueOf(role.get().toUpperCase(Locale.ROOT)), password, dial)) {
                 err.println("user " + name + " already exists");
                 return 1;

@@ -89,7 +89,7 @@ class MainTest {
     @Test
     void theUsageKeepsASpaceBetweenTheJarAndEachCommand() throws Exception {
         String usage = run(Map.of(), "--help").out();
-        for (String command : List.of("simulate AUDIO", "evaluate DIR", "anger FILE", "anger --fit FILE", "topics FILE",
+        for (String command : List.of("simulate AUDIO", "evaluate DIR", "recognise DIR", "anger FILE", "anger --fit FILE", "topics FILE",
                 "user add NAME")) {
             assertTrue(usage.contains("java -jar calmline.jar " + command), command + " in\n" + usage);
         }
@@ -128,6 +128,16 @@ class MainTest {
         env.put("CALLBACK_RETRY_SECONDS", "ten");
         assertRefused(run(env, "simulate", Fixture.path("billing-calm.wav").toString()), 2,
                 "calmline: CALLBACK_RETRY_SECONDS must be a whole number, such as 600, not 'ten'");
+    }
+
+    @Test
+    void evaluateAndRecogniseOfNoDirectorySaySo() throws Exception {
+        assertRefused(run(Map.of(), "recognise", "/missing"), 2,
+                "calmline recognise: /missing is not one DIR of rendered calls (scripts/make-corpus.sh");
+        assertRefused(run(Map.of(), "evaluate", "/missing"), 2,
+                "calmline evaluate: /missing is not a directory of rendered calls (scripts/make-corpus.sh");
+        assertRefused(run(Map.of(), "evaluate", dir.toString(), "--parallel", "none"), 2,
+                "--parallel takes a whole number of at least 1, not 'none'");
     }
 
     @Test
