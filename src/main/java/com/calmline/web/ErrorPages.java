@@ -1,5 +1,6 @@
 package com.calmline.web;
 
+import com.calmline.privacy.LogSafe;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -35,7 +36,7 @@ final class ErrorPages {
                 e instanceof EndpointNotFound ? unknownPath(ctx) : e.getMessage()));
         routes.exception(ValidationException.class, (e, ctx) -> answer(ctx, 400, invalid(e)));
         routes.exception(Exception.class, (e, ctx) -> {
-            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            log.error("{} {} failed", ctx.method(), LogSafe.text(ctx.path()), e);
             answer(ctx, 500, "Calmline could not finish that, and the error is logged.");
         });
     }
@@ -76,9 +77,14 @@ final class ErrorPages {
         }
     }
 
+    /**
+     * The address as asked for, but a path segment holding an e-mail address and any long run of digits (a phone
+     * or card number typed into the address bar) masked: nothing raw is shown.
+     */
     private static String unknownPath(Context ctx) {
-        return machine(ctx.path()) ? "no such endpoint: " + ctx.method() + " " + ctx.path()
-                : "There is no page at " + ctx.path() + ".";
+        String path = ctx.path().replaceAll("[^/]*@[^/]*", "[email]").replaceAll("\\d{6,}", "[number]");
+        return machine(ctx.path()) ? "no such endpoint: " + ctx.method() + " " + path
+                : "There is no page at " + path + ".";
     }
 
     /** The check's own message; Javalin's codes (a value missing, or not a number) said in words. */

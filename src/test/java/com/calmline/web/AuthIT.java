@@ -370,6 +370,10 @@ class AuthIT {
         ann.login("ann", PASSWORD);
         assertEquals(403, ann.get("/supervisor").statusCode());
         assertEquals(404, ann.get("/nope").statusCode());
+        HttpResponse<String> typed = ann.get("/calls/4155550142");
+        assertEquals(404, typed.statusCode());
+        assertTrue(typed.body().contains("There is no page at /calls/[number].")
+                && !typed.body().contains("4155550142"), "a number typed into the address is not shown: " + typed.body());
         HttpResponse<String> malformed = ann.get("/agent?call=CA123");
         assertEquals(400, malformed.statusCode());
         assertTrue(malformed.body().contains("a call sid is CA followed by 32 hex digits")
