@@ -295,7 +295,8 @@ public final class AgentDesk implements Auth.CallAccess {
             ScreenPop p = waiting.get().pop();
             String because = waiting.get().because();
             String issue = !because.isEmpty() ? "No summary: put straight through because " + because
-                    : p.problem().isEmpty() ? "(no problem stated yet)" : p.problem();
+                    : !p.problem().isEmpty() ? p.problem() : p.keyLines().isEmpty() ? "(no problem stated yet)"
+                    : "(not heard surely enough to quote: see the key lines)";
             shown.add(new WaitingCall(sid, p.topic(), issue, waited(p.routedAt()), p.peakLevel(),
                     label(p.peakLevel()), p.angerPeak(), open.map(sid::equals).orElse(false),
                     because.isEmpty() ? "" : Redactor.phone(p.caller().number())));

@@ -185,6 +185,8 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
 
     private ScreenPop build(Facts facts, Router.Route route) {
         boolean heard = facts.alreadySaid().size() > 1;
+        // An issue that is only the topic ("your monthly bill") is no clause: "I can see that your monthly bill".
+        String problemSaid = facts.problem().isEmpty() ? "" : facts.issue();
         List<ScreenPop.Turn> transcript = facts.transcript().stream()
                 .map(l -> new ScreenPop.Turn(l.speaker(), l.startMs(), l.text(), l.caller() ? l.anger() : null))
                 .toList();
@@ -192,7 +194,7 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
                 route.reason(), facts.issue(), facts.problem(), facts.feeling(), facts.request(), keyLines(facts.transcript()),
                 facts.angerNow(), anger.level(facts.angerNow()).label(), facts.angerPeak(),
                 anger.level(facts.angerPeak()).label(), facts.angerTrend(), facts.ventingSeconds(), facts.alreadySaid(),
-                suggestions.opening(route.topic(), facts.issue(), heard && anger.level(facts.angerPeak())
+                suggestions.opening(route.topic(), problemSaid, heard && anger.level(facts.angerPeak())
                         != AngerMeter.Level.CALM), suggestions.resolutions(route.topic()), Instant.now().toString(),
                 transcript);
     }
