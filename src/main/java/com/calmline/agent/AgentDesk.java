@@ -53,16 +53,22 @@ public final class AgentDesk implements Auth.CallAccess {
     /**
      * The call an agent has open: its screen-pop with the live transcript, who has it, its wrap-up;
      * {@code preview}: not chosen, shown because it is the newest caller waiting; {@code putThroughBecause}:
-     * why the line put the caller straight through without a summary (empty when it routed them).
+     * why the line put the caller straight through without a summary (empty when it routed them); {@code ended}:
+     * the caller has hung up (or the line ended the call).
      */
     public record OpenCall(ScreenPop pop, String takenBy, boolean mine, String outcome, String note,
-                           boolean preview, String putThroughBecause) {
+                           boolean preview, String putThroughBecause, boolean ended) {
         public String peakMood() {
             return pop.peakLevel();
         }
 
         public String peakLabel() {
             return label(pop.peakLevel());
+        }
+
+        /** The mood now, in the same words as the peak's badge. */
+        public String nowLabel() {
+            return label(pop.angerLevel());
         }
 
         public boolean heard() {
@@ -85,8 +91,6 @@ public final class AgentDesk implements Auth.CallAccess {
     /**
      * Everything the desk page shows; {@code open} is null when no call is open, {@code chosen} the call the
      * agent asked for (empty when none), which the live feed keeps rendering: shown, or why it is not.
-     */
-    /**
      * {@code notice} is what the last action led to (shown once, above the live parts); {@code unavailable} why
      * the chosen call is not shown (someone else took it, it ended): part of the live call part, so it stays.
      */
@@ -276,7 +280,7 @@ public final class AgentDesk implements Auth.CallAccess {
             Map<String, String> c = reads.call(sid);
             String holder = c.getOrDefault("agent", "");
             return new OpenCall(w.pop(), holder, holder.equals(me.name()), c.getOrDefault("outcome", ""),
-                    c.getOrDefault("note", ""), open.isEmpty(), w.because());
+                    c.getOrDefault("note", ""), open.isEmpty(), w.because(), "ENDED".equals(c.get("state")));
         })).orElse(null);
         return new Desk(me, waiting, mine, call, notice, "", open);
     }
@@ -291,7 +295,8 @@ public final class AgentDesk implements Auth.CallAccess {
             ScreenPop p = waiting.get().pop();
             String because = waiting.get().because();
             String issue = !because.isEmpty() ? "No summary: put straight through because " + because
-                    : p.issue().isEmpty() ? "(no problem stated yet)" : p.issue();
+                    : !p.problem().isEmpty() ? p.problem() : p.keyLines().isEmpty() ? "(no problem stated yet)"
+                    : "(not heard surely enough to quote: see the key lines)";
             shown.add(new WaitingCall(sid, p.topic(), issue, waited(p.routedAt()), p.peakLevel(),
                     label(p.peakLevel()), p.angerPeak(), open.map(sid::equals).orElse(false),
                     because.isEmpty() ? "" : Redactor.phone(p.caller().number())));

@@ -156,7 +156,8 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
         double now = number(call.get("angerLast"));
         double peak = number(call.get("angerPeak"));
         return new ScreenPop(callSid, new ScreenPop.Caller(call.getOrDefault("from", ""), 0, "", ""), "", 0,
-                call.getOrDefault("queue", ""), "put straight through", call.getOrDefault("issue", ""), "",
+                call.getOrDefault("queue", ""), "put straight through", call.getOrDefault("issue", ""),
+                call.getOrDefault("problem", ""), "",
                 call.getOrDefault("request", ""), List.of(), now, heard ? anger.level(now).label() : UNHEARD, peak,
                 heard ? anger.level(peak).label() : UNHEARD, "", 0, List.of(), suggestions.unheard(),
                 suggestions.resolutions(""), call.getOrDefault("routed", ""), List.of());
@@ -184,14 +185,16 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
 
     private ScreenPop build(Facts facts, Router.Route route) {
         boolean heard = facts.alreadySaid().size() > 1;
+        // An issue that is only the topic ("your monthly bill") is no clause: "I can see that your monthly bill".
+        String problemSaid = facts.problem().isEmpty() ? "" : facts.issue();
         List<ScreenPop.Turn> transcript = facts.transcript().stream()
                 .map(l -> new ScreenPop.Turn(l.speaker(), l.startMs(), l.text(), l.caller() ? l.anger() : null))
                 .toList();
         return new ScreenPop(facts.callSid(), UNKNOWN_CALLER, route.topic(), route.confidence(), route.queue(),
-                route.reason(), facts.issue(), facts.feeling(), facts.request(), keyLines(facts.transcript()),
+                route.reason(), facts.issue(), facts.problem(), facts.feeling(), facts.request(), keyLines(facts.transcript()),
                 facts.angerNow(), anger.level(facts.angerNow()).label(), facts.angerPeak(),
                 anger.level(facts.angerPeak()).label(), facts.angerTrend(), facts.ventingSeconds(), facts.alreadySaid(),
-                suggestions.opening(route.topic(), facts.issue(), heard && anger.level(facts.angerPeak())
+                suggestions.opening(route.topic(), problemSaid, heard && anger.level(facts.angerPeak())
                         != AngerMeter.Level.CALM), suggestions.resolutions(route.topic()), Instant.now().toString(),
                 transcript);
     }

@@ -19,6 +19,7 @@ import com.calmline.web.Pages;
 import com.twilio.http.TwilioRestClient;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -106,6 +107,8 @@ final class App implements AutoCloseable {
                 s.location = io.javalin.http.staticfiles.Location.CLASSPATH;
             });
             c.routes.get("/", ctx -> ctx.redirect("/agent"));
+            // Browsers ask for /favicon.ico whatever the page says; the icon is an SVG among the static files.
+            c.routes.get("/favicon.ico", ctx -> ctx.redirect("/static/favicon.svg", HttpStatus.MOVED_PERMANENTLY));
             c.routes.get("/health", this::health);
             c.routes.get("/ready", this::ready);
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
@@ -115,7 +118,7 @@ final class App implements AutoCloseable {
             callbacks.register(c.routes, twilio, desk);
             c.routes.exception(JedisException.class, (e, ctx) -> {
                 storeDown.log(log, "store unavailable for {}: {}", LogSafe.text(ctx.path()), e.getMessage());
-                ctx.status(503).json(Map.of("error", "store unavailable, try again shortly"));
+                auth.failed(ctx, 503, "store unavailable, try again shortly");
             });
             twilio.register(c.routes);
             transcripts.register(c.routes, desk);

@@ -191,7 +191,7 @@ final class CallConversation implements Transcriber.Listener {
         CallEvent.Summary summary = summarise(atMs);
         record.update(Map.of("angerPeak", format(caller.peak()),
                 "talkOvers", Integer.toString(talkOvers), "bargeIns", Integer.toString(bargeIns),
-                "issue", summary.issue(), "request", summary.request(),
+                "issue", summary.issue(), "problem", rules.problem(), "request", summary.request(),
                 "callbackPromised", Boolean.toString(callbackPromised)));
     }
 
@@ -319,8 +319,8 @@ final class CallConversation implements Transcriber.Listener {
                 .map(Handover.Line::text).toList());
         List<Handover.Line> transcript = new ArrayList<>(conversation);
         transcript.add(new Handover.Line("line", delivery.receivedMs(), route.say(), 0));
-        return new Handover.Facts(callSid, words, List.copyOf(transcript), rules.issue(), rules.feeling(),
-                rules.request(), Transcripts.round(caller.level()), Transcripts.round(caller.peak()),
+        return new Handover.Facts(callSid, words, List.copyOf(transcript), rules.issue(), rules.problem(),
+                rules.feeling(), rules.request(), Transcripts.round(caller.level()), Transcripts.round(caller.peak()),
                 caller.trend().label(), Transcripts.round(caller.ventingSeconds()), List.copyOf(said), route.reason());
     }
 

@@ -16,10 +16,11 @@ public interface Handover {
 
     /**
      * The call as the line knows it at the moment of routing. {@code callerWords}: all the caller said, as
-     * recognised; {@code transcript}: both sides in order; {@code alreadySaid}: what the caller has heard from
+     * recognised; {@code transcript}: both sides in order; {@code issue}: the problem as the line says it back (or
+     * what it is about), {@code problem}: the same in the caller's own words; {@code alreadySaid}: what the caller has heard from
      * the line, greeting aside, the route's own words last.
      */
-    record Facts(String callSid, String callerWords, List<Line> transcript, String issue, String feeling,
+    record Facts(String callSid, String callerWords, List<Line> transcript, String issue, String problem, String feeling,
                  String request, double angerNow, double angerPeak, String angerTrend, double ventingSeconds,
                  List<String> alreadySaid, String reason) {
     }

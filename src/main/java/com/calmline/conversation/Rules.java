@@ -52,6 +52,7 @@ final class Rules {
     private int unclearTurns;
     private Optional<Move> heldRoute = Optional.empty();
     private Optional<String> issue = Optional.empty();
+    private Optional<String> problem = Optional.empty();
     private int issueWeight;
     private Optional<String> topic = Optional.empty();
     private Optional<Request> request = Optional.empty();
@@ -192,6 +193,11 @@ final class Rules {
         return issue.or(() -> topic).orElse("");
     }
 
+    /** The complaint {@link #issue} says back, as the caller said it; empty if none could be said whole. */
+    String problem() {
+        return problem.orElse("");
+    }
+
     String feeling() {
         return String.join("; ", feelings);
     }
@@ -211,6 +217,7 @@ final class Rules {
     private void remember(TurnReader.Reading turn) {
         if (turn.issue().isPresent() && turn.issueWeight() > issueWeight) {
             issue = turn.issue();
+            problem = turn.problem();
             issueWeight = turn.issueWeight();
         }
         turn.feeling().ifPresent(feelings::add);

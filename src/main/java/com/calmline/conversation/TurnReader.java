@@ -110,6 +110,8 @@ final class TurnReader {
     /**
      * @param issue       the complaint in the line's words ("your internet cuts out every single night"), only
      *                    when every word of it was heard surely and it makes a sentence
+     * @param problem     the same complaint in the caller's own words ("my internet cuts out every single night"),
+     *                    for the agent, who should not read the line's rewording as what the caller said
      * @param issueWeight how much the issue says (topic and problem words), to keep the best one of a call
      * @param feeling     the outburst, in the caller's words without profanity ("this is absolutely ridiculous")
      * @param requests    what the turn asks for, most pressing first (a person, a call back, then the rest)
@@ -119,7 +121,7 @@ final class TurnReader {
      *                    not), whether or not the line can say it back
      * @param accepted    how the caller accepted what the line said ("go ahead", "thank you"), if they did
      */
-    record Reading(Optional<String> issue, int issueWeight, Optional<String> feeling,
+    record Reading(Optional<String> issue, Optional<String> problem, int issueWeight, Optional<String> feeling,
                    List<Request> requests, Optional<String> topic, boolean topicOnly, boolean complaint,
                    Optional<String> accepted, boolean wantsHelp) {
         Optional<Request> request() {
@@ -183,6 +185,7 @@ final class TurnReader {
     Reading read(List<Transcriber.Utterance> turn, Optional<String> knownTopic) {
         List<Clause> clauses = clauses(turn);
         Optional<String> issue = Optional.empty();
+        Optional<String> problem = Optional.empty();
         int issueWeight = 0;
         Optional<String> topic = Optional.empty();
         List<String> feelings = new ArrayList<>();
@@ -208,6 +211,7 @@ final class TurnReader {
                         Optional<String> said = sayBack(clause, topic.or(() -> knownTopic));
                         if (said.isPresent()) {
                             issue = said;
+                            problem = Optional.of(spoken(clause.words()));
                             issueWeight = weight;
                         }
                     }
@@ -221,7 +225,7 @@ final class TurnReader {
         List<Request> requests = requests(turn);
         feelings.removeIf(String::isBlank);
         String text = String.join(" ", clauses.stream().map(Clause::text).toList());
-        return new Reading(issue, issueWeight, feelings.isEmpty() ? Optional.empty()
+        return new Reading(issue, problem, issueWeight, feelings.isEmpty() ? Optional.empty()
                 : Optional.of(String.join(", ", feelings)), requests, topic,
                 named && !complained && requests.isEmpty(), clear || issue.isPresent(), accepted,
                 HELP.matcher(text).find());

@@ -82,6 +82,21 @@ public final class AngerMeter {
         return score >= weights.angry() ? Level.ANGRY : score >= weights.annoyed() ? Level.ANNOYED : Level.CALM;
     }
 
+    /**
+     * The trend from one turn's score to the next. A caller calm in both is steady however the scores move
+     * (0.03 to 0.16 is one calm caller, not one escalating): escalating needs the later turn to be upset,
+     * calming the earlier one.
+     */
+    Trend between(double before, double last) {
+        if (level(before) == Level.CALM && level(last) == Level.CALM) {
+            return Trend.STEADY;
+        }
+        if (last <= before - weights.trendMargin() || (before >= weights.annoyed() && level(last) == Level.CALM)) {
+            return Trend.CALMING;
+        }
+        return last >= before + weights.trendMargin() ? Trend.ESCALATING : Trend.STEADY;
+    }
+
     /** A tracker for one caller; not thread-safe (one call is handled on one thread). */
     public Caller caller() {
         return new Caller();
@@ -262,12 +277,7 @@ public final class AngerMeter {
             if (n < 2) {
                 return Trend.STEADY;
             }
-            double last = turnScores.get(n - 1);
-            double before = turnScores.get(n - 2);
-            if (last <= before - weights.trendMargin() || (before >= weights.annoyed() && AngerMeter.this.level(last) == Level.CALM)) {
-                return Trend.CALMING;
-            }
-            return last >= before + weights.trendMargin() ? Trend.ESCALATING : Trend.STEADY;
+            return between(turnScores.get(n - 2), turnScores.get(n - 1));
         }
 
         /** Voice evidence relative to this caller's first utterance, since phone levels and voices vary. */

@@ -37,7 +37,7 @@ public final class Auth {
     private static final int MAX_FAILURES_PER_USER = 5;
     private static final int MAX_FAILURES_PER_ADDRESS = 20;
     private static final Duration THROTTLE_WINDOW = Duration.ofMinutes(1);
-    private static final String PRINCIPAL = "principal";
+    static final String PRINCIPAL = "principal";
 
     /** Each role can do what the ones before it can. */
     public enum Role implements RouteRole {
@@ -105,6 +105,7 @@ public final class Auth {
     private final Pages pages;
     private final Optional<byte[]> apiToken;
     private final boolean secureCookies;
+    private final ErrorPages errors;
     private final LogSafe.Limit failedSignIns = new LogSafe.Limit("failed-sign-in", Level.INFO, 20);
 
     /** {@code zone}: the operator's clock, on which the users' audit shows its times. */
@@ -118,10 +119,12 @@ public final class Auth {
         // An empty token would let "Bearer " in.
         this.apiToken = apiToken.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.secureCookies = secureCookies;
+        this.errors = new ErrorPages(pages, this::session);
     }
 
     public void register(RoutesConfig routes) {
         routes.beforeMatched(this::access);
+        errors.register(routes);
         routes.get("/login", this::loginPage);
         routes.post("/login", this::login);
         routes.post("/logout", this::logout, Role.AGENT);
@@ -130,6 +133,14 @@ public final class Auth {
         routes.get("/api/users", this::listUsers, Role.ADMIN);
         routes.post("/api/users", this::addUserFromApi, Role.ADMIN);
         admin.register(routes);
+    }
+
+    /**
+     * Answers a request that failed with {@code status}: a page in the layout for a person, {@code {"error": ...}}
+     * for {@code /api/*} and webhooks. Refusals thrown as Javalin's responses are answered this way already.
+     */
+    public void failed(Context ctx, int status, String message) {
+        errors.answer(ctx, status, message);
     }
 
     /** Who made this request; only on routes that state a role. */
@@ -192,13 +203,16 @@ public final class Auth {
         }
         Principal p = who.get();
         if (!p.role().covers(needed)) {
-            throw new ForbiddenResponse("this needs the " + needed.label() + " role");
+            throw new ForbiddenResponse("this needs the " + needed.label() + " role; you have the " + p.role().label()
+                    + " role");
         }
         if (changes(ctx) && !p.csrf().isEmpty() && !same(p.csrf(), csrfSent(ctx))) {
             throw new ForbiddenResponse("missing or wrong CSRF token: reload the page and try again");
         }
-        if (!api && !ctx.path().equals("/password") && users.mustChangePassword(p.name())) {
-            ctx.redirect("/password", HttpStatus.SEE_OTHER);
+        // Signing out stays possible before the one-time password is changed: someone may have to leave first.
+        if (!api && !ctx.path().equals("/password") && !ctx.path().equals("/logout")
+                && users.mustChangePassword(p.name())) {
+            ctx.redirect(passwordThen(asked(ctx)), HttpStatus.SEE_OTHER);
             ctx.skipRemainingHandlers();
             return;
         }
@@ -257,7 +271,8 @@ public final class Auth {
         throttle.refund(attempt);
         cookie(ctx, SESSION_COOKIE, sessions.open(user.get()), Sessions.LIFETIME);
         ctx.removeCookie(LOGIN_COOKIE, "/");
-        ctx.redirect(users.mustChangePassword(name) ? "/password" : safeNext(ctx.formParam("next")), HttpStatus.SEE_OTHER);
+        String next = safeNext(ctx.formParam("next"));
+        ctx.redirect(users.mustChangePassword(name) ? passwordThen(next) : next, HttpStatus.SEE_OTHER);
     }
 
     private void logout(Context ctx) {
@@ -270,6 +285,7 @@ public final class Auth {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("user", principal(ctx));
         params.put("oneTime", users.mustChangePassword(principal(ctx).name()));
+        params.put("next", safeNext(ctx.queryParam("next") != null ? ctx.queryParam("next") : ctx.formParam("next")));
         params.put("error", error);
         pages.page(ctx, "password.jte", params);
     }
@@ -309,7 +325,7 @@ public final class Auth {
         }
         long ended = sessions.endOthers(me.name(), ctx.cookie(SESSION_COOKIE));
         log.info("{} changed their password; {} other session(s) ended", me.name(), ended);
-        ctx.redirect("/agent", HttpStatus.SEE_OTHER);
+        ctx.redirect(safeNext(ctx.formParam("next")), HttpStatus.SEE_OTHER);
     }
 
     private void listUsers(Context ctx) {
@@ -348,6 +364,17 @@ public final class Auth {
     private static boolean same(String expected, String sent) {
         return expected != null && sent != null && !expected.isEmpty()
                 && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The page a GET asked for (with its query), to go on to once the password is chosen; else the desk. */
+    private static String asked(Context ctx) {
+        String query = ctx.queryString();
+        return ctx.method() == HandlerType.GET ? safeNext(ctx.path() + (query == null ? "" : "?" + query)) : "/agent";
+    }
+
+    /** The password page, which goes on to {@code next} once the password is chosen. */
+    private static String passwordThen(String next) {
+        return next.equals("/agent") ? "/password" : "/password?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
     }
 
     /** Only a path on this site: never an absolute URL or {@code //host}, which would send a user elsewhere. */

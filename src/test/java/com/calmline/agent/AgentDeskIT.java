@@ -70,8 +70,15 @@ class AgentDeskIT {
 
             Simulator.Call caller = a.waiting("billing-calm", twilio::accepts, 4);
             String sid = caller.callSid;
-            String issue = screenPop(sid).path("issue").asText();
+            JsonNode pop = screenPop(sid);
+            String issue = pop.path("issue").asText();
             assertTrue(!issue.isBlank(), "the line heard a clear problem");
+            String problem = pop.path("problem").asText();
+            String callerSaid = String.join(" ", pop.path("transcript").findParents("speaker").stream()
+                    .filter(t -> t.path("speaker").asText().equals("caller")).map(t -> t.path("text").asText()).toList());
+            assertTrue(callerSaid.contains(problem), "the problem in the caller's own words: " + problem);
+            String told = !problem.isEmpty() ? problem : pop.path("keyLines").isEmpty()
+                    ? "Not clear yet: ask an open question." : "Not heard surely enough to quote: read their key lines below.";
 
             By entry = By.cssSelector("#waiting li[data-call='" + sid + "']");
             ann.wait.until(ExpectedConditions.visibilityOfElementLocated(entry));
@@ -84,12 +91,18 @@ class AgentDeskIT {
                     seenAt - routedAt);
             String listed = text(ann, entry);
             assertTrue(listed.toLowerCase().contains("billing"), listed);
-            assertTrue(listed.contains(issue), listed);
+            assertTrue(listed.contains(!problem.isEmpty() ? problem : pop.path("keyLines").isEmpty()
+                    ? "(no problem stated yet)" : "(not heard surely enough to quote"), listed);
             assertTrue(text(ann, By.cssSelector("#waiting li[data-call='" + sid + "'] .badge")).matches("(?i)calm|upset|angry"));
-            assertEquals(issue, text(ann, By.cssSelector("#call .screenpop p.issue")));
-            assertTrue(text(ann, By.cssSelector("#call .screenpop .mood")).contains("anger now"));
-            assertTrue(text(ann, By.cssSelector("#call .screenpop .opening")).contains(issue),
-                    "the opening names the problem so the caller need not repeat it");
+            assertEquals(told, text(ann, By.cssSelector("#call .screenpop p.issue")));
+            assertTrue(text(ann, By.cssSelector("#call .screenpop .already")).contains(issue),
+                    "the line's own rewording is what it already said");
+            assertTrue(text(ann, By.cssSelector("#call .screenpop .mood .peak")).matches("(?is)peak: (calm|upset|angry) .*"));
+            assertTrue(text(ann, By.cssSelector("#call .screenpop .mood .now")).matches("(?is)now: (calm|upset|angry) .*"));
+            String opening = text(ann, By.cssSelector("#call .screenpop .opening"));
+            assertTrue(problem.isEmpty() ? opening.contains("you're calling about your bill") && !opening.contains(issue)
+                    : opening.contains(issue), "the opening names the problem so the caller need not repeat it, in a "
+                    + "sentence even when the line knew only the topic: " + opening);
             ann.screenshot("02-ann-screenpop-live");
 
             By turns = By.cssSelector("#transcript .transcript li");
@@ -147,14 +160,25 @@ class AgentDeskIT {
             ann.driver.findElement(By.cssSelector(".wrapup button[type=submit]")).click();
             ann.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".wrapped"), "resolved"));
             ann.screenshot("06-ann-wrapped-up");
+            ann.driver.executeScript(WATCH);
             JsonNode stored = b.json("/api/calls/" + sid).path("call");
             assertEquals("ann", stored.path("agent").asText());
             assertEquals("resolved", stored.path("outcome").asText());
             assertEquals("Reversed the duplicate charge.", stored.path("note").asText());
+            assertEquals("(live)", text(ann, By.cssSelector("#transcript h3 .muted")));
             caller.stop();
             caller.close();
             List<JsonNode> events = a.simulator().awaitEnd(sid, Duration.ofSeconds(60));
             assertEquals(0, CallEvents.only(events, "summary").path("talkOvers").asInt());
+            ann.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#call .ended.mine"),
+                    "The call has ended"));
+            assertEquals("(call ended)", text(ann, By.cssSelector("#transcript h3 .muted")), "live, without a reload");
+            assertEquals("yes", ann.driver.executeScript("return window.__loadedOnce"));
+            assertTrue(ann.driver.findElements(By.cssSelector(".taken.mine")).isEmpty(), "no 'You have this call'");
+            ann.screenshot("06b-ann-call-ended");
+            ann.driver.navigate().refresh();
+            assertEquals("(call ended)", text(ann, By.cssSelector("#transcript h3 .muted")), "and after a reload");
+            assertTrue(text(ann, By.cssSelector("#call .ended")).startsWith("The call has ended"));
         }
     }
 

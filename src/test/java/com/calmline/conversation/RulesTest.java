@@ -23,32 +23,32 @@ class RulesTest {
     }
 
     private static TurnReader.Reading complaint(String issue) {
-        return new TurnReader.Reading(Optional.of(issue), 3, Optional.empty(), List.of(), Optional.empty(), false,
+        return new TurnReader.Reading(Optional.of(issue), Optional.of(issue), 3, Optional.empty(), List.of(), Optional.empty(), false,
                 true, Optional.empty(), false);
     }
 
     private static TurnReader.Reading outburst(String issue, String feeling) {
-        return new TurnReader.Reading(Optional.of(issue), 3, Optional.of(feeling), List.of(), Optional.empty(), false,
+        return new TurnReader.Reading(Optional.of(issue), Optional.of(issue), 3, Optional.of(feeling), List.of(), Optional.empty(), false,
                 true, Optional.empty(), false);
     }
 
     private static TurnReader.Reading nothingClear() {
-        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(), false,
+        return new TurnReader.Reading(Optional.empty(), Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(), false,
                 false, Optional.empty(), false);
     }
 
     private static TurnReader.Reading topicOnly(String topic) {
-        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), List.of(), Optional.of(topic), true,
+        return new TurnReader.Reading(Optional.empty(), Optional.empty(), 0, Optional.empty(), List.of(), Optional.of(topic), true,
                 false, Optional.empty(), false);
     }
 
     private static TurnReader.Reading accepting(String cue) {
-        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(), false,
+        return new TurnReader.Reading(Optional.empty(), Optional.empty(), 0, Optional.empty(), List.of(), Optional.empty(), false,
                 false, Optional.of(cue), false);
     }
 
     private static TurnReader.Reading asking(Request request) {
-        return new TurnReader.Reading(Optional.empty(), 0, Optional.empty(), List.of(request), Optional.empty(), false,
+        return new TurnReader.Reading(Optional.empty(), Optional.empty(), 0, Optional.empty(), List.of(request), Optional.empty(), false,
                 false, Optional.empty(), false);
     }
 

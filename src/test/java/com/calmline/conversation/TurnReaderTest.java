@@ -84,8 +84,10 @@ class TurnReaderTest {
 
     @Test
     void theCompanysYouBecomesWeAndTheCallersIBecomesYou() {
-        assertEquals(Optional.of("we charged you twice this month"),
-                read("it looks like you charged me twice this month").issue());
+        TurnReader.Reading charged = read("it looks like you charged me twice this month");
+        assertEquals(Optional.of("we charged you twice this month"), charged.issue());
+        assertEquals(Optional.of("you charged me twice this month"), charged.problem(),
+                "the agent reads the caller's own words, the hedge left out");
         TurnReader.Reading hole = read("your engineer left a hole in my wall");
         assertTrue(hole.issue().isEmpty(), "hole and wall are outside the vocabulary of a problem: " + hole);
         assertEquals(Optional.of("our engineer"), hole.topic());

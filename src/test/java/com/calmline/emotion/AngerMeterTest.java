@@ -67,6 +67,24 @@ class AngerMeterTest {
         assertTrue(caller.level() < caller.peak());
     }
 
+    /** Issue 23's calm caller, 0.03 then 0.16, was called escalating: inside calm, scores move without a trend. */
+    @Test
+    void aRiseOrFallInsideCalmIsSteady() {
+        assertEquals(AngerMeter.Level.CALM, meter.level(0.16), "the example is calm throughout");
+        assertEquals(AngerMeter.Trend.STEADY, meter.between(0.03, 0.16));
+        assertEquals(AngerMeter.Trend.STEADY, meter.between(0.16, 0.03));
+    }
+
+    /** Out of calm the trend words still apply, whichever way the caller moves. */
+    @Test
+    void aTrendNeedsAnUpsetTurnOnOneSide() {
+        assertEquals(AngerMeter.Level.CALM, meter.level(0.05));
+        assertEquals(AngerMeter.Level.ANGRY, meter.level(0.6));
+        assertEquals(AngerMeter.Trend.ESCALATING, meter.between(0.05, 0.6), "calm to angry");
+        assertEquals(AngerMeter.Trend.CALMING, meter.between(0.6, 0.05), "angry to calm");
+        assertEquals(AngerMeter.Trend.STEADY, meter.between(0.6, 0.6));
+    }
+
     /** The issue's own examples of anger without anger words; none of them is in the development set. */
     @Test
     void contemptChallengeLoyaltyAndExhaustionReadAsAnger() {

@@ -51,7 +51,8 @@ class AuthIT {
     @RegisterExtension
     static final Deployment deployment = Deployment.live("auth-it-token").env("TRUSTED_PROXIES", "127.0.0.2")
             .user("ann", "agent").user("ada", "admin").user("tess", "agent").user("tom", "agent").user("liv", "agent")
-            .user("sue", "supervisor").user("pat", "agent").user("max", "agent").build();
+            .user("sue", "supervisor").user("pat", "agent").user("max", "agent").user("una", "agent")
+            .user("sid", "supervisor").build();
     private static TcpRelay proxy;
     private static TcpRelay stranger;
 
@@ -311,6 +312,121 @@ class AuthIT {
         } finally {
             authLog.detachAppender(captured);
         }
+    }
+
+    @Test
+    void signingOutWorksBeforeTheOneTimePasswordIsChanged() throws Exception {
+        oneTime("una");
+        try (Chromium browser = new Chromium()) {
+            signIn(browser, "/agent", "una", PASSWORD);
+            browser.wait.until(ExpectedConditions.urlContains("/password"));
+            browser.driver.findElement(By.cssSelector("header form[action='/logout'] button")).click();
+            browser.wait.until(ExpectedConditions.urlContains("/login"));
+            browser.driver.get(deployment.service().url() + "/password");
+            browser.wait.until(ExpectedConditions.urlContains("/login"));
+            assertTrue(browser.driver.manage().getCookieNamed("calmline_session") == null,
+                    "the session cookie is gone, and the session with it");
+        }
+    }
+
+    @Test
+    void afterChoosingAPasswordTheSignInGoesOnToThePageItAskedFor() throws Exception {
+        oneTime("sid");
+        String chosen = "a supervisor's own passphrase";
+        try (Chromium browser = new Chromium()) {
+            signIn(browser, "/supervisor", "sid", PASSWORD);
+            browser.wait.until(ExpectedConditions.urlContains("/password"));
+            browser.driver.findElement(By.id("current")).sendKeys(PASSWORD);
+            browser.driver.findElement(By.id("password")).sendKeys(chosen);
+            browser.driver.findElement(By.id("repeat")).sendKeys(chosen, Keys.ENTER);
+            browser.wait.until(ExpectedConditions.urlToBe(deployment.service().url() + "/supervisor"));
+            assertEquals("Signed in as sid (supervisor)", browser.driver.findElement(By.cssSelector("header .who"))
+                    .getText(), "the user once, with the role");
+        }
+    }
+
+    @Test
+    void refusedAndMissingPagesAreFriendlyPagesInTheLayout() throws Exception {
+        try (Chromium browser = new Chromium()) {
+            signIn(browser, "/agent", "ann", PASSWORD);
+            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("waiting")));
+            browser.driver.get(deployment.service().url() + "/supervisor");
+            assertEquals("This is not open to you", browser.driver.findElement(By.tagName("h1")).getText());
+            assertTrue(browser.driver.findElement(By.cssSelector(".error-page .what")).getText()
+                    .contains("needs the supervisor role"));
+            assertTrue(browser.driver.findElement(By.cssSelector("header .who")).getText().contains("ann"),
+                    "in the layout, still signed in");
+            browser.screenshot("auth-403-page");
+            browser.driver.findElement(By.linkText("Agent desk")).click();
+            browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("waiting")));
+
+            browser.driver.get(deployment.service().url() + "/nope");
+            assertEquals("Nothing here", browser.driver.findElement(By.tagName("h1")).getText());
+            assertEquals("There is no page at /nope.", browser.driver.findElement(By.cssSelector(".error-page .what"))
+                    .getText());
+            browser.screenshot("auth-404-page");
+        }
+        Browserless ann = new Browserless(deployment.service().url());
+        ann.login("ann", PASSWORD);
+        assertEquals(403, ann.get("/supervisor").statusCode());
+        assertEquals(404, ann.get("/nope").statusCode());
+        HttpResponse<String> typed = ann.get("/calls/4155550142");
+        assertEquals(404, typed.statusCode());
+        assertTrue(typed.body().contains("There is no page at /calls/[number].")
+                && !typed.body().contains("4155550142"), "a number typed into the address is not shown: " + typed.body());
+        HttpResponse<String> malformed = ann.get("/agent?call=CA123");
+        assertEquals(400, malformed.statusCode());
+        assertTrue(malformed.body().contains("a call sid is CA followed by 32 hex digits")
+                && malformed.body().contains("error-page"), malformed.body());
+        Browserless sue = new Browserless(deployment.service().url());
+        sue.login("sue", PASSWORD);
+        HttpResponse<String> missing = sue.get("/supervisor/calls/CA" + "0".repeat(32));
+        assertEquals(404, missing.statusCode());
+        assertTrue(missing.body().contains("error-page"), missing.body());
+    }
+
+    @Test
+    void theApiAnswersErrorsAsJsonWithTheStatus() throws Exception {
+        Browserless ann = new Browserless(deployment.service().url());
+        ann.login("ann", PASSWORD);
+        assertJsonError(ann.get("/api/nope"), 404, "no such endpoint: GET /api/nope");
+        assertJsonError(ann.get("/api/users"), 403, "this needs the admin role; you have the agent role");
+        assertJsonError(new Browserless(deployment.service().url()).get("/api/calls/waiting"), 401,
+                "sign in, or send Authorization: Bearer API_TOKEN");
+        assertJsonError(ann.get("/api/calls/CA123/screenpop"), 400, CallSid.SHAPE);
+    }
+
+    @Test
+    void theFaviconIsServed() throws Exception {
+        Browserless nobody = new Browserless(deployment.service().url());
+        HttpResponse<String> ico = nobody.get("/favicon.ico");
+        assertEquals(301, ico.statusCode());
+        String icon = ico.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> svg = nobody.get(icon);
+        assertEquals(200, svg.statusCode());
+        assertTrue(svg.headers().firstValue("Content-Type").orElseThrow().startsWith("image/svg+xml"));
+        assertTrue(svg.body().startsWith("<svg"), svg.body());
+    }
+
+    private static void assertJsonError(HttpResponse<String> answer, int status, String error) throws Exception {
+        assertEquals(status, answer.statusCode(), answer.body());
+        assertTrue(answer.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        assertEquals(error, com.calmline.json.Json.parse(answer.body()).path("error").asText(), answer.body());
+    }
+
+    /** Gives the user a one-time password, as a first demo start or an admin's reset does. */
+    private static void oneTime(String user) {
+        try (RedisClient redis = deployment.service().redis()) {
+            redis.hset(deployment.service().redisPrefix() + "user:" + user, "mustChange", "1");
+        }
+    }
+
+    /** Asks for {@code path}, is sent to the sign-in form, and signs in there. */
+    private static void signIn(Chromium browser, String path, String user, String password) {
+        browser.driver.get(deployment.service().url() + path);
+        browser.wait.until(ExpectedConditions.urlContains("/login"));
+        browser.driver.findElement(By.id("user")).sendKeys(user);
+        browser.driver.findElement(By.id("password")).sendKeys(password, Keys.ENTER);
     }
 
     /** The page's EventSource, as htmx keeps it: 1 open, 2 closed for good (0 while it reconnects). */
