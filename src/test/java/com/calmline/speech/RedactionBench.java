@@ -43,7 +43,7 @@ public final class RedactionBench {
     private RedactionBench() {
     }
 
-    private record Heard(String word, long startMs, long endMs) {
+    record Heard(String word, long startMs, long endMs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -126,7 +126,7 @@ public final class RedactionBench {
     }
 
     /** The sentence's audio with a margin, through a fresh recognizer, as TrackRecognizer feeds Vosk. */
-    private static List<Heard> recognise(Model model, short[] pcm8k, long startMs, long endMs) throws IOException {
+    static List<Heard> recognise(Model model, short[] pcm8k, long startMs, long endMs) throws IOException {
         int from = (int) Math.max(0, (startMs - MARGIN_MS) * 8);
         int to = (int) Math.min(pcm8k.length, (endMs + MARGIN_MS) * 8);
         HalfBandFilter.Upsampler upsampler = new HalfBandFilter.Upsampler();
