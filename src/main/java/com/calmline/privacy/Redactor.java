@@ -78,9 +78,9 @@ public final class Redactor {
             "card", "credit", "debit", "visa", "mastercard", "amex", "discover");
     private static final List<List<String>> SSN_CONTEXT = phrases("social", "security", "ssn", "s s n");
     private static final List<List<String>> PHONE_CONTEXT = phrases("phone", "call me", "reach me");
-    /* "of bird": how Vosk often hears "date of birth". */
+    /* "of bird", "data for": how Vosk often hears "date of birth". */
     private static final List<List<String>> BIRTH_CONTEXT = phrases(
-            "born", "birthday", "birth", "birthdate", "dob", "d o b", "of bird", "a bird");
+            "born", "birthday", "birth", "birthdate", "dob", "d o b", "of bird", "a bird", "data for", "data of");
 
     /* Cues for numbers read out with slips: wider than the contexts above, which decide clean digits alone. */
     private static final List<List<String>> CARD_CUES = phrases(
@@ -607,7 +607,7 @@ public final class Redactor {
          * "won"), teens and tens ("fifty five"), fillers, a word or two lost. A run counts after a cue of its
          * kind: near it ({@value #CONTEXT_WINDOW} words), a card from 6 digits, a phone from 7, a social
          * security number at 9; recalled ({@value #RECALL} words, earlier utterances included), a card from 10
-         * digits and a phone from 8; with no cue, 9 digits or more of which 7 were said as digits: nobody reads
+         * digits and a phone from 8 (or 4 said as digit words: what is left of a number badly heard); with no cue, 9 digits or more of which 7 were said as digits: nobody reads
          * nine digits out but a number. A stray digit-like word just before the run ("for once you seven five
          * …") goes with it.
          */
@@ -643,7 +643,7 @@ public final class Redactor {
                 return SSN;
             }
             boolean asCard = card <= CONTEXT_WINDOW && count >= 6 || card <= RECALL && count >= 10;
-            boolean asPhone = phone <= CONTEXT_WINDOW && count >= 7 || phone <= RECALL && count >= 8;
+            boolean asPhone = phone <= CONTEXT_WINDOW && count >= 7 || phone <= RECALL && (count >= 8 || run.said() >= 4);
             if (asCard && (!asPhone || card <= phone)) {
                 return CARD;
             }

@@ -222,6 +222,8 @@ class RedactorTest {
                 arguments("", "it's five oh three to two seven eight eight one four thanks", "it's [phone] thanks"),
                 arguments("", "best number is seven one eight four oh oh twenty nine thirty six",
                         "best number is [phone]"),
+                arguments("i've got a new mobile number and the codes still go to the old one",
+                        "can you update it so either free six one two five", "can you update it so either [phone]"),
                 arguments("", "okay so the cars aside for once you seven five three three juggle only nine one two four "
                         + "six", "okay so the cars aside [phone]"),
                 // E-mail: "at" heard as "that", "said", "add"; "dot" as "dots"; "com" as "calm"; the cue before.
@@ -237,6 +239,7 @@ class RedactorTest {
                 arguments("", "he a bird with the eleventh august nineteen forty eight", "he a bird with the [dob]"),
                 arguments("oh you need my date of birth", "it's the forth of october nineteen ninety six",
                         "it's the [dob]"),
+                arguments("", "yeah my data for is september twenty third", "yeah my data for is [dob]"),
                 arguments("", "you mean by data for it's the thirty fifth of january hundred forty three",
                         "you mean by data for it's the [dob]"),
                 // Social security numbers: nine digits with homophones after the cue.
@@ -260,7 +263,10 @@ class RedactorTest {
                 arguments("", "i called two or three times about my phone bill of sixty five pounds"),
                 arguments("", "i got a new phone and it won't connect to the wifi"),
                 arguments("", "the card number is on the back of the card"),
-                arguments("", "my date of birth is on the account already"));
+                arguments("", "my date of birth is on the account already"),
+                arguments("could you ring me back", "i paid sixty five pounds on the twenty first and forty two on the "
+                        + "fourth"),
+                arguments("", "my mobile data for this month ran out on the third"));
     }
 
     @ParameterizedTest
