@@ -82,6 +82,9 @@ public final class Redactor {
     private static final List<List<String>> BIRTH_CONTEXT = phrases(
             "born", "birthday", "birth", "birthdate", "dob", "d o b", "of bird", "a bird", "data for", "data of");
 
+    private static final List<List<String>> BIRTH_DATE_CUES = phrases(
+            "birthday", "birth", "birthdate", "dob", "d o b", "of bird", "data for", "data of");
+
     /* Cues for numbers read out with slips: wider than the contexts above, which decide clean digits alone. */
     private static final List<List<String>> CARD_CUES = phrases(
             "card", "visa", "mastercard", "amex", "debit", "credit", "long number");
@@ -596,8 +599,9 @@ public final class Redactor {
         }
 
         /**
-         * A run of a number read out: where it ends, its digits, and how many of them were said as digit words
-         * (none in written digits with a "for" or "to" beside them, which the rules for clean digits decide).
+         * A run of a number read out: where it ends, its digits, and how many of them were said one by one as
+         * digit words ("oh", "seven", "double five"; not "for", "nineteen", "forty"): none in written digits
+         * with a "for" or "to" beside them, which the rules for clean digits decide, and few in years and prices.
          */
         private record Run(int to, String digits, int said) {
         }
@@ -663,7 +667,8 @@ public final class Redactor {
                 Unit unit = looseUnitAt(i);
                 if (unit != null) {
                     digits.append(unit.digits());
-                    if (Character.isLetter(keys[i].charAt(0)) && !DIGIT_SOUNDS.containsKey(keys[i])) {
+                    if (SPOKEN_DIGITS.containsKey(keys[i]) || REPEATS.containsKey(keys[i])
+                            && SPOKEN_DIGITS.containsKey(keys[i + 1])) {
                         said += unit.digits().length();
                     }
                     i = unit.to();
@@ -716,7 +721,34 @@ public final class Redactor {
                 }
             }
             fullDatesSaid();
+            yearsOfBirth();
         }
+
+        /**
+         * A year of birth ("nineteen forty three") within {@value #RECALL} words of a date-of-birth cue (not
+         * "born": "born here and lived here since nineteen eighty" is no date of birth), the words
+         * between lost to the recogniser ("my date of birth but it's regional them for the surface nineteen
+         * forty three"): with what is left of the date around it.
+         */
+        private void yearsOfBirth() {
+            for (int i = first; i + 1 < keys.length; i++) {
+                if (claimed[i] || claimed[i + 1] || !keys[i].equals("nineteen") || !TENS.containsKey(keys[i + 1])
+                        || distanceWithin(i, BIRTH_DATE_CUES, RECALL) > RECALL) {
+                    continue;
+                }
+                int start = i;
+                while (start - 1 >= first && isDateWord(start - 1)) {
+                    start--;
+                }
+                int end = i + 2;
+                while (end < keys.length && isDateWord(end)) {
+                    end++;
+                }
+                claim(start, end, DOB);
+                i = end - 1;
+            }
+        }
+
 
         /**
          * A day, a month and a year said together ("the thirty fifth of january hundred forty three") is a date

@@ -240,6 +240,8 @@ class RedactorTest {
                 arguments("oh you need my date of birth", "it's the forth of october nineteen ninety six",
                         "it's the [dob]"),
                 arguments("", "yeah my data for is september twenty third", "yeah my data for is [dob]"),
+                arguments("", "oh my date of birth but it's regional them for the surface nineteen forty three",
+                        "oh my date of birth but it's regional them for the surface [dob]"),
                 arguments("", "you mean by data for it's the thirty fifth of january hundred forty three",
                         "you mean by data for it's the [dob]"),
                 // Social security numbers: nine digits with homophones after the cue.
@@ -266,7 +268,9 @@ class RedactorTest {
                 arguments("", "my date of birth is on the account already"),
                 arguments("could you ring me back", "i paid sixty five pounds on the twenty first and forty two on the "
                         + "fourth"),
-                arguments("", "my mobile data for this month ran out on the third"));
+                arguments("", "my mobile data for this month ran out on the third"),
+                arguments("", "i was born here and i have lived in the same house since nineteen eighty"),
+                arguments("", "the bill says nineteen forty two and the last one said nineteen fifty"));
     }
 
     @ParameterizedTest
