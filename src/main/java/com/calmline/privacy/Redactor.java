@@ -52,14 +52,63 @@ public final class Redactor {
             Map.entry("zero", "0"), Map.entry("oh", "0"), Map.entry("o", "0"), Map.entry("one", "1"),
             Map.entry("two", "2"), Map.entry("three", "3"), Map.entry("four", "4"), Map.entry("five", "5"),
             Map.entry("six", "6"), Map.entry("seven", "7"), Map.entry("eight", "8"), Map.entry("nine", "9"));
-    private static final Map<String, Integer> REPEATS = Map.of("double", 2, "triple", 3);
+    private static final Map<String, Integer> REPEATS = Map.of("double", 2, "triple", 3, "treble", 3);
+    /**
+     * What the recogniser writes for a digit it half heard: "for" for four, "to" for two, "won" for one. Read
+     * as digits only inside a number being read out (after a cue, or among real digits), never on their own.
+     */
+    private static final Map<String, String> DIGIT_SOUNDS = Map.ofEntries(
+            Map.entry("for", "4"), Map.entry("fore", "4"), Map.entry("to", "2"), Map.entry("too", "2"),
+            Map.entry("won", "1"), Map.entry("ate", "8"), Map.entry("tree", "3"), Map.entry("free", "3"),
+            Map.entry("nought", "0"), Map.entry("owe", "0"), Map.entry("nil", "0"));
+    private static final Map<String, String> TEENS = Map.of("ten", "10", "eleven", "11", "twelve", "12",
+            "thirteen", "13", "fourteen", "14", "fifteen", "15", "sixteen", "16", "seventeen", "17", "eighteen", "18",
+            "nineteen", "19");
+    private static final Map<String, String> TENS = Map.of("twenty", "2", "thirty", "3", "forty", "4", "fifty",
+            "5", "sixty", "6", "seventy", "7", "eighty", "8", "ninety", "9");
+    /** Said between the groups of a number read out; never its first or last word. */
+    private static final Set<String> NUMBER_FILLERS = Set.of(
+            "dash", "hyphen", "space", "uh", "um", "er", "erm", "and", "then");
+    /** How many unknown words in a row a number read out may hold where the recogniser lost a digit or two. */
+    private static final int NUMBER_GAP = 2;
+    /** How many earlier words of the same speaker still explain what they say now. */
+    private static final int RECALL = 20;
 
     private static final List<List<String>> CARD_CONTEXT = phrases(
             "card", "credit", "debit", "visa", "mastercard", "amex", "discover");
     private static final List<List<String>> SSN_CONTEXT = phrases("social", "security", "ssn", "s s n");
     private static final List<List<String>> PHONE_CONTEXT = phrases("phone", "call me", "reach me");
+    /* "of bird", "data for": how Vosk often hears "date of birth". */
     private static final List<List<String>> BIRTH_CONTEXT = phrases(
-            "born", "birthday", "birth", "birthdate", "dob", "d o b");
+            "born", "birthday", "birth", "birthdate", "dob", "d o b", "of bird", "a bird", "data for", "data of");
+
+    private static final List<List<String>> BIRTH_DATE_CUES = phrases(
+            "birthday", "birth", "birthdate", "dob", "d o b", "of bird", "data for", "data of");
+
+    /* Cues for numbers read out with slips: wider than the contexts above, which decide clean digits alone. */
+    private static final List<List<String>> CARD_CUES = phrases(
+            "card", "visa", "mastercard", "amex", "debit", "credit", "long number");
+    private static final List<List<String>> PHONE_CUES = phrases(
+            "phone", "call me", "reach me", "ring me", "text me", "call back", "ring back", "mobile", "cell",
+            "landline", "my number", "best number", "contact number", "new number", "number's", "number is");
+    private static final List<List<String>> EMAIL_CUES = phrases(
+            "email", "e-mail", "e mail", "emails", "emailed", "address", "mail");
+    /** What the recogniser writes for a spoken "at" inside an address read out. */
+    private static final Set<String> AT_SOUNDS = Set.of("at", "that", "said", "add", "had", "act", "it", "a", "and",
+            "out", "hat");
+    /** ... and for a spoken "dot". */
+    private static final Set<String> DOT_SOUNDS = Set.of("dot", "dots", "dart", "got", "that", "not", "don", "doc",
+            "dog", "thought", "dock", "dad", "daught");
+    private static final Set<String> TLD_SOUNDS = Set.of("come", "calm", "con", "comb", "kong", "cog");
+    private static final Set<String> PROVIDER_SOUNDS = Set.of("mail", "male", "look", "hot", "proton", "yahoo",
+            "gmail", "hotmail", "outlook", "icloud", "aol", "protonmail", "google");
+    /** Words that end an address's name read backwards from its "at": what comes before it in a sentence. */
+    private static final Set<String> NAME_STOPS = Set.of("is", "it's", "its", "it", "to", "be", "me", "my", "the",
+            "email", "e-mail", "mail", "address", "was", "should", "would", "that's", "that'd", "on", "of", "please",
+            "yes", "yeah", "okay", "ok", "so", "and", "or", "at", "i", "you", "your", "new", "now", "here", "there",
+            "sorry", "um", "uh", "er");
+    /** How many words an address's name read out may have ("priya dot raman eighty two"). */
+    private static final int NAME_REACH = 8;
 
     private static final Set<String> NAME_JOINERS = Set.of("dot", "underscore", "dash", "hyphen");
     private static final Set<String> PROVIDERS = Set.of(
@@ -67,6 +116,10 @@ public final class Redactor {
     private static final Set<String> TLDS = Set.of(
             "com", "net", "org", "edu", "gov", "io", "co", "uk", "us", "ca", "de", "fr", "au", "info", "biz", "me");
 
+    private static final Set<String> MONTHS = Set.of("january", "february", "march", "april", "may", "june",
+            "july", "august", "september", "october", "november", "december");
+    /** How many words a date said whole takes at least: a day, a month, and a year of two words. */
+    private static final int FULL_DATE_WORDS = 5;
     private static final Set<String> DATE_SKIPS = Set.of("is", "on", "was", "the", "my", "of");
     /** Words that join the parts of a date but never begin or end one. */
     private static final Set<String> DATE_LINKS = Set.of("of", "and", "the");
@@ -80,7 +133,8 @@ public final class Redactor {
             "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
             "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
             "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
-            "of", "and", "the");
+            "of", "and", "the",
+            "forth", "for", "to", "too", "won", "ate");
 
     private Redactor() {
     }
@@ -106,7 +160,7 @@ public final class Redactor {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = written.substring(tokens.get(i).coreStart(), tokens.get(i).coreEnd()).toLowerCase(Locale.ROOT);
         }
-        List<Span> spans = new Scan(keys).spans();
+        List<Span> spans = new Scan(keys, 0).spans();
         if (spans.isEmpty()) {
             return written;
         }
@@ -124,13 +178,25 @@ public final class Redactor {
      * Spans sorted, non-overlapping.
      */
     public static List<Span> spans(List<String> words) {
-        String[] keys = new String[words.size()];
+        return spans(List.of(), words);
+    }
+
+    /**
+     * As {@link #spans(List)}, with what the same speaker said just before ({@code before}, already redacted):
+     * a caller asked to be rung back, or who said "my email is wrong", often reads the number or address out in
+     * the next utterance with no cue of its own. Only the last {@value #RECALL} words of it count.
+     */
+    public static List<Span> spans(List<String> before, List<String> words) {
+        List<String> recent = before.subList(Math.max(0, before.size() - RECALL), before.size());
+        String[] keys = new String[recent.size() + words.size()];
         for (int i = 0; i < keys.length; i++) {
-            String word = words.get(i);
+            String word = i < recent.size() ? recent.get(i) : words.get(i - recent.size());
             int start = coreStart(word, 0, word.length());
             keys[i] = word.substring(start, coreEnd(word, start, word.length())).toLowerCase(Locale.ROOT);
         }
-        return new Scan(keys).spans();
+        int shift = recent.size();
+        return new Scan(keys, shift).spans().stream()
+                .map(span -> new Span(span.from() - shift, span.to() - shift, span.tag())).toList();
     }
 
     /**
@@ -205,14 +271,18 @@ public final class Redactor {
      */
     private static final class Scan {
         private final String[] keys;
+        /** Where this utterance starts in keys: the words before are what the speaker said earlier, cues only. */
+        private final int first;
         private final boolean[] claimed;
         private final List<Span> found = new ArrayList<>();
         /** Where the first "card number" ends: a caller may say it long before reading out the digits. */
         private final int cardNumberAt;
 
-        Scan(String[] keys) {
+        Scan(String[] keys, int first) {
             this.keys = keys;
+            this.first = first;
             this.claimed = new boolean[keys.length];
+            Arrays.fill(claimed, 0, first, true);
             int at = Integer.MAX_VALUE;
             for (int i = 1; i < keys.length && at == Integer.MAX_VALUE; i++) {
                 if (keys[i - 1].equals("card") && keys[i].equals("number")) {
@@ -224,11 +294,22 @@ public final class Redactor {
 
         List<Span> spans() {
             spokenEmails();
+            misheardEmails();
             writtenSsns();
+            numbersReadOut();
             digitRuns();
             birthDates();
             found.sort(Comparator.comparingInt(Span::from));
-            return found;
+            List<Span> merged = new ArrayList<>();
+            for (Span span : found) {
+                Span last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+                if (last != null && last.to() == span.from() && last.tag().equals(span.tag())) {
+                    merged.set(merged.size() - 1, new Span(last.from(), span.to(), span.tag()));
+                } else {
+                    merged.add(span);
+                }
+            }
+            return merged;
         }
 
         private void claim(int from, int to, String tag) {
@@ -262,7 +343,11 @@ public final class Redactor {
 
         /** How many tokens before from the nearest of the phrases ends, or MAX_VALUE if none is in the window. */
         private int distance(int from, List<List<String>> phrases) {
-            for (int d = 1; d <= CONTEXT_WINDOW && from - d >= 0; d++) {
+            return distanceWithin(from, phrases, CONTEXT_WINDOW);
+        }
+
+        private int distanceWithin(int from, List<List<String>> phrases, int window) {
+            for (int d = 1; d <= window && from - d >= 0; d++) {
                 if (endsAny(from - d, phrases)) {
                     return d;
                 }
@@ -278,7 +363,7 @@ public final class Redactor {
                 int domainEnd = domainEnd(at + 1);
                 int nameStart = domainEnd < 0 ? -1 : nameStart(at - 1);
                 if (nameStart >= 0) {
-                    claim(nameStart, domainEnd + 1, EMAIL);
+                    claim(nameBack(nameStart, at), domainEnd + 1, EMAIL);
                     at = domainEnd;
                 }
             }
@@ -330,6 +415,74 @@ public final class Redactor {
                 }
             }
             return start;
+        }
+
+        /**
+         * Where a name ending before start really starts: a name read out is often several words with no
+         * "dot" between ("priya dot raman eighty two"), so it runs back to the words that introduce it.
+         */
+        private int nameBack(int start, int at) {
+            while (start - 1 >= first && at - (start - 1) <= NAME_REACH && !claimed[start - 1]
+                    && (!NAME_STOPS.contains(keys[start - 1]) || numberInName(start - 1))
+                    && NAME_WORD.matcher(keys[start - 1]).matches()) {
+                start--;
+            }
+            return start;
+        }
+
+        /** "to" after "eighty" is the number in "raman eighty two", not the "to" of "send it to". */
+        private boolean numberInName(int i) {
+            return DIGIT_SOUNDS.containsKey(keys[i]) && i - 1 >= first
+                    && (TENS.containsKey(keys[i - 1]) || SPOKEN_DIGITS.containsKey(keys[i - 1]));
+        }
+
+        /**
+         * An address read out that the recogniser heard with slips ("salmon the top a hotmail dot com", "a two
+         * outlook not come"): it ends in a domain, a "dot" (or what Vosk makes of one) and a top-level domain,
+         * with an "at" (or its slip) a few words before; it counts where an e-mail cue was said within
+         * {@value #RECALL} words, or where it names a provider. Its name runs back from the "at" to the words
+         * that introduce it.
+         */
+        private void misheardEmails() {
+            for (int end = first + 2; end < keys.length; end++) {
+                if (claimed[end] || claimed[end - 1] || !DOT_SOUNDS.contains(keys[end - 1]) || !isTld(end - 1, end)) {
+                    continue;
+                }
+                while (end + 2 < keys.length && !claimed[end + 1] && !claimed[end + 2]
+                        && DOT_SOUNDS.contains(keys[end + 1]) && isTld(end + 1, end + 2)) {
+                    end += 2;
+                }
+                int dot = end - 1;
+                while (dot - 2 >= first && DOT_SOUNDS.contains(keys[dot - 2]) && isTld(dot - 2, dot - 1)) {
+                    dot -= 2;
+                }
+                int at = -1;
+                boolean provider = false;
+                for (int k = dot - 1; k >= Math.max(first, dot - 4) && !claimed[k]; k--) {
+                    provider |= PROVIDER_SOUNDS.contains(keys[k]);
+                    if (k < dot - 1 && AT_SOUNDS.contains(keys[k])) {
+                        at = k;
+                        break;
+                    }
+                }
+                boolean cued = distanceWithin(dot, EMAIL_CUES, RECALL) <= RECALL;
+                if (!cued && !provider) {
+                    continue;
+                }
+                int name = at >= 0 ? at : provider && PROVIDER_SOUNDS.contains(keys[dot - 1]) ? dot - 1 : -1;
+                int start = name < 0 ? -1 : nameBack(name, name);
+                if (start >= 0 && start < name) {
+                    claim(start, end + 1, EMAIL);
+                }
+            }
+        }
+
+        /** A top-level domain at tld after the dot-like word at dot: any after "dot", only "com"-like after a slip. */
+        private boolean isTld(int dot, int tld) {
+            if (keys[dot].equals("dot") && TLDS.contains(keys[tld])) {
+                return true;
+            }
+            return TLD_SOUNDS.contains(keys[tld]) || Set.of("com", "net", "org", "uk").contains(keys[tld]);
         }
 
         private boolean isLetter(int i) {
@@ -445,10 +598,170 @@ public final class Redactor {
             return phoneShaped ? PHONE : null;
         }
 
+        /**
+         * A run of a number read out: where it ends, its digits, and how many of them were said one by one as
+         * digit words ("oh", "seven", "double five"; not "for", "nineteen", "forty"): none in written digits
+         * with a "for" or "to" beside them, which the rules for clean digits decide, and few in years and prices.
+         */
+        private record Run(int to, String digits, int said) {
+        }
+
+        /**
+         * Numbers read out that the rules for clean digits missed: digits heard as other words ("for", "to",
+         * "won"), teens and tens ("fifty five"), fillers, a word or two lost. A run counts after a cue of its
+         * kind: near it ({@value #CONTEXT_WINDOW} words), a card from 6 digits, a phone from 7, a social
+         * security number at 9; recalled ({@value #RECALL} words, earlier utterances included), a card from 10
+         * digits and a phone from 8 (or 4 said as digit words: what is left of a number badly heard); with no cue, 9 digits or more of which 7 were said as digits: nobody reads
+         * nine digits out but a number. A stray digit-like word just before the run ("for once you seven five
+         * …") goes with it.
+         */
+        private void numbersReadOut() {
+            for (int from = first; from < keys.length; from++) {
+                if (claimed[from] || looseUnitAt(from) == null) {
+                    continue;
+                }
+                Run run = runFrom(from);
+                String tag = run.said() > 0 ? readOutKind(from, run) : null;
+                if (tag != null) {
+                    claim(leadingDigit(from), run.to(), tag);
+                }
+                from = run.to() - 1;
+            }
+        }
+
+        private int leadingDigit(int from) {
+            for (int k = from - 1; k >= Math.max(first, from - NUMBER_GAP - 1) && !claimed[k]; k--) {
+                if (looseUnitAt(k) != null) {
+                    return k;
+                }
+            }
+            return from;
+        }
+
+        private String readOutKind(int from, Run run) {
+            int count = run.digits().length();
+            int card = distanceWithin(from, CARD_CUES, RECALL);
+            int phone = distanceWithin(from, PHONE_CUES, RECALL);
+            int ssn = distance(from, SSN_CONTEXT);
+            if (count == 9 && ssn <= CONTEXT_WINDOW && ssn <= Math.min(card, phone)) {
+                return SSN;
+            }
+            boolean asCard = card <= CONTEXT_WINDOW && count >= 6 || card <= RECALL && count >= 10;
+            boolean asPhone = phone <= CONTEXT_WINDOW && count >= 7 || phone <= RECALL && (count >= 8 || run.said() >= 4);
+            if (asCard && (!asPhone || card <= phone)) {
+                return CARD;
+            }
+            if (asPhone || count >= 9 && run.said() >= 7 && ssn > CONTEXT_WINDOW) {
+                return count >= 13 ? CARD : PHONE;
+            }
+            return null;
+        }
+
+        /** The run starting at from: units, fillers between them, and up to NUMBER_GAP lost words once it is one. */
+        private Run runFrom(int from) {
+            StringBuilder digits = new StringBuilder();
+            int said = 0;
+            int i = from;
+            int end = from;
+            while (i < keys.length && !claimed[i]) {
+                Unit unit = looseUnitAt(i);
+                if (unit != null) {
+                    digits.append(unit.digits());
+                    if (SPOKEN_DIGITS.containsKey(keys[i]) || REPEATS.containsKey(keys[i])
+                            && SPOKEN_DIGITS.containsKey(keys[i + 1])) {
+                        said += unit.digits().length();
+                    }
+                    i = unit.to();
+                    end = i;
+                    continue;
+                }
+                int next = i;
+                int lost = 0;
+                while (next < keys.length && !claimed[next] && looseUnitAt(next) == null
+                        && (NUMBER_FILLERS.contains(keys[next]) || lost++ < NUMBER_GAP)) {
+                    next++;
+                }
+                if (digits.length() < 3 || next >= keys.length || claimed[next] || looseUnitAt(next) == null) {
+                    break;
+                }
+                i = next;
+            }
+            return new Run(end, digits.toString(), said);
+        }
+
+        /** A unit as unitAt reads it, or a digit as the recogniser misheard it, or a teen or a ten. */
+        private Unit looseUnitAt(int i) {
+            Unit unit = unitAt(i);
+            if (unit != null || i >= keys.length || claimed[i]) {
+                return unit;
+            }
+            String key = keys[i];
+            if (DIGIT_SOUNDS.containsKey(key)) {
+                return new Unit(i + 1, DIGIT_SOUNDS.get(key));
+            }
+            Integer times = REPEATS.get(key);
+            if (times != null && i + 1 < keys.length && !claimed[i + 1] && DIGIT_SOUNDS.containsKey(keys[i + 1])) {
+                return new Unit(i + 2, DIGIT_SOUNDS.get(keys[i + 1]).repeat(times));
+            }
+            if (TEENS.containsKey(key)) {
+                return new Unit(i + 1, TEENS.get(key));
+            }
+            if (TENS.containsKey(key)) {
+                String unitDigit = i + 1 < keys.length && !claimed[i + 1] ? SPOKEN_DIGITS.get(keys[i + 1]) : null;
+                return unitDigit != null && !unitDigit.equals("0") ? new Unit(i + 2, TENS.get(key) + unitDigit)
+                        : new Unit(i + 1, TENS.get(key) + "0");
+            }
+            return key.equals("hundred") ? new Unit(i + 1, "00") : null;
+        }
+
         private void birthDates() {
             for (int i = 0; i < keys.length; i++) {
                 if (endsAny(i, BIRTH_CONTEXT)) {
                     i = dateAfter(i);
+                }
+            }
+            fullDatesSaid();
+            yearsOfBirth();
+        }
+
+        /**
+         * A year of birth ("nineteen forty three") within {@value #RECALL} words of a date-of-birth cue (not
+         * "born": "born here and lived here since nineteen eighty" is no date of birth), the words
+         * between lost to the recogniser ("my date of birth but it's regional them for the surface nineteen
+         * forty three"): with what is left of the date around it.
+         */
+        private void yearsOfBirth() {
+            for (int i = first; i + 1 < keys.length; i++) {
+                if (claimed[i] || claimed[i + 1] || !keys[i].equals("nineteen") || !TENS.containsKey(keys[i + 1])
+                        || distanceWithin(i, BIRTH_DATE_CUES, RECALL) > RECALL) {
+                    continue;
+                }
+                int start = i;
+                while (start - 1 >= first && isDateWord(start - 1)) {
+                    start--;
+                }
+                int end = i + 2;
+                while (end < keys.length && isDateWord(end)) {
+                    end++;
+                }
+                claim(start, end, DOB);
+                i = end - 1;
+            }
+        }
+
+
+        /**
+         * A day, a month and a year said together ("the thirty fifth of january hundred forty three") is a date
+         * of birth even where the recogniser lost the cue ("date of birth" heard as "data for"): on a support
+         * line nobody else gives their dates so whole.
+         */
+        private void fullDatesSaid() {
+            for (int start = first; start < keys.length; start++) {
+                int end = dateEnd(start);
+                if (end - start >= FULL_DATE_WORDS && Arrays.stream(keys, start, end).anyMatch(MONTHS::contains)
+                        && !startsWithDigit(keys[start])) {
+                    claim(start, end, DOB);
+                    start = end - 1;
                 }
             }
         }

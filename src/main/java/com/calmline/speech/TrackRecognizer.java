@@ -18,6 +18,8 @@ import org.vosk.Recognizer;
 final class TrackRecognizer implements AutoCloseable {
     private static final int PREROLL_FRAMES = 15;
     private static final int TAIL_FRAMES = 20;
+    /** As many earlier words as the redactor reads for cues. */
+    private static final int RECALL_WORDS = 20;
 
     private record Frame(long streamMs, short[] pcm) {
     }
@@ -30,6 +32,11 @@ final class TrackRecognizer implements AutoCloseable {
     private final ArrayDeque<Frame> preroll = new ArrayDeque<>();
     private final Timeline timeline = new Timeline();
     private final Prosody prosody = new Prosody();
+    /**
+     * The track's latest words, already redacted: what the speaker said just before explains what they read
+     * out next ("could you ring me back" … "it's oh seven seven …").
+     */
+    private final ArrayDeque<String> recent = new ArrayDeque<>();
     private long lastVoiceEndMs = -1;
     private boolean feeding;
     private int silentFrames;
@@ -147,7 +154,13 @@ final class TrackRecognizer implements AutoCloseable {
         }
         long start = words.isEmpty() ? atMs : words.get(0).startMs();
         long end = words.isEmpty() ? atMs : words.get(words.size() - 1).endMs();
-        List<Transcriber.Word> redacted = redacted(words);
+        List<Transcriber.Word> redacted = redacted(List.copyOf(recent), words);
+        for (Transcriber.Word w : redacted) {
+            recent.addLast(w.word());
+            if (recent.size() > RECALL_WORDS) {
+                recent.removeFirst();
+            }
+        }
         String said = words.isEmpty() ? Redactor.redact(text)
                 : String.join(" ", redacted.stream().map(Transcriber.Word::word).toList());
         return Optional.of(new Transcriber.Utterance(callSid, track, said, start, end, atMs, redacted,
@@ -158,8 +171,8 @@ final class TrackRecognizer implements AutoCloseable {
      * Card numbers, e-mail addresses and the like, each replaced by one tagged word spanning their time, so
      * nothing downstream (conversation, screen-pop, store, logs) ever holds them raw.
      */
-    private static List<Transcriber.Word> redacted(List<Transcriber.Word> words) {
-        List<Redactor.Span> spans = Redactor.spans(words.stream().map(Transcriber.Word::word).toList());
+    private static List<Transcriber.Word> redacted(List<String> before, List<Transcriber.Word> words) {
+        List<Redactor.Span> spans = Redactor.spans(before, words.stream().map(Transcriber.Word::word).toList());
         if (spans.isEmpty()) {
             return List.copyOf(words);
         }

@@ -200,6 +200,113 @@ class RedactorTest {
         assertEquals(List.of(), Redactor.spans(List.of()));
     }
 
+    /**
+     * What Vosk makes of private data read out on a phone line: digits as words that sound like them, a digit
+     * or two lost, "at" and "dot" as ordinary words; and the cue often in what the caller said before.
+     */
+    static Stream<Arguments> misheard() {
+        return Stream.of(
+                // Cards: homophones after the cue; two lost words inside the run; the cue an utterance earlier.
+                arguments("", "my card number is for one one one to two two two one one one one won won won one",
+                        "my card number is [card]"),
+                arguments("", "okay so the card is five four one two seven five three three juggle only nine one two "
+                        + "four six", "okay so the card is [card]"),
+                arguments("i want to pay the bill with my debit card please",
+                        "right are you ready four six five eight double to oh one nine three three seven oh five "
+                                + "one four", "right are you ready [card]"),
+                // Phones: homophones, "ate", a double; the cue in the utterance before; no cue but ten digits said.
+                arguments("", "call me on for one five five five to oh one double oh", "call me on [phone]"),
+                arguments("", "my number's oh two nine two oh seven six oh for for one", "my number's [phone]"),
+                arguments("could somebody ring me back tomorrow morning before ten if possible",
+                        "it's oh seven seven one two four oh nine double ate three", "it's [phone]"),
+                arguments("", "it's five oh three to two seven eight eight one four thanks", "it's [phone] thanks"),
+                arguments("", "best number is seven one eight four oh oh twenty nine thirty six",
+                        "best number is [phone]"),
+                arguments("i've got a new mobile number and the codes still go to the old one",
+                        "can you update it so either free six one two five", "can you update it so either [phone]"),
+                arguments("", "okay so the cars aside for once you seven five three three juggle only nine one two four "
+                        + "six", "okay so the cars aside [phone]"),
+                // E-mail: "at" heard as "that", "said", "add"; "dot" as "dots"; "com" as "calm"; the cue before.
+                arguments("", "my email is tom dot baker that gmail dot com", "my email is [email]"),
+                arguments("", "send it to mark dot tillotson said yahoo dots co dot uk", "send it to [email]"),
+                arguments("", "it's jo at hot mail dot com", "it's [email]"),
+                arguments("the email on my account is wrong",
+                        "could you correct it to priya dot raman eighty to add outlook dot calm",
+                        "could you correct it to [email]"),
+                // Dates of birth: "for" for four, "forth" for fourth, "birth" heard as "bird", the cue before.
+                arguments("", "my date of birth is the thirty first of march nineteen eighty for",
+                        "my date of birth is the [dob]"),
+                arguments("", "he a bird with the eleventh august nineteen forty eight", "he a bird with the [dob]"),
+                arguments("oh you need my date of birth", "it's the forth of october nineteen ninety six",
+                        "it's the [dob]"),
+                arguments("", "yeah my data for is september twenty third", "yeah my data for is [dob]"),
+                arguments("", "oh my date of birth but it's regional them for the surface nineteen forty three",
+                        "oh my date of birth but it's regional them for the surface [dob]"),
+                arguments("", "you mean by data for it's the thirty fifth of january hundred forty three",
+                        "you mean by data for it's the [dob]"),
+                // Social security numbers: nine digits with homophones after the cue.
+                arguments("", "my social is one to three four five six seven ate nine", "my social is [ssn]"));
+    }
+
+    /** Cue words said of other things, and digit-like words in ordinary speech: never tagged. */
+    static Stream<Arguments> misheardButKept() {
+        return Stream.of(
+                arguments("", "call me on monday"),
+                arguments("", "my email never arrived"),
+                arguments("", "i was born and raised here"),
+                arguments("", "the card was declined"),
+                arguments("", "my number is the same as before"),
+                arguments("", "my card was charged for two months"),
+                arguments("", "the email did not come"),
+                arguments("my email is wrong", "i said that is not what i asked for"),
+                arguments("", "i have been waiting for two hours to get through to you"),
+                arguments("", "my phone has been dead for two weeks and nobody called me back"),
+                arguments("could you ring me back", "i paid forty two pounds for it on the tenth"),
+                arguments("", "i called two or three times about my phone bill of sixty five pounds"),
+                arguments("", "i got a new phone and it won't connect to the wifi"),
+                arguments("", "the card number is on the back of the card"),
+                arguments("", "my date of birth is on the account already"),
+                arguments("could you ring me back", "i paid sixty five pounds on the twenty first and forty two on the "
+                        + "fourth"),
+                arguments("", "my mobile data for this month ran out on the third"),
+                arguments("", "i was born here and i have lived in the same house since nineteen eighty"),
+                arguments("", "the bill says nineteen forty two and the last one said nineteen fifty"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("misheard")
+    void misheardPrivateDataIsTaggedOverAllItsWords(String before, String heard, String expected) {
+        assertEquals(expected, tagged(before, heard));
+    }
+
+    @ParameterizedTest
+    @MethodSource("misheardButKept")
+    void ordinarySpeechWithCuesOrDigitLikeWordsIsKept(String before, String heard) {
+        assertEquals(heard, tagged(before, heard));
+    }
+
+    /** What the caller said before only explains what follows; it is never itself redacted twice or shifted. */
+    @Test
+    void spansAreInTheWordsNotInWhatWasSaidBefore() {
+        assertEquals(List.of(new Span(1, 12, "[phone]")), Redactor.spans(
+                List.of("please", "ring", "me", "back"),
+                List.of("it's oh seven seven one two four oh nine double ate three".split(" "))));
+        assertEquals(List.of(), Redactor.spans(List.of("my", "phone", "number", "is"), List.of()));
+    }
+
+    private static String tagged(String before, String heard) {
+        List<String> words = List.of(heard.split(" "));
+        List<String> out = new ArrayList<>();
+        int next = 0;
+        for (Span span : Redactor.spans(before.isEmpty() ? List.of() : List.of(before.split(" ")), words)) {
+            out.addAll(words.subList(next, span.from()));
+            out.add(span.tag());
+            next = span.to();
+        }
+        out.addAll(words.subList(next, words.size()));
+        return String.join(" ", out);
+    }
+
     /** One form wherever a number is shown: the desk, the supervisors' list and export, callbacks, the log. */
     @Test
     void aPhoneNumberIsShownByItsLastFourDigitsOnly() {
