@@ -70,6 +70,7 @@ public final class Main {
                 }
             }, "shutdown"));
         } else {
+            LogEncoder.toStandardError();
             System.exit(run(args, System.getenv(), System.in, System.out, System.err));
         }
     }

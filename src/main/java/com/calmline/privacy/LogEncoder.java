@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,23 @@ public class LogEncoder extends EncoderBase<ILoggingEvent> {
             if (appenders.next() instanceof OutputStreamAppender<ILoggingEvent> out
                     && out.getEncoder() instanceof LogEncoder encoder) {
                 encoder.format(format);
+            }
+        }
+    }
+
+    /**
+     * Sends the console log to standard error: a command's output (a table, rows, JSON) is its standard output,
+     * and a log line there would be read as data.
+     */
+    public static void toStandardError() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Iterator<Appender<ILoggingEvent>> appenders = context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
+        while (appenders.hasNext()) {
+            if (appenders.next() instanceof ConsoleAppender<ILoggingEvent> console
+                    && console.getEncoder() instanceof LogEncoder) {
+                console.stop();
+                console.setTarget("System.err");
+                console.start();
             }
         }
     }
