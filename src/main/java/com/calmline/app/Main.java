@@ -25,7 +25,11 @@ public final class Main {
                    java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger
                    java -jar calmline.jar anger --fit FILE
                        print anger-weights.properties fitted to FILE (LABEL<TAB>line; angry/annoyed/calm or 1/0)
-                   java -jar calmline.jar topics FILE   score a labelled set (TOPIC<TAB>utterance) with ROUTING_DIR's topics
+                   java -jar calmline.jar topics FILE   score a labelled set (TOPIC<TAB>utterance) with ROUTING_DIR's topic model
+                   java -jar calmline.jar topics --fit FILE...
+                       print topic-model.tsv fitted to labelled sets (TOPIC<TAB>utterance, or corpus/recognised/*.tsv)
+                   java -jar calmline.jar topics --cv FILE...
+                       cross-validate that fit (10 folds): accuracy, per topic, and what each threshold would ask
                    java -jar calmline.jar """ + UserCommand.USAGE + """
 
                        add a user; the password is asked for at the terminal, or read from stdin""";
@@ -53,12 +57,20 @@ public final class Main {
             AngerReport.fit(Path.of(args[2]), AngerMeter.load(), System.out);
         } else if (args[0].equals("topics") && args.length == 2) {
             TopicReport.print(Path.of(args[1]), Router.load(config().routingDir()), System.out);
+        } else if (args[0].equals("topics") && args.length >= 3 && args[1].equals("--fit")) {
+            TopicReport.fit(paths(args), Router.load(config().routingDir()), System.out);
+        } else if (args[0].equals("topics") && args.length >= 3 && args[1].equals("--cv")) {
+            TopicReport.crossValidate(paths(args), Router.load(config().routingDir()), System.out);
         } else if (args[0].equals("user")) {
             System.exit(UserCommand.run(config(), args, System.in, System.out, System.err));
         } else {
             System.err.println(USAGE);
             System.exit(2);
         }
+    }
+
+    private static List<Path> paths(String[] args) {
+        return java.util.Arrays.stream(args, 2, args.length).map(Path::of).toList();
     }
 
     /** The environment's settings, with the log already in the format they ask for. */
