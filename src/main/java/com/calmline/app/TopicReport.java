@@ -106,6 +106,15 @@ final class TopicReport {
         List<Router.Topic> got = crossValidated(set, router);
         out.printf(Locale.ROOT, "%d-fold cross-validation over %d examples%n", FOLDS, set.size());
         print(tally(set, got), out);
+        Map<String, int[]> perFile = new TreeMap<>();
+        for (int i = 0; i < set.size(); i++) {
+            String group = set.get(i).group();
+            int[] n = perFile.computeIfAbsent(group.substring(0, group.lastIndexOf(':')), f -> new int[2]);
+            n[0] += got.get(i).name().equals(set.get(i).topic()) ? 1 : 0;
+            n[1]++;
+        }
+        perFile.forEach((file, n) -> out.printf(Locale.ROOT, "%-50s accuracy %.3f over %d examples%n", file,
+                (double) n[0] / n[1], n[1]));
         out.printf("%-10s %6s %20s%n", "ask below", "asked", "accuracy of the rest");
         for (int t = 30; t <= 80; t += 5) {
             double threshold = t / 100.0;

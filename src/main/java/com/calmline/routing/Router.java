@@ -22,7 +22,7 @@ public final class Router {
      * and routes one still unclear as {@code other}. Chosen by 10-fold cross-validation on the development lines
      * and calls ({@code topics --cv}): the highest threshold that asks at most a fifth of them.
      */
-    public static final double ASK_BELOW = 0.35;
+    public static final double ASK_BELOW = 0.4;
     static final String MODEL = "topic-model.tsv";
 
     /** The queue chosen, for which topic and how sure, why, and the two likeliest topics, best first. */
