@@ -8,14 +8,20 @@
     return Math.max(300, el.clientWidth || 600);
   }
 
+  // One tick a day, named by the server on the operator's calendar (a time axis would tick hours in the
+  // browser's own zone).
   function week(el, data) {
+    const days = data.x.map((_, i) => i);
+    const label = (i) => data.labels[Math.round(i)] || "";
+    el.replaceChildren();
     new uPlot({
       width: width(el), height: 220,
-      series: [{}, {label: "Calls", stroke: colour("--focus"), width: 2},
+      series: [{label: "Day", value: (u, i) => i == null ? "" : label(i)},
+        {label: "Calls", stroke: colour("--focus"), width: 2},
         {label: "Arrived angry", stroke: colour("--angry"), width: 2}],
-      axes: [{}, {label: "calls"}],
-      scales: {x: {time: true}},
-    }, [data.x, data.calls, data.angry], el);
+      axes: [{splits: () => days, values: (u, splits) => splits.map(label)}, {label: "calls"}],
+      scales: {x: {time: false, range: [-0.25, days.length - 0.75]}},
+    }, [days, data.calls, data.angry], el);
   }
 
   // Anger of each speaker over the call; venting stretches shaded, the line's decisions as labelled lines.
@@ -50,16 +56,23 @@
       series: [{label: "seconds"},
         {label: "Caller", stroke: colour("--angry"), width: 2, spanGaps: true, points: {show: true}},
         {label: "Agent", stroke: colour("--focus"), width: 2, spanGaps: true, points: {show: true}}],
-      scales: {x: {time: false}, y: {range: [0, 1]}},
+      // From the call's first moment (the greeting) to its end, so every decision's mark is on the chart.
+      scales: {x: {time: false, range: [0, Math.max(data.end || 0, times[times.length - 1])]}, y: {range: [0, 1]}},
       axes: [{label: "seconds into the call"}, {label: "anger"}],
       hooks: {draw: [plot]},
     }, [times, at(data.caller), at(data.agent)], el);
     el.dataset.drawn = String(data.decisions.length);
   }
 
-  function start() {
+  function drawWeek() {
     const weekData = document.getElementById("week-data");
     if (weekData) week(document.getElementById("week-chart"), JSON.parse(weekData.textContent));
+  }
+
+  function start() {
+    drawWeek();
+    // The dashboard's figures arrive live, chart data included: draw the new chart each time.
+    document.addEventListener("htmx:sseMessage", (e) => { if (e.target.id === "figures") drawWeek(); });
     const timelineData = document.getElementById("timeline-data");
     if (timelineData) timeline(document.getElementById("timeline-chart"), JSON.parse(timelineData.textContent));
   }

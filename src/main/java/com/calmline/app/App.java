@@ -84,7 +84,7 @@ final class App implements AutoCloseable {
                 callbacks::requestedByKey, screenPops, callbacks::ended, metrics);
         Optional<String> apiToken = config.apiToken()
                 .or(() -> config.demoMode() ? Optional.of(DemoToken.create(config.dataDir())) : Optional.empty());
-        Auth auth = new Auth(store.records(), pages, apiToken, config.https());
+        Auth auth = new Auth(store.records(), pages, apiToken, config.https(), config.supervision().zone());
         if (config.demoMode()) {
             auth.demoUsers();
         }

@@ -7,6 +7,7 @@ import com.calmline.review.Supervision;
 import com.calmline.web.ClientAddress;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ record Config(
         CallbackScheduler.Settings callbacks,
         VentingPolicy.Settings venting,
         Supervision.Settings supervision,
-        LogEncoder.Format logFormat) {
+        Optional<LogEncoder.Format> logFormat) {
 
     /**
      * Calls one core transcribes at real time, measured by {@code mvn -B -Pbench-load verify}: on 2 cores, 4
@@ -65,7 +66,7 @@ record Config(
                 optional(env, "TWILIO_ACCOUNT_SID"),
                 optional(env, "TWILIO_AUTH_TOKEN").orElse(DEMO_AUTH_TOKEN),
                 optional(env, "TWILIO_CALLER_ID"),
-                optional(env, "REDIS_URL").map(URI::create),
+                optional(env, "REDIS_URL").map(Config::redisUrl),
                 Path.of(env.getOrDefault("DATA_DIR", "data")),
                 env.getOrDefault("REDIS_PREFIX", "calmline:"),
                 Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90)),
@@ -190,6 +191,19 @@ record Config(
         }
     }
 
+    /** Never quoted back when it is refused: it holds the password. */
+    private static URI redisUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            if (("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("REDIS_URL must be a URL such as redis://:PASSWORD@HOST:6379/0");
+    }
+
     private static ZoneId zone(String id) {
         try {
             return ZoneId.of(id);
@@ -202,12 +216,13 @@ record Config(
         return Optional.ofNullable(env.get(name)).map(String::trim).filter(v -> !v.isEmpty());
     }
 
-    private static LogEncoder.Format logFormat(Map<String, String> env) {
-        String value = optional(env, "LOG_FORMAT").orElse("json");
+    /** LOG_FORMAT, when it is set; otherwise whoever starts the service decides (a terminal reads text). */
+    private static Optional<LogEncoder.Format> logFormat(Map<String, String> env) {
+        Optional<String> value = optional(env, "LOG_FORMAT");
         try {
-            return LogEncoder.Format.of(value);
+            return value.map(LogEncoder.Format::of);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("LOG_FORMAT must be json or text, not '" + value + "'");
+            throw new IllegalArgumentException("LOG_FORMAT must be json or text, not '" + value.get() + "'");
         }
     }
 
@@ -241,10 +256,19 @@ record Config(
         if (value == null) {
             return fallback;
         }
+        int n;
         try {
-            return Integer.parseInt(value);
+            n = Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
+            throw new IllegalArgumentException(name + " must be a whole number, such as " + fallback + ", not '"
+                    + value + "'");
         }
+        if (n < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, not '" + value + "'");
+        }
+        if (name.equals("PORT") && n > 65535) {
+            throw new IllegalArgumentException("PORT must be from 0 (any free port) to 65535, not '" + value + "'");
+        }
+        return n;
     }
 }

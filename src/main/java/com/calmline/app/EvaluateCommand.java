@@ -140,29 +140,37 @@ final class EvaluateCommand {
     }
 
     static int run(String[] args, Config config, PrintStream out, PrintStream err) throws Exception {
-        Path dir = Path.of(args[1]);
+        Args a = new Args("evaluate", args, 1);
+        String dirName = null;
         String url = "http://localhost:8080";
         double speed = 1;
         int parallel = 3;
         boolean json = false;
         String from = Simulator.exampleCaller(config.callbacks().defaultRegion());
-        for (int i = 2; i < args.length; i++) {
-            switch (args[i]) {
-                case "--url" -> url = args[++i];
-                case "--speed" -> speed = Double.parseDouble(args[++i]);
-                case "--parallel" -> parallel = Integer.parseInt(args[++i]);
-                case "--from" -> from = args[++i];
+        while (a.more()) {
+            String arg = a.flag();
+            switch (arg) {
+                case "--url" -> url = a.value(arg);
+                case "--speed" -> speed = a.positive(arg);
+                case "--parallel" -> parallel = a.whole(arg, 1);
+                case "--from" -> from = a.value(arg);
                 case "--json" -> json = true;
                 default -> {
-                    err.println("unknown option " + args[i] + "\nusage: java -jar calmline.jar " + USAGE);
-                    return 2;
+                    if (arg.startsWith("-")) {
+                        throw a.unknown(arg);
+                    }
+                    if (dirName != null) {
+                        throw a.usage("one DIR at a time, not also " + arg);
+                    }
+                    dirName = arg;
                 }
             }
         }
-        if (!Files.isDirectory(dir)) {
-            err.println(dir + " is not a directory of rendered calls (scripts/make-corpus.sh OUT_DIR corpus/dev/*.call)");
-            return 2;
+        if (dirName == null || !Files.isDirectory(Path.of(dirName))) {
+            throw a.usage((dirName == null ? "give" : dirName + " is not") + " a directory of rendered calls "
+                    + "(scripts/make-corpus.sh OUT_DIR corpus/dev/*.call)");
         }
+        Path dir = Path.of(dirName);
         Simulator simulator = new Simulator(java.net.URI.create(url), config.publicBaseUrl().orElse(url),
                 config.twilioAuthToken(), config.apiToken().or(() -> DemoToken.read(config.dataDir())));
         Report report = evaluate(simulator, CorpusCall.inDirectory(dir), from, speed, parallel,

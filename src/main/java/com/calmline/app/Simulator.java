@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -192,6 +193,15 @@ public final class Simulator {
 
     public Played play(String from, String to, byte[] mulaw, Optional<CallScript> script, double speed, Duration patience)
             throws IOException, InterruptedException {
+        return play(from, to, mulaw, script, speed, patience, Duration.ZERO, call -> { });
+    }
+
+    /**
+     * The same, with a caller who stays on the line for {@code hold} once their audio has ended (told to
+     * {@code holding} as the hold begins), as a real caller waits in the queue for an agent.
+     */
+    public Played play(String from, String to, byte[] mulaw, Optional<CallScript> script, double speed, Duration patience,
+                       Duration hold, Consumer<Call> holding) throws IOException, InterruptedException {
         Call call = dial(from, to);
         Playback playback = new Playback(List.of());
         try (call) {
@@ -200,6 +210,10 @@ public final class Simulator {
                 playback = call.playListening(mulaw, script.get(), speed);
             } else {
                 call.play(mulaw, speed);
+            }
+            if (!hold.isZero()) {
+                holding.accept(call);
+                call.hold(hold);
             }
             call.stop();
         }
@@ -358,6 +372,19 @@ public final class Simulator {
                 }
             }
             return waited;
+        }
+
+        /**
+         * The caller waits, quiet, for {@code time}: at real time whatever the call's speed, because it is a person
+         * on the desk who is given that long to take the call.
+         */
+        public void hold(Duration time) throws InterruptedException {
+            Pace pace = new Pace(1);
+            byte[] quiet = new byte[FRAME_BYTES];
+            Arrays.fill(quiet, MULAW_SILENCE);
+            for (long ms = 0; ms < time.toMillis(); ms += 20) {
+                pace.send(quiet);
+            }
         }
 
         /** Sends frames at {@code speed} × real time, by their stream timestamps. */

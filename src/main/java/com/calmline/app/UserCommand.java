@@ -38,7 +38,8 @@ final class UserCommand {
                 case "--role" -> role = Optional.of(args[i + 1].toLowerCase(Locale.ROOT));
                 case "--dial" -> dial = Optional.of(args[i + 1]);
                 default -> {
-                    err.println("unknown option " + args[i] + "\nusage: java -jar calmline.jar " + USAGE);
+                    err.println("calmline user: unknown option " + args[i] + " (usage: java -jar calmline.jar " + USAGE
+                            + ")");
                     return 2;
                 }
             }
@@ -53,7 +54,8 @@ final class UserCommand {
         }
         try (Store store = Store.forCommand(config.redisUrl(), config.dataDir(), config.redisPrefix(),
                 config.transcriptRetention())) {
-            Auth auth = new Auth(store.records(), new Pages(), Optional.empty(), false);
+            Auth auth = new Auth(store.records(), new Pages(), Optional.empty(), false,
+                    config.supervision().zone());
             if (!auth.addUser(name, Auth.Role.valueOf(role.get().toUpperCase(Locale.ROOT)), password, dial)) {
                 err.println("user " + name + " already exists");
                 return 1;

@@ -57,24 +57,25 @@ final class CallbackDesk {
             case "created" -> "Callback scheduled.";
             case "changed" -> "Callback changed.";
             default -> "";
-        }), Auth.Role.AGENT);
-        routes.post("/agent/callbacks", ctx -> pageAction(ctx, () -> create(ctx, calls), "created"), Auth.Role.AGENT);
+        }, Refusal.NONE), Auth.Role.AGENT);
+        routes.post("/agent/callbacks", ctx -> pageAction(ctx, () -> create(ctx, calls), "created", true),
+                Auth.Role.AGENT);
         routes.post("/agent/callbacks/{id}/cancel", ctx -> pageAction(ctx, () -> refusedUnlessOk(change(ctx, true)),
-                "changed"), Auth.Role.AGENT);
+                "changed", false), Auth.Role.AGENT);
         routes.post("/agent/callbacks/{id}/reschedule", ctx -> pageAction(ctx,
-                () -> refusedUnlessOk(change(ctx, false)), "changed"), Auth.Role.AGENT);
+                () -> refusedUnlessOk(change(ctx, false)), "changed", false), Auth.Role.AGENT);
     }
 
     private Callback create(Context ctx, Auth.CallAccess calls) {
-        String reason = Redactor.redact(Optional.ofNullable(ctx.formParam("reason")).orElse("").strip());
-        if (reason.isEmpty() || reason.length() > 200) {
-            throw new BadRequestResponse("a reason is 1 to 200 characters");
-        }
         PhoneNumbers.Phone phone;
         try {
             phone = numbers.parse(Optional.ofNullable(ctx.formParam("phone")).orElse(""));
         } catch (IllegalArgumentException e) {
-            throw new BadRequestResponse(e.getMessage());
+            throw refused("phone", e.getMessage());
+        }
+        String reason = Redactor.redact(Optional.ofNullable(ctx.formParam("reason")).orElse("").strip());
+        if (reason.isEmpty() || reason.length() > 200) {
+            throw refused("reason", "Say what the callback is about, in up to 200 characters.");
         }
         Instant notBefore = Optional.ofNullable(ctx.formParam("at")).filter(s -> !s.isBlank())
                 .map(at -> instant(at, phone.zone())).orElse(Instant.now());
@@ -122,7 +123,15 @@ final class CallbackDesk {
         ctx.json(view(book.find(id(ctx)).orElseThrow(), ctx, calls));
     }
 
-    private void page(Context ctx, String notice) {
+    /**
+     * A form the page refused: why, which field ({@code ""}: none), and what the agent typed, to show it again
+     * in the form of that one response (the number included: it is neither stored nor logged).
+     */
+    private record Refusal(String error, String field, String phone, String reason, String at) {
+        static final Refusal NONE = new Refusal("", "", "", "", "");
+    }
+
+    private void page(Context ctx, String notice, Refusal refusal) {
         List<CallbackScheduler.Row> rows = book.recent(200).stream().map(c -> new CallbackScheduler.Row(c.id(),
                 Redactor.phone(c.phone()),
                 c.kind().label(), c.reason(), Spoken.when(Instant.ofEpochMilli(c.dueMs()), ZoneId.of(c.zone()),
@@ -132,18 +141,38 @@ final class CallbackDesk {
         params.put("user", Auth.principal(ctx));
         params.put("rows", rows);
         params.put("notice", notice);
+        params.put("error", refusal.error());
+        params.put("invalid", refusal.field());
+        params.put("phone", refusal.phone());
+        params.put("reason", refusal.reason());
+        params.put("at", refusal.at());
         pages.page(ctx, "callbacks.jte", params);
     }
 
-    /** A form on the page: done, back to the list; refused, the list again with why. */
-    private void pageAction(Context ctx, Runnable action, String done) {
+    /**
+     * A form on the page: done, back to the list; refused, the list again with why, and with the new callback's
+     * form ({@code keepsForm}) as the agent filled it in, so they correct one field instead of typing all again.
+     */
+    private void pageAction(Context ctx, Runnable action, String done, boolean keepsForm) {
         try {
             action.run();
             ctx.redirect("/agent/callbacks?done=" + done, HttpStatus.SEE_OTHER);
         } catch (BadRequestResponse | NotFoundResponse e) {
             ctx.status(e.getStatus());
-            page(ctx, e.getMessage());
+            String field = e.getDetails().getOrDefault("field", "");
+            page(ctx, "", keepsForm ? new Refusal(e.getMessage(), field, typed(ctx, "phone"),
+                    Redactor.redact(typed(ctx, "reason")), typed(ctx, "at")) : new Refusal(e.getMessage(), "", "", "",
+                    ""));
         }
+    }
+
+    private static String typed(Context ctx, String field) {
+        return Optional.ofNullable(ctx.formParam(field)).orElse("").strip();
+    }
+
+    /** A form field that cannot be used: the message for the person, and which field it is about. */
+    private static BadRequestResponse refused(String field, String message) {
+        return new BadRequestResponse(message, Map.of("field", field));
     }
 
     /** An ISO-8601 instant with an offset, or a local date-time on the customer's clock. */
@@ -154,7 +183,7 @@ final class CallbackDesk {
             try {
                 return LocalDateTime.parse(text).atZone(zone).toInstant();
             } catch (DateTimeParseException e2) {
-                throw new BadRequestResponse("'at' is a date and time, e.g. 2026-11-26T10:00 (the customer's clock) "
+                throw refused("at", "'at' is a date and time, e.g. 2026-11-26T10:00 (the customer's clock) "
                         + "or 2026-11-26T10:00:00-08:00");
             }
         }

@@ -1,6 +1,5 @@
 package com.calmline.callback;
 
-import com.calmline.privacy.Redactor;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberToTimeZonesMapper;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -26,18 +25,28 @@ final class PhoneNumbers {
         this.fallbackZone = fallbackZone;
     }
 
-    /** The number, normalised; a clear error if it is not one we can ring. */
+    /**
+     * The number, normalised; otherwise an error that says what is wrong and how to write one, without repeating
+     * what was typed (even masked, it is the customer's number, and it ends up in logs and API answers).
+     */
     Phone parse(String raw) {
         Phonenumber.PhoneNumber number;
         try {
             number = util.parse(raw == null ? "" : raw.strip(), defaultRegion);
         } catch (NumberParseException e) {
-            throw new IllegalArgumentException("'" + Redactor.phone(raw) + "' is not a phone number: " + e.getMessage());
+            throw new IllegalArgumentException("That doesn't look like a phone number: " + howToWriteOne());
         }
         if (!util.isValidNumber(number)) {
-            throw new IllegalArgumentException("'" + Redactor.phone(raw) + "' is not a valid phone number");
+            throw new IllegalArgumentException("That isn't a valid phone number: " + howToWriteOne());
         }
         return new Phone(util.format(number, PhoneNumberUtil.PhoneNumberFormat.E164), zone(number));
+    }
+
+    private String howToWriteOne() {
+        Phonenumber.PhoneNumber example = util.getExampleNumber(defaultRegion);
+        return "check the digits, and start a number from another country with + and its country code"
+                + (example == null ? "." : ", e.g. " + util.format(example, PhoneNumberUtil.PhoneNumberFormat.INTERNATIONAL)
+                + ".");
     }
 
     /** One zone for the number; several (a country spanning zones) or none fall back to the configured one. */

@@ -2,8 +2,6 @@ package com.calmline.review;
 
 import com.calmline.store.IndexStore;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,17 +11,17 @@ final class Alerts {
     private static final int MAX = 20;
 
     private final IndexStore indexes;
-    private final DateTimeFormatter shown;
+    private final Moments moments;
 
-    Alerts(IndexStore indexes, DateTimeFormatter shown) {
+    Alerts(IndexStore indexes, Moments moments) {
         this.indexes = indexes;
-        this.shown = shown;
+        this.moments = moments;
     }
 
     List<SupervisorViews.Alert> recent() {
         long since = System.currentTimeMillis() - SHOWN.toMillis();
         return indexes.newest(LiveCalls.ALERTS, since, Double.POSITIVE_INFINITY, 0, MAX).stream().map(LiveCalls::read)
-                .map(a -> new SupervisorViews.Alert(a.callSid(), shown.format(Instant.ofEpochMilli(a.atMs())),
+                .map(a -> new SupervisorViews.Alert(a.callSid(), moments.at(a.atMs()),
                         a.reason(), String.format(Locale.ROOT, "%.2f", a.anger()), a.said())).toList();
     }
 

@@ -12,13 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,7 +25,9 @@ import java.util.Optional;
  * same as a JSON file ({@code /export}). Every page view and export is in the audit.
  */
 final class CallDetail {
-    private static final DateTimeFormatter DUE = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm z", Locale.ENGLISH);
+    /** What the satisfaction follow-up's keys mean (see CallbackWebhooks). */
+    private static final Map<String, String> FOLLOW_UP = Map.of("solved", "the problem is solved",
+            "wants-to-talk", "wants to talk to someone", "no-answer", "pressed no key");
     private static final int CALLBACKS = 20;
     private static final int VIEWS = 50;
 
@@ -39,9 +38,10 @@ final class CallDetail {
     private final Views views;
     private final Alerts alerts;
     private final Pages pages;
+    private final Moments moments;
 
     CallDetail(CallStore calls, IndexStore indexes, RecordStore records, CallRows rows, Views views, Alerts alerts,
-               Pages pages) {
+               Pages pages, Moments moments) {
         this.calls = calls;
         this.indexes = indexes;
         this.records = records;
@@ -49,6 +49,7 @@ final class CallDetail {
         this.views = views;
         this.alerts = alerts;
         this.pages = pages;
+        this.moments = moments;
     }
 
     void page(Context ctx) {
@@ -77,6 +78,11 @@ final class CallDetail {
         ctx.json(body);
     }
 
+    /** The call's head: date, caller (masked), topic, duration. */
+    SupervisorViews.Row row(String sid, Map<String, String> call) {
+        return rows.row(sid, call);
+    }
+
     /** The call as its page shows it, with {@code notice} on top; 404 when there is no such call (or no more). */
     SupervisorViews.Detail detail(Auth.Principal user, String sid, String notice) {
         Map<String, String> call = calls.call(sid);
@@ -89,16 +95,32 @@ final class CallDetail {
                         p.path("issue").asText(), p.path("feeling").asText(), p.path("request").asText(),
                         p.path("suggestedOpening").asText(), strings(p.path("suggestedResolutions")),
                         strings(p.path("alreadySaid"))));
-        Map<String, String> wrapUp = new LinkedHashMap<>();
-        for (String field : List.of("outcome", "note", "wrappedUpBy", "wrappedUp", "followUp")) {
-            Optional.ofNullable(call.get(field)).filter(v -> !v.isEmpty()).ifPresent(v -> wrapUp.put(field, v));
-        }
-        List<SupervisorViews.View> seen = user.role() == Auth.Role.ADMIN ? views.of(sid, VIEWS) : List.of();
+        List<SupervisorViews.Seen> seen = user.role() == Auth.Role.ADMIN ? views.of(sid, VIEWS) : List.of();
         return new SupervisorViews.Detail(user, rows.row(sid, call), timeline.turns(), timeline.decisions(),
-                timeline.json(), pop, callbacks(sid), wrapUp, seen, alerts.recent(), notice);
+                timeline.json(), pop, callbacks(sid), wrapUp(call), seen, alerts.recent(), notice);
     }
 
-    /** The call's callbacks, due time on the customer's clock. */
+    /** The agent's wrap-up and the follow-up's answer, labelled as a person reads them; only what was recorded. */
+    private Map<String, String> wrapUp(Map<String, String> call) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        put(shown, "Outcome", call.get("outcome"));
+        put(shown, "Note", call.get("note"));
+        put(shown, "Wrapped up by", call.get("wrappedUpBy"));
+        put(shown, "Wrapped up", moments.at(call.get("wrappedUp")));
+        Optional.ofNullable(call.get("followUp")).filter(v -> !v.isEmpty()).ifPresent(v -> {
+            String when = moments.at(call.get("followUpAt"));
+            shown.put("Follow-up call", FOLLOW_UP.getOrDefault(v, v) + (when.isEmpty() ? "" : ", " + when));
+        });
+        return shown;
+    }
+
+    private static void put(Map<String, String> shown, String label, String value) {
+        if (value != null && !value.isEmpty()) {
+            shown.put(label, value);
+        }
+    }
+
+    /** The call's callbacks, due on the operator's clock and, when it differs, on the customer's. */
     private List<SupervisorViews.CallbackView> callbacks(String sid) {
         List<SupervisorViews.CallbackView> out = new ArrayList<>();
         for (String id : indexes.newest("call:" + sid + ":callbacks", CALLBACKS)) {
@@ -106,8 +128,8 @@ final class CallDetail {
             if (!c.isEmpty()) {
                 String due;
                 try {
-                    due = DUE.format(Instant.ofEpochMilli(Long.parseLong(c.getOrDefault("due", "0")))
-                            .atZone(ZoneId.of(c.getOrDefault("zone", "UTC"))));
+                    due = moments.at(Long.parseLong(c.getOrDefault("due", "0")),
+                            ZoneId.of(c.getOrDefault("zone", "UTC")));
                 } catch (RuntimeException e) {
                     due = "";
                 }

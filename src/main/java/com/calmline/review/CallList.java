@@ -1,5 +1,6 @@
 package com.calmline.review;
 
+import com.calmline.store.CallStore;
 import com.calmline.web.Auth;
 import com.calmline.web.Pages;
 import io.javalin.http.BadRequestResponse;
@@ -8,9 +9,12 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every call kept, for supervisors ({@code /supervisor/calls}, {@code /api/supervisor/calls}): newest first,
@@ -22,13 +26,16 @@ final class CallList {
     private static final int MAX_PARAM = 200;
 
     private final CallIndex index;
+    private final CallStore calls;
     private final CallRows rows;
     private final Alerts alerts;
     private final Pages pages;
     private final Supervision.Settings settings;
 
-    CallList(CallIndex index, CallRows rows, Alerts alerts, Pages pages, Supervision.Settings settings) {
+    CallList(CallIndex index, CallStore calls, CallRows rows, Alerts alerts, Pages pages,
+             Supervision.Settings settings) {
         this.index = index;
+        this.calls = calls;
         this.rows = rows;
         this.alerts = alerts;
         this.pages = pages;
@@ -41,9 +48,21 @@ final class CallList {
         CallIndex.Page found = index.search(query(f, page));
         int last = (int) Math.max(1, (found.total() + PAGE - 1) / PAGE);
         String notice = "erased".equals(ctx.queryParam("notice")) ? "The call was erased." : "";
+        List<SupervisorViews.Row> shown = rows.rows(found.callSids());
         pages.page(ctx, "supervisor/calls.jte", Map.of("list", new SupervisorViews.CallList(Auth.principal(ctx), f,
-                rows.rows(found.callSids()), found.total(), page, last, page > 1 ? url(f, page - 1) : "",
+                shown, matches(shown, f.q()), found.total(), page, last, page > 1 ? url(f, page - 1) : "",
                 page < last ? url(f, page + 1) : "", alerts.recent(), notice)));
+    }
+
+    /** For a search, each listed call's turn that matched it: one read of a transcript per call listed. */
+    private Map<String, SupervisorViews.Excerpt> matches(List<SupervisorViews.Row> shown, String q) {
+        Set<String> terms = CallIndex.terms(q);
+        Map<String, SupervisorViews.Excerpt> matches = new HashMap<>();
+        if (!terms.isEmpty()) {
+            shown.forEach(r -> Excerpts.find(calls.utterances(r.callSid()), terms)
+                    .ifPresent(e -> matches.put(r.callSid(), e)));
+        }
+        return matches;
     }
 
     void api(Context ctx) {

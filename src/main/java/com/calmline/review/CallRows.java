@@ -2,8 +2,6 @@ package com.calmline.review;
 
 import com.calmline.privacy.Redactor;
 import com.calmline.store.CallStore;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,11 +13,11 @@ import java.util.Map;
  */
 final class CallRows {
     private final CallStore calls;
-    private final DateTimeFormatter shown;
+    private final Moments moments;
 
-    CallRows(CallStore calls, DateTimeFormatter shown) {
+    CallRows(CallStore calls, Moments moments) {
         this.calls = calls;
-        this.shown = shown;
+        this.moments = moments;
     }
 
     /** The rows of these calls, in order, in one round trip; an erased or expired call has none. */
@@ -39,7 +37,7 @@ final class CallRows {
         String level = peak >= 0.5 ? "angry" : peak >= 0.25 ? "annoyed" : "calm";
         long ms = (long) number(c.get("durationMs"));
         boolean live = !c.containsKey("durationMs");
-        return new SupervisorViews.Row(sid, shown.format(Instant.ofEpochMilli(Transcripts.started(c))),
+        return new SupervisorViews.Row(sid, moments.at(Transcripts.started(c)),
                 Redactor.phone(c.getOrDefault("from", "")),
                 live ? "live" : String.format(Locale.ROOT, "%d:%02d", ms / 60000, ms / 1000 % 60),
                 c.getOrDefault("topic", ""), c.getOrDefault("queue", ""), c.getOrDefault("agent", ""),

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -38,6 +40,10 @@ final class Dashboard {
             return failed
             """;
 
+    /** The per-day counters' keys begin so: {@code stats:{day}}. */
+    static final String COUNTERS = "stats:";
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM", Locale.ENGLISH);
+
     private final IndexStore store;
     private final ZoneId zone;
 
@@ -52,7 +58,7 @@ final class Dashboard {
         List<Map<String, String>> counters = new ArrayList<>();
         for (int i = 6; i >= 0; i--) {
             LocalDate d = today.minusDays(i);
-            Map<String, String> c = store.counters("stats:" + d);
+            Map<String, String> c = store.counters(COUNTERS + d);
             counters.add(c);
             days.add(new SupervisorViews.Day(d.toString(), d.atStartOfDay(zone).toEpochSecond(), number(c, "calls"),
                     number(c, "arrivedAngry")));
@@ -89,14 +95,19 @@ final class Dashboard {
                 sum(counters, "overflow"), byQueue, byTopic);
     }
 
-    /** The week's chart as uPlot reads it: the days (epoch seconds), calls, and callers who arrived angry. */
+    /**
+     * The week's chart as uPlot reads it: the days (epoch seconds), each day's label (its ticks: one a day,
+     * named on the operator's calendar rather than the browser's clock), calls, and callers who arrived angry.
+     */
     static String chart(SupervisorViews.Figures figures) {
         ObjectNode chart = Json.object();
         ArrayNode x = chart.putArray("x");
+        ArrayNode labels = chart.putArray("labels");
         ArrayNode calls = chart.putArray("calls");
         ArrayNode angry = chart.putArray("angry");
         figures.days().forEach(d -> {
             x.add(d.epochSeconds());
+            labels.add(LocalDate.parse(d.date()).format(DAY));
             calls.add(d.calls());
             angry.add(d.arrivedAngry());
         });

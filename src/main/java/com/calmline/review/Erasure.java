@@ -17,13 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Erasing a call, for admins ({@code POST /supervisor/calls/{sid}/erase}): the call and every copy of it go,
- * and only that it was erased, and by whom, stays.
+ * Erasing a call, for admins: a confirmation page ({@code GET /supervisor/calls/{sid}/erase}), then
+ * {@code POST} with the box ticked; the call and every copy of it go, and only that it was erased, and by whom,
+ * stays.
  */
 final class Erasure {
     private static final Logger log = LoggerFactory.getLogger(Erasure.class);
     private static final String IN_PROGRESS = "This call is still in progress (the line is still hearing it, or the "
             + "caller is waiting for an agent). Erase it once it has ended, so that nothing it still writes brings it back.";
+    /** The value of the confirmation box that erasing needs: a bare POST (one stray click) erases nothing. */
+    static final String CONFIRMED = "yes";
+    private static final String UNCONFIRMED = "Tick the box to confirm that this call is to be erased for good.";
 
     private final CallStore calls;
     private final Views views;
@@ -45,6 +49,29 @@ final class Erasure {
     }
 
     /**
+     * The confirmation step ({@code GET …/erase}): what will go, and a box to tick, so one stray click on the
+     * call's page cannot erase it. A call still in progress says so here, before anyone ticks anything.
+     */
+    void confirm(Context ctx) {
+        String sid = CallSid.of(ctx);
+        Map<String, String> call = calls.call(sid);
+        if (call.isEmpty()) {
+            throw new NotFoundResponse("no call " + sid);
+        }
+        confirmation(ctx, sid, call, "");
+    }
+
+    private void confirmation(Context ctx, String sid, Map<String, String> call, String error) {
+        pages.page(ctx, "supervisor/erase.jte", Map.of("erase", new SupervisorViews.Erase(Auth.principal(ctx),
+                detail.row(sid, call), inProgress(sid, call) ? IN_PROGRESS : "", error)));
+    }
+
+    /** The line still hears the call, or its caller waits for an agent: it would go on being written. */
+    private boolean inProgress(String sid, Map<String, String> call) {
+        return !call.containsKey("durationMs") && calls.heard(sid) || calls.isListed("waiting", sid);
+    }
+
+    /**
      * Erases the call and every copy of it: callbacks' links and reasons, alerts, the audit's reads of it
      * (the erasure itself stays), its place in every index. Refused while the call is in progress: the line
      * would go on writing it, and a caller waiting for an agent would vanish from every desk. Copies go first,
@@ -57,8 +84,16 @@ final class Erasure {
             throw new NotFoundResponse("no call " + sid);
         }
         boolean json = ctx.path().startsWith("/api/") || "application/json".equals(ctx.header("Accept"));
-        boolean heard = !call.containsKey("durationMs") && calls.heard(sid);
-        if (heard || calls.isListed("waiting", sid)) {
+        if (!CONFIRMED.equals(ctx.formParam("confirm"))) {
+            ctx.status(HttpStatus.BAD_REQUEST);
+            if (json) {
+                ctx.json(Map.of("error", "erasing cannot be undone: send confirm=" + CONFIRMED + " to erase the call"));
+            } else {
+                confirmation(ctx, sid, call, UNCONFIRMED);
+            }
+            return;
+        }
+        if (inProgress(sid, call)) {
             ctx.status(HttpStatus.CONFLICT);
             if (json) {
                 ctx.json(Map.of("error", IN_PROGRESS));

@@ -1,7 +1,6 @@
 package com.calmline.review;
 
 import com.calmline.web.Auth;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,8 +37,18 @@ public final class SupervisorViews {
     public record Alert(String callSid, String at, String reason, String anger, String said) {
     }
 
-    public record CallList(Auth.Principal user, Filters filters, List<Row> rows, long total, int page, int pages,
-                           String previous, String next, List<Alert> alerts, String notice) {
+    /** A piece of a transcript line; {@code marked} when it is a searched word. */
+    public record Piece(String text, boolean marked) {
+    }
+
+    /** Why a call matched a search: the turn with most of the searched words, by whom and when in the call. */
+    public record Excerpt(String speaker, String at, List<Piece> pieces) {
+    }
+
+    /** {@code matches}: by call sid, the turn that made each listed call match a search (none without one). */
+    public record CallList(Auth.Principal user, Filters filters, List<Row> rows, Map<String, Excerpt> matches,
+                           long total, int page, int pages, String previous, String next, List<Alert> alerts,
+                           String notice) {
         public String eventsUrl() {
             return "/supervisor/events";
         }
@@ -47,7 +56,7 @@ public final class SupervisorViews {
 
     public record Home(Auth.Principal user, Figures figures, String chartJson, List<Alert> alerts) {
         public String eventsUrl() {
-            return "/supervisor/events";
+            return "/supervisor/events?page=" + Supervision.DASHBOARD;
         }
     }
 
@@ -66,7 +75,7 @@ public final class SupervisorViews {
 
     public record Detail(Auth.Principal user, Row row, List<TurnView> turns, List<DecisionView> decisions,
                          String timelineJson, Optional<PopView> pop, List<CallbackView> callbacks,
-                         Map<String, String> wrapUp, List<View> views, List<Alert> alerts, String notice) {
+                         Map<String, String> wrapUp, List<Seen> views, List<Alert> alerts, String notice) {
         public boolean admin() {
             return user.role() == Auth.Role.ADMIN;
         }
@@ -99,13 +108,21 @@ public final class SupervisorViews {
         }
     }
 
-    /** One look at a call: {@code what} is page, export, api, desk, screenpop or erase. */
-    public record View(String who, String role, String callSid, String what, long atMs) {
-        public String at() {
-            return Instant.ofEpochMilli(atMs).toString().replace('T', ' ').replaceAll("\\.\\d+Z$", "Z");
-        }
+    /**
+     * One look at a call, as the audit stores it: {@code what} is page, export, api, desk, screenpop or erase;
+     * {@code token} when the reader was a machine with {@code API_TOKEN} rather than a person.
+     */
+    public record View(String who, String role, String callSid, String what, long atMs, boolean token) {
     }
 
-    public record Audit(Auth.Principal user, List<View> views) {
+    /** One look at a call as the audit shows it: who ("sue (supervisor)", "API token (admin)"), what they did, when. */
+    public record Seen(String who, String what, String callSid, boolean erased, String at) {
+    }
+
+    /** The confirmation before erasing a call; {@code inProgress} says why it cannot be erased yet. */
+    public record Erase(Auth.Principal user, Row row, String inProgress, String error) {
+    }
+
+    public record Audit(Auth.Principal user, List<Seen> views) {
     }
 }

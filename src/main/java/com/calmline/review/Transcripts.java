@@ -45,7 +45,7 @@ public final class Transcripts {
         this.indexes = indexes;
         this.zone = settings.zone();
         this.live = new LiveCalls(indexes, settings);
-        this.views = new Views(calls, indexes);
+        this.views = new Views(calls, indexes, new Moments(settings.zone()));
     }
 
     /** A caller (or agent) utterance, with how angry it sounded, into the transcript and the event stream. */

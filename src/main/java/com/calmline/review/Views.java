@@ -5,6 +5,7 @@ import com.calmline.store.CallStore;
 import com.calmline.store.IndexStore;
 import com.calmline.web.Auth;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Who looked at which transcript, and when: every page view, export and API read of a call, and every
@@ -15,12 +16,19 @@ final class Views {
     static final String ALL = "audit:views";
     private static final java.time.Duration REPEAT = java.time.Duration.ofMinutes(1);
 
+    /** What each kind of look is called on the pages. */
+    private static final Map<String, String> WHAT = Map.of("page", "opened its page", "export", "exported it",
+            "api", "read it through the API", "desk", "opened it on the desk", "screenpop", "read its screen-pop",
+            "erase", "erased it");
+
     private final CallStore calls;
     private final IndexStore store;
+    private final Moments moments;
 
-    Views(CallStore calls, IndexStore store) {
+    Views(CallStore calls, IndexStore store, Moments moments) {
         this.calls = calls;
         this.store = store;
+        this.moments = moments;
     }
 
     /**
@@ -32,7 +40,8 @@ final class Views {
         if (!what.equals("erase") && !calls.markOnce(callSid, seen, "1", REPEAT)) {
             return;
         }
-        SupervisorViews.View view = new SupervisorViews.View(who.name(), who.role().label(), callSid, what, System.currentTimeMillis());
+        SupervisorViews.View view = new SupervisorViews.View(who.name(), who.role().label(), callSid, what,
+                System.currentTimeMillis(), who.machine());
         String json = Json.write(view);
         store.log(ALL, view.atMs(), json);
         if (!what.equals("erase")) {
@@ -40,7 +49,7 @@ final class Views {
         }
     }
 
-    List<SupervisorViews.View> newest(int max) {
+    List<SupervisorViews.Seen> newest(int max) {
         return read(store.newest(ALL, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, max));
     }
 
@@ -50,12 +59,22 @@ final class Views {
                 Integer.MAX_VALUE);
     }
 
-    List<SupervisorViews.View> of(String callSid, int max) {
+    List<SupervisorViews.Seen> of(String callSid, int max) {
         return read(store.newest("call:" + callSid + ":views", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
                 max));
     }
 
-    private static List<SupervisorViews.View> read(List<String> entries) {
-        return entries.stream().map(e -> Json.stored(e, SupervisorViews.View.class)).toList();
+    private List<SupervisorViews.Seen> read(List<String> entries) {
+        return entries.stream().map(e -> shown(Json.stored(e, SupervisorViews.View.class))).toList();
+    }
+
+    private SupervisorViews.Seen shown(SupervisorViews.View v) {
+        return new SupervisorViews.Seen(who(v), WHAT.getOrDefault(v.what(), v.what()), v.callSid(),
+                v.what().equals("erase"), moments.at(v.atMs()));
+    }
+
+    /** A person by name and role; a machine as what it is, since "api" is only the token's placeholder name. */
+    static String who(SupervisorViews.View v) {
+        return (v.token() ? "API token" : v.who()) + " (" + v.role() + ")";
     }
 }

@@ -40,7 +40,7 @@ public final class IndexStore {
 
     /**
      * Adds a call ({@code member}) to counters in a hash that lives as long as transcripts; and, unless null,
-     * ranks it in a sorted set.
+     * ranks it in a sorted set. The counters' key is announced, so pages showing figures update.
      */
     public void count(String key, Map<String, Long> counts, String rankKey, double rank, String member) {
         List<Write> batch = new ArrayList<>(List.of(redis.unlessErased(member)));
@@ -50,6 +50,7 @@ public final class IndexStore {
             batch.add(new Write.Index(redis.key(rankKey), rank, member));
             batch.add(new Write.Expire(redis.key(rankKey), redis.retentionSeconds));
         }
+        batch.add(announced(key));
         redis.submit(batch);
     }
 

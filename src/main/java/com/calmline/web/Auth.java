@@ -13,6 +13,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +58,27 @@ public final class Auth {
 
     /** Who is asking: a signed-in person, or a machine with the API token. */
     public record Principal(String name, Role role, String dial, String csrf) {
+        /** A machine with {@code API_TOKEN}: it has no session, so no CSRF token either. */
+        public boolean machine() {
+            return csrf.isEmpty();
+        }
+    }
+
+    /** A user on the admins' page: {@code status} is active, one-time password (still to choose one) or disabled. */
+    public record Account(String name, String role, String dial, String status) {
+    }
+
+    /** One change to a user, as the users' audit shows it. */
+    public record AccountChange(String at, String by, String user, String change) {
+    }
+
+    /** A password made for a user, shown once, on the page that answers the form that made it. */
+    public record OneTimePassword(String user, String password) {
+    }
+
+    /** The admins' users page; {@code oneTime} is null unless a password was just made. */
+    public record UsersPage(Principal user, List<Account> accounts, List<AccountChange> changes, String notice,
+                            String error, OneTimePassword oneTime) {
     }
 
     /**
@@ -79,15 +101,18 @@ public final class Auth {
     private final Users users;
     private final Sessions sessions;
     private final Throttle throttle;
+    private final UserAdmin admin;
     private final Pages pages;
     private final Optional<byte[]> apiToken;
     private final boolean secureCookies;
     private final LogSafe.Limit failedSignIns = new LogSafe.Limit("failed-sign-in", Level.INFO, 20);
 
-    public Auth(RecordStore store, Pages pages, Optional<String> apiToken, boolean secureCookies) {
+    /** {@code zone}: the operator's clock, on which the users' audit shows its times. */
+    public Auth(RecordStore store, Pages pages, Optional<String> apiToken, boolean secureCookies, ZoneId zone) {
         this.store = store;
         this.users = new Users(store);
         this.sessions = new Sessions(store);
+        this.admin = new UserAdmin(store, users, sessions, pages, zone);
         this.throttle = new Throttle(store, THROTTLE_WINDOW);
         this.pages = pages;
         // An empty token would let "Bearer " in.
@@ -104,6 +129,7 @@ public final class Auth {
         routes.post("/password", this::changePassword, Role.AGENT);
         routes.get("/api/users", this::listUsers, Role.ADMIN);
         routes.post("/api/users", this::addUserFromApi, Role.ADMIN);
+        admin.register(routes);
     }
 
     /** Who made this request; only on routes that state a role. */
@@ -115,9 +141,17 @@ public final class Auth {
         return p;
     }
 
-    /** Adds a user (the {@code user add} command); false if the name is taken. */
+    /** Adds a user (the {@code user add} command, audited as such); false if the name is taken. */
     public boolean addUser(String name, Role role, char[] password, Optional<String> dial) {
-        return users.add(name, role, password, dial.orElse("client:" + name));
+        return addUser(name, role, password, dial, "the user add command");
+    }
+
+    private boolean addUser(String name, Role role, char[] password, Optional<String> dial, String by) {
+        boolean added = users.add(name, role, password, dial.orElse("client:" + name));
+        if (added) {
+            admin.changed(by, name, "added as " + role.label());
+        }
+        return added;
     }
 
     /**
@@ -279,8 +313,8 @@ public final class Auth {
     }
 
     private void listUsers(Context ctx) {
-        ctx.json(users.all().stream().map(u -> Map.of("name", u.name(), "role", u.role().label(), "dial", u.dial()))
-                .toList());
+        ctx.json(users.accounts().stream().map(a -> Map.of("name", a.user().name(), "role", a.user().role().label(),
+                "dial", a.user().dial(), "disabled", a.disabled())).toList());
     }
 
     private void addUserFromApi(Context ctx) {
@@ -290,7 +324,7 @@ public final class Auth {
                 .contains(r), "role is agent, supervisor or admin").get().transform(Role::of);
         try {
             if (!addUser(name, role, String.valueOf(ctx.formParam("password")).toCharArray(),
-                    Optional.ofNullable(ctx.formParam("dial")).filter(d -> !d.isBlank()))) {
+                    Optional.ofNullable(ctx.formParam("dial")).filter(d -> !d.isBlank()), UserAdmin.by(principal(ctx)))) {
                 ctx.status(HttpStatus.CONFLICT).json(Map.of("error", "user " + name + " exists"));
                 return;
             }

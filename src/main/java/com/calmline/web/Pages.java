@@ -4,6 +4,9 @@ import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -12,6 +15,14 @@ import java.util.Map;
  */
 public final class Pages {
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+
+    /**
+     * The one way a page shows a moment, "4 Dec 2026 15:57 EST": on the operator's clock, always with its zone's
+     * abbreviation, so no time is read in the wrong zone.
+     */
+    public static DateTimeFormatter moments(ZoneId zone) {
+        return DateTimeFormatter.ofPattern("d MMM yyyy HH:mm z", Locale.ENGLISH).withZone(zone);
+    }
 
     /** Renders {@code template} with {@code params} to a string (a whole page or an SSE fragment). */
     public String render(String template, Map<String, Object> params) {

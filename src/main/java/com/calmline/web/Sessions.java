@@ -32,6 +32,14 @@ final class Sessions {
             end
             return ended""";
 
+    /** KEYS[1]: the user's session ids; ARGV[2]: their new role. */
+    private static final String CHANGE_ROLE = """
+            for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              local key = ARGV[1] .. 'session:' .. id
+              if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'role', ARGV[2]) end
+            end
+            return 0""";
+
     private final RecordStore store;
 
     Sessions(RecordStore store) {
@@ -50,6 +58,16 @@ final class Sessions {
     /** Ends every session of {@code name} but {@code keep} (the one changing the password); how many ended. */
     long endOthers(String name, String keep) {
         return (Long) store.script(END_OTHERS, List.of(index(name)), List.of(String.valueOf(keep)));
+    }
+
+    /** Ends every session of {@code name} (disabled, or their password reset); how many ended. */
+    long endAll(String name) {
+        return endOthers(name, "");
+    }
+
+    /** Gives every open session of {@code name} their new role, so it holds at once, for better or worse. */
+    void changeRole(String name, Auth.Role role) {
+        store.script(CHANGE_ROLE, List.of(index(name)), List.of(role.label()));
     }
 
     Optional<Auth.Principal> find(String id) {

@@ -4,6 +4,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.calmline.store.RecordStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,10 @@ final class Users {
     private static final String DECOY = BCrypt.withDefaults().hashToString(COST, "decoy".toCharArray());
 
     record User(String name, Auth.Role role, String dial) {
+    }
+
+    /** A user as the admins' page lists them: disabled, or still to choose their own password. */
+    record Account(User user, boolean disabled, boolean oneTime) {
     }
 
     private final RecordStore store;
@@ -52,13 +57,17 @@ final class Users {
                 "mustChange", "0"), Optional.empty());
     }
 
-    /** The user if the password is theirs. Always does one bcrypt check, whether or not the name exists. */
+    /**
+     * The user if the password is theirs and they are not disabled. Always does one bcrypt check, whether or
+     * not the name exists.
+     */
     Optional<User> verify(String name, char[] password) {
         Map<String, String> record = name.matches(NAME) ? store.record("user:" + name) : Map.of();
         String hash = record.getOrDefault("hash", DECOY);
         boolean ok = password.length > 0 && new String(password).getBytes(StandardCharsets.UTF_8).length
                 <= MAX_PASSWORD_BYTES && BCrypt.verifyer().verify(password, hash.toCharArray()).verified;
-        return ok && !record.isEmpty() ? Optional.of(user(record)) : Optional.empty();
+        return ok && !record.isEmpty() && !"1".equals(record.get("disabled")) ? Optional.of(user(record))
+                : Optional.empty();
     }
 
     Optional<User> find(String name) {
@@ -74,8 +83,31 @@ final class Users {
         store.putRecord("user:" + name, Map.of("mustChange", "1"), Optional.empty());
     }
 
-    List<User> all() {
-        return store.members("users").stream().map(this::find).flatMap(Optional::stream).toList();
+    List<Account> accounts() {
+        List<Account> out = new ArrayList<>();
+        for (String name : store.members("users")) {
+            Map<String, String> record = store.record("user:" + name);
+            if (!record.isEmpty()) {
+                out.add(new Account(user(record), "1".equals(record.get("disabled")), "1".equals(record.get("mustChange"))));
+            }
+        }
+        return out;
+    }
+
+    void setRole(String name, Auth.Role role) {
+        store.putRecord("user:" + name, Map.of("role", role.label()), Optional.empty());
+    }
+
+    void setDisabled(String name, boolean disabled) {
+        store.putRecord("user:" + name, Map.of("disabled", disabled ? "1" : "0"), Optional.empty());
+    }
+
+    /** A new random password that must be changed at the next sign-in; returned to be shown once. */
+    String resetPassword(String name) {
+        String password = randomPassword();
+        store.putRecord("user:" + name, Map.of("hash", BCrypt.withDefaults().hashToString(COST, password.toCharArray()),
+                "mustChange", "1"), Optional.empty());
+        return password;
     }
 
     static String randomPassword() {

@@ -47,6 +47,7 @@ class CallAccessIT {
         try (Simulator.Call caller = routedAndWaiting("delivery-late")) {
             String sid = caller.callSid;
             String issue = machine("/api/calls/" + sid + "/screenpop").path("issue").asText();
+            assertFalse(issue.isBlank(), "the screen-pop names the problem, so its absence below means something");
             for (String path : readsOf(sid)) {
                 assertEquals(200, ann.get(path).statusCode(), "waiting, so any agent reads " + path);
             }
@@ -89,8 +90,8 @@ class CallAccessIT {
             assertEquals(200, ann.get("/agent?call=" + sid).statusCode());
             assertEquals(200, ann.get("/api/calls/" + sid + "/screenpop").statusCode());
             String audit = ada.get("/supervisor/audit").body();
-            for (String what : List.of("desk", "screenpop")) {
-                assertTrue(Pattern.compile("<td>ann</td><td>agent</td><td>" + what + "</td>\\s*<td><a href=\"/supervisor/"
+            for (String what : List.of("opened it on the desk", "read its screen-pop")) {
+                assertTrue(Pattern.compile("<td>ann \\(agent\\)</td><td>" + what + "</td>\\s*<td><a href=\"/supervisor/"
                         + "calls/" + sid + "\">").matcher(audit).find(), "ann's " + what + " view of " + sid + " in " + audit);
             }
             caller.stop();
@@ -98,7 +99,7 @@ class CallAccessIT {
         try (LiveEvents feed = signedIn("sue").events("/supervisor/events?call=" + ended)) {
             feed.next(Duration.ofSeconds(30));
         }
-        assertTrue(Pattern.compile("<td>sue</td><td>supervisor</td><td>page</td>\\s*<td><a href=\"/supervisor/calls/"
+        assertTrue(Pattern.compile("<td>sue \\(supervisor\\)</td><td>opened its page</td>\\s*<td><a href=\"/supervisor/calls/"
                 + ended + "\">").matcher(ada.get("/supervisor/audit").body()).find(),
                 "a call's live transcript opened without its page is a view too");
     }

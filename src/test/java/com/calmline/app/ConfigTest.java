@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The operator's settings: the venting thresholds, how the line is exposed, its credentials. */
@@ -101,13 +102,30 @@ class ConfigTest {
     }
 
     @Test
-    void logsAreJsonUnlessTextIsAskedFor() {
-        assertEquals(LogEncoder.Format.JSON, Config.fromEnv(Map.of()).logFormat());
-        assertEquals(LogEncoder.Format.TEXT, Config.fromEnv(Map.of("LOG_FORMAT", "text")).logFormat());
-        assertEquals(LogEncoder.Format.JSON, Config.fromEnv(Map.of("LOG_FORMAT", "JSON")).logFormat());
+    void logFormatIsWhatLogFormatAsksForOrLeftToWhoeverStartsTheService() {
+        assertEquals(Optional.empty(), Config.fromEnv(Map.of()).logFormat());
+        assertEquals(Optional.of(LogEncoder.Format.TEXT), Config.fromEnv(Map.of("LOG_FORMAT", "text")).logFormat());
+        assertEquals(Optional.of(LogEncoder.Format.JSON), Config.fromEnv(Map.of("LOG_FORMAT", "JSON")).logFormat());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Config.fromEnv(Map.of("LOG_FORMAT", "pretty")));
         assertEquals("LOG_FORMAT must be json or text, not 'pretty'", e.getMessage());
+    }
+
+    @Test
+    void aNumberSettingThatIsNoNumberOrOutOfRangeSaysWhatItMustBe() {
+        assertEquals("PORT must be a whole number, such as 8080, not 'abc'", assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("PORT", "abc"))).getMessage());
+        assertEquals("PAUSE_MS must not be negative, not '-5'", assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("PAUSE_MS", "-5"))).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("PORT", "70000")))
+                .getMessage().startsWith("PORT must be from 0"));
+        assertEquals(65535, Config.fromEnv(Map.of("PORT", "65535")).port());
+        assertEquals(0, Config.fromEnv(Map.of("PORT", "0")).port());
+        String redis = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("REDIS_URL", "localhost:6379 s3cret"))).getMessage();
+        assertTrue(redis.startsWith("REDIS_URL must be a URL such as redis://") && !redis.contains("s3cret"), redis);
+        assertEquals("redis", Config.fromEnv(Map.of("REDIS_URL", "redis://:pw@redis:6379/0")).redisUrl().orElseThrow()
+                .getHost());
     }
 
     /** The environment the Dockerfile's ENV lines give the service. */

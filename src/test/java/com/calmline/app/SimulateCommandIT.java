@@ -2,15 +2,22 @@ package com.calmline.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,7 +28,7 @@ class SimulateCommandIT {
      * the shared data directory.
      */
     @RegisterExtension
-    static final Deployment deployment = Deployment.demo().env("API_TOKEN", "").build();
+    static final Deployment deployment = Deployment.demo().env("API_TOKEN", "").user("dana", "agent").build();
 
     @Test
     void jsonOutputIsOneEventPerLineEndingWithEnd() throws Exception {
@@ -83,16 +90,68 @@ class SimulateCommandIT {
         assertTrue(lines.get(lines.size() - 1).contains("end of call CA"), String.join("\n", lines));
     }
 
+    /**
+     * With {@code --hold}, the caller stays in the queue once their audio has ended, so an agent can take the call
+     * on the desk (the README's try-it section), and the call ends only when the hold is over.
+     */
+    @Test
+    void aHeldCallerWaitsInTheQueueUntilAnAgentTakesTheCall() throws Exception {
+        int holdSeconds = 20;
+        Process p = start(ProcessBuilder.Redirect.PIPE, "simulate", Fixture.path("billing-calm.wav").toString(), "--url",
+                deployment.service().url().toString(), "--speed", "8", "--hold", Integer.toString(holdSeconds),
+                "--json");
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        String holding;
+        do {
+            holding = err.readLine();
+            assertNotNull(holding, "simulate ended without holding the caller");
+        } while (!holding.contains("the caller's audio has ended"));
+        Matcher sid = Pattern.compile("call (CA[0-9a-f]{32}): .* wait " + holdSeconds + " s more for an agent: take "
+                + "the call at " + Pattern.quote(deployment.service().url() + "/agent")).matcher(holding);
+        assertTrue(sid.find(), holding);
+        String callSid = sid.group(1);
+
+        Browserless dana = new Browserless(deployment.service().url());
+        dana.login("dana", Deployment.PASSWORD);
+        String waiting = dana.get("/api/calls/waiting").body();
+        assertTrue(waiting.contains(callSid), "the held caller is on the desk: " + waiting);
+        HttpResponse<String> take = dana.post("/agent/calls/" + callSid + "/take", Map.of("_csrf", dana.csrf()));
+        assertEquals(303, take.statusCode(), take.body());
+        assertEquals("/agent?call=" + callSid, take.headers().firstValue("Location").orElseThrow(),
+                "taken by dana, not by someone else nor left in the queue");
+
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : out.lines().filter(l -> !l.isBlank()).toList()) {
+            events.add(Json.parse(line));
+        }
+        JsonNode end = events.get(events.size() - 1);
+        assertEquals(callSid, end.path("callSid").asText());
+        long spokeUntil = CallEvents.utterances(events).stream().mapToLong(u -> u.path("endMs").asLong()).max()
+                .orElseThrow();
+        assertTrue(end.path("atMs").asLong() >= spokeUntil + holdSeconds * 1000L,
+                "the call ended " + holdSeconds + " s of stream after the caller's audio, not with it: " + end
+                        + " after speech ending at " + spokeUntil + " ms");
+        assertEquals("dana", Json.parse(dana.get("/api/calls/" + callSid).body()).path("call").path("agent").asText());
+    }
+
     private static List<String> run(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", "target/calmline.jar"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().put("DATA_DIR", deployment.service().dataDir().toString());
-        Process p = builder.start();
+        Process p = start(ProcessBuilder.Redirect.INHERIT, args);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** The jar's command beside the deployment's service, sharing its data directory as the README says. */
+    private static Process start(ProcessBuilder.Redirect err, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", "target/calmline.jar"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(err);
+        builder.environment().put("DATA_DIR", deployment.service().dataDir().toString());
+        return builder.start();
     }
 }

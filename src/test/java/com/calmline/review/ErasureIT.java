@@ -81,6 +81,11 @@ class ErasureIT {
         assertTrue(dump().stream().anyMatch(line -> line.startsWith(PREFIX + "callback:") && line.contains(sid)),
                 "the callbacks link to the call");
 
+        HttpResponse<String> unconfirmed = adam.post("/supervisor/calls/" + sid + "/erase", Map.of("_csrf", adam.csrf()));
+        assertEquals(400, unconfirmed.statusCode(), "one stray click erases nothing");
+        assertTrue(unconfirmed.body().contains("Tick the box"), unconfirmed.body());
+        assertTrue(String.join("\n", dump()).contains("furious"), "nothing was erased without the confirmation");
+
         HttpResponse<String> erased = erase(sid);
         assertEquals(303, erased.statusCode(), erased.body());
 
@@ -161,9 +166,9 @@ class ErasureIT {
         return lines;
     }
 
-    /** An admin presses Erase this call on the call's page. */
+    /** An admin presses Erase this call on the call's page, and confirms. */
     private static HttpResponse<String> erase(String sid) throws Exception {
-        return adam.post("/supervisor/calls/" + sid + "/erase", Map.of("_csrf", adam.csrf()));
+        return adam.post("/supervisor/calls/" + sid + "/erase", Map.of("_csrf", adam.csrf(), "confirm", "yes"));
     }
 
     private static JsonNode api(String method, String path, Map<String, String> form) throws Exception {

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,8 @@ class SupervisorIT {
     private static final Pattern RAW_CARD = Pattern.compile(
             "4111[\\s-]*1111|(?:\\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\\b[\\s,.-]*){4,}");
     private static final Pattern RAW_EMAIL = Pattern.compile("john(?:@|\\s+at\\s+)example|example dot com");
+    /** A moment as every page shows it: "4 Dec 2026 15:57 EST". */
+    private static final Pattern ZONED = Pattern.compile("\\d{1,2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2} [A-Z]{2,5}");
     private static final String WATCH = """
             window.__loadedOnce = 'yes';""";
 
@@ -143,6 +147,12 @@ class SupervisorIT {
                 assertTrue(a.json("/api/calls/" + each).path("utterances").toString().contains("furious"),
                         "only calls in which someone said it: " + each);
             }
+            WebElement why = sue.driver.findElement(By.cssSelector("tr[data-match='" + sid + "']"));
+            assertEquals(List.of("furious"), why.findElements(By.tagName("mark")).stream()
+                    .map(m -> m.getText().toLowerCase(Locale.ROOT)).distinct().toList(), "the searched word, marked");
+            assertTrue(why.getText().startsWith("caller"), "whose turn matched: " + why.getText());
+            assertFalse(RAW_CARD.matcher(why.getText()).find() || RAW_EMAIL.matcher(why.getText()).find(),
+                    why.getText());
             sue.screenshot("supervisor-02-searched-a-word");
             sue.driver.findElement(By.name("q")).clear();
             sue.driver.findElement(By.name("q")).sendKeys("monthly", Keys.ENTER);
@@ -177,16 +187,25 @@ class SupervisorIT {
         try (Chromium adam = new Chromium()) {
             signIn(adam, a, "adam", "/supervisor/calls/" + sid);
             String views = adam.driver.findElement(By.cssSelector(".views")).getText();
-            assertTrue(views.contains("sue (supervisor), page") && views.contains("sue (supervisor), export"), views);
+            assertTrue(views.contains("sue (supervisor), opened its page")
+                    && views.contains("sue (supervisor), exported it"), views);
+            assertTrue(views.contains("API token (admin), read it through the API"), views);
+            assertTrue(ZONED.matcher(views).find() && !views.contains("Z\n") && !views.endsWith("Z"),
+                    "times on the operator's clock with its zone: " + views);
             adam.screenshot("supervisor-04-admin-sees-who-read-it");
-            adam.driver.findElement(By.cssSelector("form.erase button")).sendKeys(Keys.ENTER);
+            adam.driver.findElement(By.cssSelector("p.erase a")).sendKeys(Keys.ENTER);
+            adam.wait.until(ExpectedConditions.urlContains("/supervisor/calls/" + sid + "/erase"));
+            assertTrue(adam.driver.findElement(By.cssSelector("main")).getText().contains("cannot be undone"));
+            adam.screenshot("supervisor-05-erase-asks-to-confirm");
+            adam.driver.findElement(By.name("confirm")).click();
+            adam.driver.findElement(By.cssSelector("form.erase button[type=submit]")).sendKeys(Keys.ENTER);
             adam.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "erased"));
             adam.driver.get(a.url() + "/supervisor/calls?q=furious");
             assertFalse(listed(adam).contains(sid));
             adam.driver.get(a.url() + "/supervisor/audit");
             String audit = adam.driver.findElement(By.cssSelector("main")).getText();
-            assertTrue(audit.contains("adam admin erase " + sid), audit);
-            adam.screenshot("supervisor-05-audit-after-erasure");
+            assertTrue(audit.contains("adam (admin) erased it " + sid), audit);
+            adam.screenshot("supervisor-06-audit-after-erasure");
         }
         try (RedisClient redis = a.redis()) {
             for (String key : keys(redis)) {
@@ -216,19 +235,24 @@ class SupervisorIT {
             assertFalse(sue.driver.findElements(By.cssSelector("#turns .badge.live")).isEmpty(), "shown as live");
             sue.driver.executeScript(WATCH);
             By turns = By.cssSelector("#turns .turn.caller");
-            int before = sue.driver.findElements(turns).size();
+            int said = sue.driver.findElements(turns).size();
             hot.play(Fixture.load("callback-calm").mulaw(), 4);
-            sue.wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(turns, before));
+            sue.wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(turns, said));
             assertEquals("yes", sue.driver.executeScript("return window.__loadedOnce"), "it grew without a reload");
             sue.screenshot("supervisor-07-live-call-growing");
+
+            sue.driver.get(b.url() + "/supervisor");
+            sue.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#week-chart canvas")));
+            sue.driver.executeScript(WATCH);
+            By callsToday = By.cssSelector("[data-figure=calls]");
+            int before = Integer.parseInt(text(sue, callsToday));
             hot.stop();
             hot.close();
             a.simulator().awaitEnd(hot.callSid, Duration.ofSeconds(60));
-
-            sue.driver.get(b.url() + "/supervisor");
-            assertEquals("0", sue.driver.findElement(By.cssSelector("[data-figure=talk-overs]")).getText());
-            assertTrue(Integer.parseInt(sue.driver.findElement(By.cssSelector("[data-figure=calls]")).getText()) >= 1);
+            sue.wait.until(d -> Integer.parseInt(text(sue, callsToday)) == before + 1);
+            assertEquals("yes", sue.driver.executeScript("return window.__loadedOnce"), "the figure changed without a reload");
             sue.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#week-chart canvas")));
+            assertEquals("0", text(sue, By.cssSelector("[data-figure=talk-overs]")));
             sue.screenshot("supervisor-08-dashboard");
         }
     }
@@ -251,6 +275,61 @@ class SupervisorIT {
             browser.driver.get(a.url() + "/supervisor");
             assertTrue(browser.driver.getPageSource().contains("supervisor role"), browser.driver.getPageSource());
             browser.screenshot("supervisor-09-agent-forbidden");
+        }
+    }
+
+    @Test
+    void anAdminAddsAUserChangesTheirRoleResetsTheirPasswordAndDisablesThemOnTheUsersPage() throws Exception {
+        try (Chromium adam = new Chromium()) {
+            signIn(adam, a, "adam", "/admin/users");
+            assertTrue(adam.driver.findElements(By.cssSelector("tr[data-user=adam] form")).isEmpty(),
+                    "an admin cannot lock themselves out");
+            adam.driver.findElement(By.id("new-name")).sendKeys("nina");
+            new Select(adam.driver.findElement(By.id("new-role"))).selectByValue("agent");
+            adam.driver.findElement(By.cssSelector("form.new-user button")).sendKeys(Keys.ENTER);
+            String first = adam.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("one-time-password")))
+                    .getText();
+            adam.screenshot("supervisor-10-user-added-with-one-time-password");
+            Browserless nina = new Browserless(a.url());
+            assertEquals("/password", nina.login("nina", first).headers().firstValue("Location").orElse(""),
+                    "the one-time password works once, to choose their own");
+            assertEquals(403, nina.get("/api/supervisor/calls").statusCode(), "an agent");
+
+            new Select(adam.driver.findElement(By.id("role-nina"))).selectByValue("supervisor");
+            adam.driver.findElement(By.cssSelector("tr[data-user=nina] form.role button")).sendKeys(Keys.ENTER);
+            adam.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"),
+                    "nina is now a supervisor"));
+            assertEquals(200, nina.get("/api/supervisor/calls").statusCode(), "the new role holds in her open session");
+            assertFalse(adam.driver.getPageSource().contains(first), "a password is shown once, and never again");
+
+            adam.driver.findElement(By.cssSelector("tr[data-user=nina] form.reset button")).sendKeys(Keys.ENTER);
+            adam.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "reset"));
+            String second = adam.driver.findElement(By.id("one-time-password")).getText();
+            assertFalse(second.equals(first));
+            assertEquals(401, nina.get("/api/supervisor/calls").statusCode(), "her sessions ended");
+            assertEquals(401, new Browserless(a.url()).login("nina", first).statusCode(), "the old password is gone");
+            Browserless again = new Browserless(a.url());
+            assertEquals(303, again.login("nina", second).statusCode());
+
+            adam.driver.findElement(By.cssSelector("tr[data-user=nina] form.disable button")).sendKeys(Keys.ENTER);
+            adam.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".notice"), "disabled"));
+            assertEquals(401, again.get("/api/supervisor/calls").statusCode(), "a disabled user's sessions end");
+            assertEquals(401, new Browserless(a.url()).login("nina", second).statusCode(), "and they cannot sign in");
+            assertTrue(text(adam, By.cssSelector("tr[data-user=nina]")).toLowerCase(Locale.ROOT).contains("disabled"));
+
+            String changes = text(adam, By.cssSelector("#changes ~ table"));
+            for (String change : List.of("added as agent", "role agent → supervisor", "password reset", "disabled")) {
+                assertTrue(changes.contains("adam (admin) nina " + change), change + " in " + changes);
+            }
+            assertTrue(ZONED.matcher(changes).find(), changes);
+            adam.screenshot("supervisor-11-user-disabled-and-the-audit");
+
+            Browserless forged = new Browserless(a.url());
+            forged.login("adam", PASSWORD);
+            HttpResponse<String> noToken = forged.post("/admin/users", Map.of("name", "mallory", "role", "admin"));
+            assertEquals(403, noToken.statusCode(), "every change needs the session's CSRF token");
+            adam.driver.navigate().refresh();
+            assertTrue(adam.driver.findElements(By.cssSelector("tr[data-user=mallory]")).isEmpty());
         }
     }
 
