@@ -115,7 +115,21 @@ final class TopicReport {
         }
         perFile.forEach((file, n) -> out.printf(Locale.ROOT, "%-50s accuracy %.3f over %d examples%n", file,
                 (double) n[0] / n[1], n[1]));
-        out.printf("%-10s %6s %20s%n", "ask below", "asked", "accuracy of the rest");
+        thresholds("all", set, got, out);
+        for (String file : perFile.keySet()) {
+            List<Integer> of = new ArrayList<>();
+            for (int i = 0; i < set.size(); i++) {
+                if (set.get(i).group().startsWith(file + ":")) {
+                    of.add(i);
+                }
+            }
+            thresholds(file, of.stream().map(set::get).toList(), of.stream().map(got::get).toList(), out);
+        }
+    }
+
+    /** For each threshold, the share of examples below it (asked) and the accuracy on the rest. */
+    private static void thresholds(String of, List<Router.Example> set, List<Router.Topic> got, PrintStream out) {
+        out.printf("%s%n%-10s %6s %20s%n", of, "ask below", "asked", "accuracy of the rest");
         for (int t = 30; t <= 80; t += 5) {
             double threshold = t / 100.0;
             int asked = 0;
