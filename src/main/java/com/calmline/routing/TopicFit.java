@@ -2,6 +2,7 @@ package com.calmline.routing;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ final class TopicFit {
         }
 
         double value(double[] theta, double[] gradient) {
-            java.util.Arrays.fill(gradient, 0);
+            Arrays.fill(gradient, 0);
             double loss = 0;
             int k = topics;
             double n = x.length;

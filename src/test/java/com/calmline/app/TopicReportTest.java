@@ -48,6 +48,11 @@ class TopicReportTest {
             assertTrue(topics.contains(line.split("\t")[0]), line);
         }
         assertTrue(eval.stream().noneMatch(dev::contains), "no held-out line is in the tuning set");
+        List<String> more = lines("more.tsv").stream().map(l -> l.split("\t")[1]).toList();
+        List<String> typed = java.util.stream.Stream.concat(dev.stream(), eval.stream()).map(l -> l.split("\t")[1])
+                .toList();
+        assertTrue(more.stream().noneMatch(typed::contains), "the lines written for the fit repeat none of the others,"
+                + " so cross-validation never scores a line it was fitted on");
     }
 
     private static List<String> lines(String name) throws Exception {
