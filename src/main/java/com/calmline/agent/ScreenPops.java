@@ -83,14 +83,20 @@ public final class ScreenPops implements Handover, TwilioRoutes.WaitingList {
         Router.Route route = router.route(facts.callerWords(), facts.angerPeak());
         ScreenPop pop = build(facts, route);
         planned.put(facts.callSid(), pop);
-        return new Plan(route.queue(), route.topic(), route.confidence(), route.reason(),
+        return new Plan(route.queue(), route.topic(), route.confidence(), route.reason(), route.likeliest(),
                 taskRouter ? taskAttributes(pop) : "");
+    }
+
+    @Override
+    public Guess guess(String callerWords, double angerPeak) {
+        Router.Topic t = router.classify(callerWords);
+        return new Guess(t.name(), t.second(), t.confidence(), !t.sure() && !router.angerDecides(angerPeak));
     }
 
     @Override
     public void routed(Facts facts, Plan plan, long atMs) {
         ScreenPop pop = Optional.ofNullable(planned.remove(facts.callSid())).orElseGet(() -> build(facts,
-                new Router.Route(plan.queue(), plan.topic(), plan.confidence(), plan.reason())));
+                new Router.Route(plan.queue(), plan.topic(), plan.confidence(), plan.reason(), plan.likeliest())));
         transcripts.record(facts.callSid(), new CallEvent.Route(atMs, plan.queue(), plan.topic(), plan.confidence(),
                 plan.reason()));
         transcripts.record(facts.callSid(), new CallEvent.ScreenPop(atMs, pop.topic(), pop.issue(), pop.angerNow(),

@@ -20,7 +20,8 @@ import java.util.concurrent.Future;
 /**
  * {@code evaluate DIR}: plays every rendered corpus call in DIR through a running service, as {@code simulate}
  * does (signed webhook, media stream, a caller who waits for the line), and prints how the line did: dead
- * air, requests heard, anger per turn, what it said back, talk-overs, and every failure.
+ * air, requests heard, anger per turn, what it said back, talk-overs, topic routing (how many were asked which
+ * topic, accuracy with and without asking, recall per topic), and every failure.
  */
 final class EvaluateCommand {
     static final String USAGE = "evaluate DIR [--url http://localhost:8080] [--speed N] [--parallel N] [--from NUMBER]"
@@ -105,6 +106,29 @@ final class EvaluateCommand {
 
         Optional<Long> silentStartMaxMs() {
             return calls.stream().flatMap(c -> c.silentStartPromptMs().stream()).max(Long::compare);
+        }
+
+        List<Evaluation.TopicResult> routed() {
+            return calls.stream().map(Evaluation.CallResult::topic).filter(t -> !t.routed().isEmpty()).toList();
+        }
+
+        long topicAsked() {
+            return calls.stream().filter(c -> c.topic().asked()).count();
+        }
+
+        List<Evaluation.TopicResult> routedWithoutAsking() {
+            return routed().stream().filter(t -> !t.asked()).toList();
+        }
+
+        /** Per topic of the calls routed: {routed to it, all}. */
+        Map<String, int[]> topicRecall() {
+            Map<String, int[]> recall = new TreeMap<>();
+            routed().forEach(t -> {
+                int[] n = recall.computeIfAbsent(t.truth(), k -> new int[2]);
+                n[0] += t.correct() ? 1 : 0;
+                n[1]++;
+            });
+            return recall;
         }
 
         long silentStarts() {
@@ -210,6 +234,15 @@ final class EvaluateCommand {
                 percent(r.informativeSure(), r.informativeSureEligible()), r.informativeSure(),
                 r.informativeSureEligible()));
         b.append(String.format(Locale.ROOT, "%-30s %d (barge-ins %d)%n", "talk-overs", r.talkOvers(), r.bargeIns()));
+        List<Evaluation.TopicResult> routed = r.routed();
+        List<Evaluation.TopicResult> unasked = r.routedWithoutAsking();
+        b.append(String.format(Locale.ROOT, "%-30s asked %s of %d calls; accuracy %s on %d routed without asking, "
+                        + "%s on all %d routed%n", "topic routing", percent(r.topicAsked(), r.calls().size()),
+                r.calls().size(), ratio(unasked.stream().filter(Evaluation.TopicResult::correct).count(),
+                        unasked.size()), unasked.size(),
+                ratio(routed.stream().filter(Evaluation.TopicResult::correct).count(), routed.size()), routed.size()));
+        r.topicRecall().forEach((topic, n) -> b.append(String.format(Locale.ROOT, "  %-28s recall %s (%d of %d)%n",
+                topic, ratio(n[0], n[1]), n[0], n[1])));
         long failures = r.calls().stream().mapToLong(c -> c.failures().size()).sum();
         b.append(String.format(Locale.ROOT, "failures: %d%n", failures));
         for (Evaluation.CallResult c : r.calls()) {
@@ -240,11 +273,23 @@ final class EvaluateCommand {
                 .put("informativeSureEligible", r.informativeSureEligible()).put("informativeSure", r.informativeSure())
                 .put("informativenessSure", ratioValue(r.informativeSure(), r.informativeSureEligible()));
         root.put("talkOvers", r.talkOvers()).put("bargeIns", r.bargeIns());
+        List<Evaluation.TopicResult> routed = r.routed();
+        List<Evaluation.TopicResult> unasked = r.routedWithoutAsking();
+        ObjectNode topics = root.putObject("topics").put("asked", r.topicAsked())
+                .put("askedShare", ratioValue(r.topicAsked(), r.calls().size())).put("routed", routed.size())
+                .put("accuracy", ratioValue(routed.stream().filter(Evaluation.TopicResult::correct).count(),
+                        routed.size()))
+                .put("routedWithoutAsking", unasked.size())
+                .put("accuracyWithoutAsking", ratioValue(unasked.stream().filter(Evaluation.TopicResult::correct)
+                        .count(), unasked.size()));
+        ObjectNode recall = topics.putObject("recall");
+        r.topicRecall().forEach((topic, n) -> recall.put(topic, ratioValue(n[0], n[1])));
         ArrayNode calls = root.putArray("perCall");
         for (Evaluation.CallResult c : r.calls()) {
             ObjectNode call = calls.addObject().put("name", c.name())
                     .put("deadAirMaxMs", c.deadAir().stream().mapToLong(Evaluation.DeadAir::ms).max().orElse(0))
-                    .put("talkOvers", c.talkOvers());
+                    .put("talkOvers", c.talkOvers()).put("topic", c.topic().truth())
+                    .put("routedTopic", c.topic().routed()).put("askedTopic", c.topic().asked());
             ArrayNode said = call.putArray("saidBack");
             c.saidBack().forEach(s -> said.add(s.text()));
             ArrayNode failures = call.putArray("failures");

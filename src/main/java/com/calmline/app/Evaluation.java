@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * every content word in it was truly said by the caller before then; a fragment when {@link SaidBackGrammar}
  * finds it is no sentence; a call is informative when the line, having heard the problem's key word, named it
  * in what it said next ("your refund", or "make a payment" confirming a payment).</li>
+ * <li><b>Topic</b>: the topic the call was routed on (its {@code route} event) against the call's
+ * {@code @topic}, and whether the line asked the caller which topic it was (a heard {@code clarify}).</li>
  * </ul>
  */
 final class Evaluation {
@@ -71,7 +73,18 @@ final class Evaluation {
     record CallResult(String name, List<DeadAir> deadAir, Map<String, int[]> requests, int[] anger,
                       List<SaidBack> saidBack, boolean informativeEligible, boolean informative,
                       boolean keyHeardSurely, int talkOvers,
-                      int bargeIns, Optional<Long> silentStartPromptMs, List<String> failures, List<String> heard) {
+                      int bargeIns, Optional<Long> silentStartPromptMs, List<String> failures, List<String> heard,
+                      TopicResult topic) {
+    }
+
+    /**
+     * How the call was routed: {@code truth} its {@code @topic}; {@code routed} the route's topic, empty when the
+     * line never routed it (a callback, a hang-up); {@code asked}: the line asked which topic it was.
+     */
+    record TopicResult(String truth, String routed, boolean asked) {
+        boolean correct() {
+            return routed.equals(truth);
+        }
     }
 
     private final SaidBackGrammar grammar;
@@ -163,7 +176,15 @@ final class Evaluation {
         }
         return new CallResult(call.name(), deadAir, requests, anger, saidBack, eligible, informative, keyHeardSurely,
                 talkOvers,
-                bargeIns, silentStart(call, caller, line), failures, heard(events));
+                bargeIns, silentStart(call, caller, line), failures, heard(events), topic(call, events));
+    }
+
+    static TopicResult topic(CorpusCall call, List<JsonNode> events) {
+        String routed = events.stream().filter(e -> type(e).equals("route")).map(e -> e.path("topic").asText())
+                .findFirst().orElse("");
+        boolean asked = events.stream().anyMatch(e -> type(e).equals("decision") && action(e).equals("clarify")
+                && heard(e));
+        return new TopicResult(call.topic(), routed, asked);
     }
 
     private static boolean surelyHeard(JsonNode record, List<String> keys) {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,8 @@ public final class Main {
     private static final String AUDIO = "a WAV file (16-bit PCM mono, 8 or 16 kHz) or raw 8 kHz μ-law (.ulaw)";
     private static final String UTTERANCES = "a UTF-8 text file, one utterance a line (or LABEL<TAB>utterance)";
     private static final String TOPIC_SET = "a UTF-8 text file of TOPIC<TAB>utterance lines";
+    private static final String TRAINING_SET = "UTF-8 text files of TOPIC<TAB>utterance lines, or the recognised corpus "
+            + "(corpus/recognised/*.tsv)";
     private static final String USAGE = """
             usage: java -jar calmline.jar                 run the service (configured by environment variables)
                    java -jar calmline.jar %s
@@ -41,7 +44,11 @@ public final class Main {
                    java -jar calmline.jar anger FILE    score each line (or LABEL<TAB>line) for anger
                    java -jar calmline.jar anger --fit FILE
                        print anger-weights.properties fitted to FILE (LABEL<TAB>line; angry/annoyed/calm or 1/0)
-                   java -jar calmline.jar topics FILE   score a labelled set (TOPIC<TAB>utterance) with ROUTING_DIR's topics
+                   java -jar calmline.jar topics FILE   score a labelled set (TOPIC<TAB>utterance) with ROUTING_DIR's topic model
+                   java -jar calmline.jar topics --fit FILE...
+                       print topic-model.tsv fitted to labelled sets (TOPIC<TAB>utterance, or corpus/recognised/*.tsv)
+                   java -jar calmline.jar topics --cv FILE...
+                       cross-validate that fit (10 folds): accuracy, per topic, and what each threshold would ask
                    java -jar calmline.jar %s
                        add a user; the password is asked for at the terminal, or read from stdin
             exit status: 0 done; 1 the command ran and failed (e.g. the service could not be reached);
@@ -167,19 +174,41 @@ public final class Main {
         if (!a.more()) {
             throw a.usage("give a FILE to score: " + TOPIC_SET);
         }
-        String name = a.flag();
-        if (name.startsWith("-")) {
-            throw a.unknown(name);
+        String first = a.flag();
+        boolean fit = first.equals("--fit");
+        boolean cv = first.equals("--cv");
+        if (!fit && !cv && first.startsWith("-")) {
+            throw a.unknown(first);
         }
-        if (a.more()) {
-            throw a.usage("one FILE at a time, not also " + a.flag());
+        List<String> names = new ArrayList<>();
+        if (!fit && !cv) {
+            names.add(first);
         }
-        Path file = a.file(name, TOPIC_SET);
+        while (a.more()) {
+            names.add(a.flag());
+        }
+        if (names.isEmpty()) {
+            throw a.usage("give the FILEs to " + (fit ? "fit on: " : "cross-validate on: ") + TRAINING_SET);
+        }
+        if (!fit && !cv && names.size() > 1) {
+            throw a.usage("one FILE at a time, not also " + names.get(1));
+        }
+        List<Path> files = new ArrayList<>();
+        for (String name : names) {
+            files.add(a.file(name, fit || cv ? TRAINING_SET : TOPIC_SET));
+        }
         Router router = Router.load(config(env).routingDir());
+        String name = String.join(" ", names);
         try {
-            TopicReport.print(file, router, out);
+            if (fit) {
+                TopicReport.fit(files, router, out);
+            } else if (cv) {
+                TopicReport.crossValidate(files, router, out);
+            } else {
+                TopicReport.print(files.get(0), router, out);
+            }
         } catch (IOException e) {
-            throw a.unreadable(name, e, TOPIC_SET);
+            throw a.unreadable(name, e, fit || cv ? TRAINING_SET : TOPIC_SET);
         } catch (IllegalArgumentException e) {
             throw a.badLine(name, e);
         }

@@ -239,7 +239,7 @@ final class CallConversation implements Transcriber.Listener {
         playing = Optional.empty();
         heardRequest = String.join(",", reading.requests().stream().map(Request::label).toList());
         deliver(a, rules.decide(reading, new Rules.Anger(score.value(), score.level(), caller.smoothedLevel(),
-                caller.trend(), caller.ventingSeconds())));
+                caller.trend(), caller.ventingSeconds()), handover.guess(callerWords(), caller.peak())));
         heardRequest = "";
     }
 
@@ -279,11 +279,11 @@ final class CallConversation implements Transcriber.Listener {
             }
             state = switch (move.action()) {
                 case ROUTE -> State.ROUTING;
-                case ASK, OFFER -> State.ASKING;
+                case ASK, CLARIFY, OFFER -> State.ASKING;
                 default -> State.ACKNOWLEDGING;
             };
             awaiting = switch (move.action()) {
-                case ASK -> Optional.of(Rules.Quiet.AFTER_QUESTION);
+                case ASK, CLARIFY -> Optional.of(Rules.Quiet.AFTER_QUESTION);
                 case OFFER -> Optional.of(Rules.Quiet.AFTER_OFFER);
                 case ACKNOWLEDGE -> Optional.of(Rules.Quiet.AFTER_ACKNOWLEDGEMENT);
                 default -> Optional.empty();
@@ -315,13 +315,17 @@ final class CallConversation implements Transcriber.Listener {
     private Handover.Facts facts(Move route) {
         List<String> said = new ArrayList<>(alreadySaid);
         said.add(route.say());
-        String words = String.join(" ", conversation.stream().filter(Handover.Line::caller)
-                .map(Handover.Line::text).toList());
+        String words = callerWords();
         List<Handover.Line> transcript = new ArrayList<>(conversation);
         transcript.add(new Handover.Line("line", delivery.receivedMs(), route.say(), 0));
         return new Handover.Facts(callSid, words, List.copyOf(transcript), rules.issue(), rules.problem(),
                 rules.feeling(), rules.request(), Transcripts.round(caller.level()), Transcripts.round(caller.peak()),
                 caller.trend().label(), Transcripts.round(caller.ventingSeconds()), List.copyOf(said), route.reason());
+    }
+
+    /** Everything the caller has said, as recognised. */
+    private String callerWords() {
+        return String.join(" ", conversation.stream().filter(Handover.Line::caller).map(Handover.Line::text).toList());
     }
 
     /** The caller started talking while the line was: the line stops and listens; a route waits for a pause. */

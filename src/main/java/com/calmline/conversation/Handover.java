@@ -25,9 +25,24 @@ public interface Handover {
                  List<String> alreadySaid, String reason) {
     }
 
-    /** The queue and why, and the task attributes (JSON) that travel with the caller. */
-    record Plan(String queue, String topic, double confidence, String reason, String taskAttributes) {
+    /**
+     * The queue and why, the two likeliest topics (best first), and the task attributes (JSON) that travel with
+     * the caller.
+     */
+    record Plan(String queue, String topic, double confidence, String reason, List<String> likeliest,
+                String taskAttributes) {
     }
+
+    /**
+     * What the caller's words so far point to: the two likeliest topics, best first; {@code ask}: the topic is
+     * too unsure to route on and the caller is not headed where their anger decides (de-escalation), so a calm
+     * caller may be asked which of the two it is.
+     */
+    record Guess(String first, String second, double confidence, boolean ask) {
+    }
+
+    /** The topic the caller's words so far point to, and whether to ask them which it is. */
+    Guess guess(String callerWords, double angerPeak);
 
     /** Chooses the queue for the caller about to be routed; asked again if a route has to be retried. */
     Plan plan(Facts facts);

@@ -8,7 +8,8 @@ import java.util.Locale;
  */
 record Move(Action action, String say, String reason, String saidBack) {
     enum Action {
-        ACKNOWLEDGE, ASK, OFFER, ROUTE, CALLBACK, WAIT;
+        /** {@code CLARIFY}: the one closed question of which of two topics the call is about. */
+        ACKNOWLEDGE, ASK, CLARIFY, OFFER, ROUTE, CALLBACK, WAIT;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);

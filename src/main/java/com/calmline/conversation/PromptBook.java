@@ -47,6 +47,9 @@ final class PromptBook {
     private final Template unclear;
     private final Template quietStart;
     private final Template offer;
+    private final Template which;
+    /** How the line names each topic to a caller ("your bill"), from {@code topic-names.txt}. */
+    private final Map<String, String> topicNames = new java.util.HashMap<>();
     /** What a caller hears when the line lost their audio and puts them through to a person. */
     final String lost;
     /** What a caller hears when every transcribed line is busy and they go straight to a person. */
@@ -70,6 +73,15 @@ final class PromptBook {
         unclear = template(dir, "unclear.txt", true);
         quietStart = template(dir, "quiet-start.txt", true);
         offer = template(dir, "offer.txt", true);
+        which = template(dir, "which.txt", false);
+        for (String line : text(dir, "topic-names.txt").lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList()) {
+            String[] f = line.split("\t+", 2);
+            if (f.length != 2) {
+                throw new IOException("topic-names.txt: expected TOPIC<TAB>how the line names it, not '" + line + "'");
+            }
+            topicNames.put(f[0].strip(), f[1].strip());
+        }
         lost = text(dir, "lost.txt");
         overflow = text(dir, "overflow.txt");
         for (Request.Kind kind : Request.Kind.values()) {
@@ -124,6 +136,15 @@ final class PromptBook {
     /** A caller still quiet after a question: a person now, or a call back (press 1). */
     Said offer() {
         return offer.fill(Map.of());
+    }
+
+    /**
+     * The one closed question of which topic a call is about, naming the two likeliest ("your bill, or something
+     * that isn't working"); a topic without a name in {@code topic-names.txt} is named as it is called.
+     */
+    Said which(String first, String second) {
+        return which.fill(Map.of("first", topicNames.getOrDefault(first, first), "second",
+                topicNames.getOrDefault(second, second)));
     }
 
     /** The request confirmed in plain words, and where it goes next. */

@@ -56,6 +56,8 @@ final class Rules {
     private int issueWeight;
     private Optional<String> topic = Optional.empty();
     private Optional<Request> request = Optional.empty();
+    /** The caller heard the closed question of which topic: it is never asked twice. */
+    private boolean topicAsked;
     private final Set<String> feelings = new LinkedHashSet<>();
 
     Rules(VentingPolicy.Settings settings, PromptBook prompts) {
@@ -63,7 +65,11 @@ final class Rules {
         this.prompts = prompts;
     }
 
-    Move decide(TurnReader.Reading turn, Anger anger) {
+    /**
+     * {@code guess}: the topic everything the caller said so far points to, and whether it is too unsure to route
+     * on; a calm caller about to be routed on it is asked once which of the two likeliest topics it is.
+     */
+    Move decide(TurnReader.Reading turn, Anger anger, Handover.Guess guess) {
         remember(turn);
         venting = anger.turn() >= (venting ? settings.calmAnger() : settings.ventingAnger());
         String mood = anger.describe();
@@ -102,8 +108,12 @@ final class Rules {
             return route(prompts.request(turn.request().get()), "calm request: " + turn.request().get().label()
                     + "; " + mood);
         }
+        if (topicAsked) {
+            return route(prompts.confirm(understood()), String.format(Locale.ROOT, "caller answered which topic; "
+                    + "routing on everything said (%s %.2f); %s", guess.first(), guess.confidence(), mood));
+        }
         if (turn.complaint()) {
-            return route(prompts.confirm(understood()), "calm caller with a clear issue; " + mood);
+            return onTopic(prompts.confirm(understood()), "calm caller with a clear issue; " + mood, guess);
         }
         if (turn.topicOnly()) {
             if (questions == 0) {
@@ -111,11 +121,11 @@ final class Rules {
                 return new Move(Move.Action.ASK, ask.text(), "calm caller named only the topic; asking what is happening",
                         ask.saidBack());
             }
-            return route(prompts.route(understood()), "named only the topic again; a person will ask");
+            return onTopic(prompts.route(understood()), "named only the topic again; a person will ask", guess);
         }
         if (++unclearTurns >= MAX_UNCLEAR_TURNS) {
-            return route(prompts.route(understood()), unclearTurns
-                    + " calm turns without a clear issue; a person will ask");
+            return onTopic(prompts.route(understood()), unclearTurns
+                    + " calm turns without a clear issue; a person will ask", guess);
         }
         return Move.waiting("calm, issue not clear yet; listening for more");
     }
@@ -155,6 +165,10 @@ final class Rules {
         switch (move.action()) {
             case ACKNOWLEDGE -> rounds++;
             case ASK -> questions++;
+            case CLARIFY -> {
+                questions++;
+                topicAsked = true;
+            }
             case OFFER -> offers++;
             case ROUTE -> heldRoute = Optional.empty();
             default -> { }
@@ -261,6 +275,19 @@ final class Rules {
             return Optional.of("anger has fallen");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A calm caller routed on what they are calling about: when the topic is too unsure to route on (and the
+     * caller not headed to de-escalation), first one short closed question naming the two likeliest topics.
+     */
+    private Move onTopic(PromptBook.Said said, String reason, Handover.Guess guess) {
+        if (guess.ask() && !topicAsked) {
+            PromptBook.Said which = prompts.which(guess.first(), guess.second());
+            return new Move(Move.Action.CLARIFY, which.text(), String.format(Locale.ROOT, "calm caller, topic unsure "
+                    + "(%s %.2f, then %s); asking which", guess.first(), guess.confidence(), guess.second()));
+        }
+        return route(said, reason);
     }
 
     private static Move route(PromptBook.Said said, String reason) {

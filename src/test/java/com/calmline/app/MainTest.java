@@ -90,7 +90,7 @@ class MainTest {
     void theUsageKeepsASpaceBetweenTheJarAndEachCommand() throws Exception {
         String usage = run(Map.of(), "--help").out();
         for (String command : List.of("simulate AUDIO", "evaluate DIR", "recognise DIR", "anger FILE", "anger --fit FILE", "topics FILE",
-                "user add NAME")) {
+                "topics --fit FILE...", "topics --cv FILE...", "user add NAME")) {
             assertTrue(usage.contains("java -jar calmline.jar " + command), command + " in\n" + usage);
         }
         assertFalse(usage.matches("(?s).*calmline\\.jar\\w.*"), usage);
@@ -103,6 +103,9 @@ class MainTest {
         assertRefused(run(Map.of(), "anger", "--fit", "/missing"), 2, "calmline anger: /missing: no such file");
         assertRefused(run(Map.of(), "topics", "/missing"), 2,
                 "calmline topics: /missing: no such file; give a UTF-8 text file of TOPIC<TAB>utterance lines");
+        assertRefused(run(Map.of(), "topics", "--fit", "/missing"), 2, "calmline topics: /missing: no such file; "
+                + "give UTF-8 text files of TOPIC<TAB>utterance lines, or the recognised corpus");
+        assertRefused(run(Map.of(), "topics", "--cv"), 2, "calmline topics: give the FILEs to cross-validate on");
         assertRefused(run(Map.of(), "anger", dir.toString()), 2, "calmline anger: " + dir + " is a directory");
         assertRefused(run(Map.of(), "anger"), 2, "calmline anger: give a FILE to score");
         assertRefused(run(Map.of(), "anger", "--strict", "x"), 2, "calmline anger: unknown option --strict");
@@ -117,6 +120,8 @@ class MainTest {
                 "calmline anger: " + mislabelled + ": unknown label 'furious'");
         Path topics = Files.writeString(dir.resolve("topics.tsv"), "weather\tis it raining\n");
         assertRefused(run(Map.of(), "topics", topics.toString()), 2, "calmline topics: " + topics + ": ");
+        assertRefused(run(Map.of(), "topics", "--fit", topics.toString()), 2, "calmline topics: " + topics
+                + ": unknown topic 'weather'");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One call's conversation on a scripted timeline, without audio or Vosk: the caller's voice activity every
@@ -29,6 +30,10 @@ final class Timeline {
 
     private final List<CallEvent> events = new ArrayList<>();
     private final List<String> callbacks = new ArrayList<>();
+    private final List<Handover.Facts> planned = new ArrayList<>();
+    private final List<String> guessedFrom = new ArrayList<>();
+    /** What the caller's words point to: by default a topic the line is sure of. */
+    private Function<String, Handover.Guess> guesses = words -> new Handover.Guess("billing", "refund", 0.9, false);
     private final CallConversation conversation;
     private long t;
     private long lastVoiceMs = -1;
@@ -77,7 +82,14 @@ final class Timeline {
         Handover handover = new Handover() {
             @Override
             public Plan plan(Facts facts) {
-                return new Plan("support", "other", 0.5, "test", "{}");
+                planned.add(facts);
+                return new Plan("support", "other", 0.5, "test", List.of("other", "billing"), "{}");
+            }
+
+            @Override
+            public Guess guess(String callerWords, double angerPeak) {
+                guessedFrom.add(callerWords);
+                return guesses.apply(callerWords);
             }
 
             @Override
@@ -150,6 +162,22 @@ final class Timeline {
     /** The caller's line goes quiet until {@code ms} into the call. */
     Timeline silenceUntil(long ms) {
         return silence(Math.max(0, ms - t));
+    }
+
+    /** From now on the caller's words point to what {@code guesses} says. */
+    Timeline guessing(Function<String, Handover.Guess> guesses) {
+        this.guesses = guesses;
+        return this;
+    }
+
+    /** What the line knew each time it planned a route. */
+    List<Handover.Facts> planned() {
+        return planned;
+    }
+
+    /** The caller's words each time the line asked what they point to. */
+    List<String> guessedFrom() {
+        return guessedFrom;
     }
 
     long now() {
