@@ -13,6 +13,7 @@ import com.calmline.app.Browserless;
 import com.calmline.app.Chromium;
 import com.calmline.app.Deployment;
 import com.calmline.app.Fixture;
+import com.calmline.app.RedisContents;
 import com.calmline.app.RunningService;
 import com.calmline.app.Simulator;
 import com.calmline.json.Json;
@@ -41,8 +42,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The supervisors' pages in real headless Chromium, on two instances sharing one real Redis: a caller who
@@ -208,7 +207,7 @@ class SupervisorIT {
             adam.screenshot("supervisor-06-audit-after-erasure");
         }
         try (RedisClient redis = a.redis()) {
-            for (String key : keys(redis)) {
+            for (String key : RedisContents.of(redis).keySet()) {
                 assertFalse(key.contains(sid), "erased, yet still in Redis: " + key);
                 // Only the fact that it was erased stays, which keeps writes still on their way from storing it again.
                 if (redis.type(key).equals("zset") && !key.endsWith(":calls:erased")) {
@@ -380,15 +379,9 @@ class SupervisorIT {
     private static void assertNoRawCardOrEmail() throws Exception {
         try (RedisClient redis = a.redis()) {
             int scanned = 0;
-            for (String key : keys(redis)) {
-                String content = switch (redis.type(key)) {
-                    case "string" -> redis.get(key);
-                    case "hash" -> redis.hgetAll(key).toString();
-                    case "list" -> String.join("\n", redis.lrange(key, 0, -1));
-                    case "zset" -> String.join("\n", redis.zrange(key, 0, -1));
-                    case "set" -> String.join("\n", redis.smembers(key));
-                    default -> "";
-                };
+            for (Map.Entry<String, String> kept : RedisContents.of(redis).entrySet()) {
+                String key = kept.getKey();
+                String content = kept.getValue();
                 String all = key + "\n" + content;
                 assertFalse(RAW_CARD.matcher(all).find(), "raw card digits in " + key + ": " + content);
                 assertFalse(RAW_EMAIL.matcher(all).find(), "a raw e-mail address in " + key + ": " + content);
@@ -402,16 +395,6 @@ class SupervisorIT {
         assertFalse(RAW_EMAIL.matcher(log).find(), "a raw e-mail address in the log");
     }
 
-    private static List<String> keys(RedisClient redis) {
-        List<String> keys = new ArrayList<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = redis.scan(cursor, new ScanParams().count(1000));
-            keys.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return keys;
-    }
 
     private static List<String> listed(Chromium browser) {
         return browser.wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElements(

@@ -6,20 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.calmline.app.CallEvents;
 import com.calmline.app.Deployment;
 import com.calmline.app.Fixture;
+import com.calmline.app.RedisContents;
 import com.calmline.app.LogCapture;
 import com.calmline.app.RunningService;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.vosk.Model;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * A caller reads out a phone number and an e-mail address that Vosk mishears (pii-misheard: "four one five to
@@ -57,15 +57,9 @@ class MisheardPrivateDataIT {
         }
         int scanned = 0;
         try (RedisClient redis = service.redis()) {
-            for (String key : keys(redis)) {
-                String content = switch (redis.type(key)) {
-                    case "string" -> redis.get(key);
-                    case "hash" -> redis.hgetAll(key).toString();
-                    case "list" -> String.join("\n", redis.lrange(key, 0, -1));
-                    case "zset" -> String.join("\n", redis.zrange(key, 0, -1));
-                    case "set" -> String.join("\n", redis.smembers(key));
-                    default -> "";
-                };
+            for (Map.Entry<String, String> kept : RedisContents.of(redis).entrySet()) {
+                String key = kept.getKey();
+                String content = kept.getValue();
                 String all = key + "\n" + content;
                 assertFalse(RAW_PHONE.matcher(all).find(), "the phone number in " + key + ": " + content);
                 assertFalse(RAW_EMAIL.matcher(all).find(), "the e-mail address in " + key + ": " + content);
@@ -95,16 +89,5 @@ class MisheardPrivateDataIT {
         String email = heard.get(1);
         assertTrue(email.contains("baker") && email.contains("dot"), "the address was heard: " + email);
         assertFalse(email.contains("at gmail dot com"), "the address was misheard: " + email);
-    }
-
-    private static List<String> keys(RedisClient redis) {
-        List<String> keys = new ArrayList<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = redis.scan(cursor, new ScanParams().count(1000));
-            keys.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return keys;
     }
 }
