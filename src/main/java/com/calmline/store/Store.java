@@ -116,6 +116,11 @@ public final class Store implements AutoCloseable {
         return connection.reachable();
     }
 
+    /** True while the embedded Redis this service runs has exited and is being started again with its data. */
+    public boolean restarting() {
+        return connection.restarting();
+    }
+
     /** True when writes Redis cannot take are kept in a journal on disk (the service; not a command beside it). */
     public boolean journaled() {
         return connection.journaled();
