@@ -78,7 +78,7 @@ final class App implements AutoCloseable {
         VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), anger, control,
                 transcripts, screenPops, callbacks, metrics);
         this.twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
-                config.listenSeconds(), policy.greeting(), calls, store.channels(), transcripts, transcriber,
+                config.listenSeconds(), config.streamStall(), policy.greeting(), calls, store.channels(), transcripts, transcriber,
                 policy::forCall, control,
                 new TwilioRoutes.PersonAtOnce(policy.personPrompt(), policy.lostPrompt(), policy.overflowPrompt(),
                         router.route("", 0).queue()),
