@@ -51,6 +51,7 @@ final class EmbeddedRedis implements AutoCloseable {
     private volatile Process process;
     private volatile boolean restarting;
     private volatile boolean closing;
+    private volatile Runnable restarted = () -> { };
     private long downSinceNanos;
     private Duration retry = FIRST_RETRY;
 
@@ -104,6 +105,11 @@ final class EmbeddedRedis implements AutoCloseable {
 
     String password() {
         return password;
+    }
+
+    /** Run each time the server answers again after it exited, before it counts as back. */
+    void onRestart(Runnable restarted) {
+        this.restarted = restarted;
     }
 
     /** True from the moment the server exits until it answers again. */
@@ -188,6 +194,7 @@ final class EmbeddedRedis implements AutoCloseable {
             return;
         }
         retry = FIRST_RETRY;
+        restarted.run();
         restarting = false;
         log.info("Embedded Redis back on 127.0.0.1:{} (pid {}) after {} ms down; held writes go to it now", port,
                 process.pid(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downSinceNanos));

@@ -65,8 +65,11 @@ public final class Store implements AutoCloseable {
             return new Store(new Connection(running.get(), Optional.empty(), prefix, retention, journal));
         }
         EmbeddedRedis server = EmbeddedRedis.start(dataDir);
-        return new Store(new Connection(RedisClient.create("127.0.0.1", server.port(), null, server.password()),
-                Optional.of(server), prefix, retention, journal));
+        RedisClient client = RedisClient.create("127.0.0.1", server.port(), null, server.password());
+        // Connections pooled before the server was restarted lead to the dead one: dropped, so that the first
+        // requests after a restart do not each fail on one.
+        server.onRestart(() -> client.getPool().clear());
+        return new Store(new Connection(client, Optional.of(server), prefix, retention, journal));
     }
 
     /** The embedded Redis a service beside us started for {@code dataDir}: its port and password are kept there. */

@@ -19,13 +19,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A media stream that stops sending frames without closing its socket, as when Twilio's side of it fails:
- * a real WebSocket client streams at real time, as Twilio does, then goes quiet. The service, at its default
- * STREAM_STALL_SECONDS, puts the caller through to a person by a Twilio update (well before Jetty's 30 s idle
- * timeout would even close the socket) and only once; a caller a person has already is not put through again.
+ * a real WebSocket client streams at real time, as Twilio does, then goes quiet. At the default
+ * STREAM_STALL_SECONDS (3; the test deployment otherwise raises it for the simulator's pausing callers) the
+ * service puts the caller through to a person by a Twilio update, well before Jetty's 30 s idle timeout would
+ * even close the socket, and only once; a caller a person has already is not put through again.
  */
 class StreamStallIT {
     @RegisterExtension
-    static final Deployment deployment = Deployment.live("stream-stall-it-token").build();
+    static final Deployment deployment = Deployment.live("stream-stall-it-token")
+            .env("STREAM_STALL_SECONDS", "3").build();
 
     @Test
     void aStreamThatGoesQuietPutsTheCallerThroughOnce() throws Exception {
