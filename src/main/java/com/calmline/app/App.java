@@ -78,8 +78,8 @@ final class App implements AutoCloseable {
         VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), anger, control,
                 transcripts, screenPops, callbacks, metrics);
         this.twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
-                config.listenSeconds(), config.streamStall(), policy.greeting(), calls, store.channels(), transcripts, transcriber,
-                policy::forCall, control,
+                config.listenSeconds(), config.streamStall(), policy.greeting(), calls, store.channels(), transcripts,
+                transcriber, policy::forCall, control,
                 new TwilioRoutes.PersonAtOnce(policy.personPrompt(), policy.lostPrompt(), policy.overflowPrompt(),
                         router.route("", 0).queue()),
                 callbacks::requestedByKey, screenPops, callbacks::ended, metrics);

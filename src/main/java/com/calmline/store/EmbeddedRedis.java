@@ -36,7 +36,7 @@ final class EmbeddedRedis implements AutoCloseable {
     static final String LOG_FILE = "redis.log";
     /** Loading a large append-only file takes a while; a server still not answering after this has failed. */
     private static final Duration READY_WITHIN = Duration.ofSeconds(60);
-    /** Between attempts at starting a server that failed to start: the first again at once, then slower. */
+    /** Between attempts at starting a server that would not start: half a second, doubling up to five. */
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);
 

@@ -78,6 +78,21 @@ class StreamStallIT {
         call.close();
     }
 
+    @Test
+    void aStreamThatStoppedIsNotLostWhenItsSocketStaysOpenAndQuiet() throws Exception {
+        Simulator simulator = deployment.service().simulator();
+        Simulator.Call call = simulator.dial("+15555550102", "+15555550199");
+        deployment.twilio().accepts(call.callSid);
+        call.connect();
+        call.hold(Duration.ofSeconds(1));
+        call.stop();
+        simulator.awaitEnd(call.callSid, Duration.ofSeconds(30));
+        // Twice the stall period and more than a watcher's round: time enough to have put them through.
+        Thread.sleep(7000);
+        assertTrue(queued(call.callSid).isEmpty(), "a caller who hung up is put nowhere: " + queued(call.callSid));
+        call.close();
+    }
+
     /** The Twiml of every update that put the caller in a queue. */
     private static List<String> queued(String callSid) {
         return deployment.twilio().updates(callSid).stream().map(TwilioStandIn::twimlOf)
