@@ -36,9 +36,14 @@ class StreamStallIT {
         deployment.twilio().accepts(call.callSid);
         call.connect();
         call.play(Arrays.copyOfRange(Fixture.load("delivery-late").mulaw(), 0, 8000 * 2), 1);
+        java.time.Instant quietFrom = java.time.Instant.now();
 
         assertEquals(1000, call.closedWith().get(25, TimeUnit.SECONDS), "the service closed the quiet stream");
         List<String> lost = await(() -> putThrough(call.callSid), l -> !l.isEmpty());
+        System.out.printf("STREAM-STALL: Twilio got the put-through %d ms after the last frame (stall period 3 s)%n",
+                Duration.between(quietFrom, deployment.twilio().updates(call.callSid).stream()
+                        .filter(u -> TwilioStandIn.twimlOf(u).contains("trouble hearing you")).findFirst()
+                        .orElseThrow().getLoggedDate().toInstant()).toMillis());
         assertTrue(lost.get(0).contains("trouble hearing you"), "told why, as when the stream drops: " + lost);
         assertEquals("true", deployment.service().json("/api/calls/" + call.callSid).path("call").path("lost")
                 .asText());
