@@ -78,8 +78,8 @@ final class App implements AutoCloseable {
         VentingPolicy policy = new VentingPolicy(config.venting(), config.promptsDir(), anger, control,
                 transcripts, screenPops, callbacks, metrics);
         this.twilio = new TwilioRoutes(config.twilioAuthToken(), config.publicBaseUrl(),
-                config.listenSeconds(), policy.greeting(), calls, store.channels(), transcripts, transcriber,
-                policy::forCall, control,
+                config.listenSeconds(), config.streamStall(), policy.greeting(), calls, store.channels(), transcripts,
+                transcriber, policy::forCall, control,
                 new TwilioRoutes.PersonAtOnce(policy.personPrompt(), policy.lostPrompt(), policy.overflowPrompt(),
                         router.route("", 0).queue()),
                 callbacks::requestedByKey, screenPops, callbacks::ended, metrics);
@@ -155,11 +155,13 @@ final class App implements AutoCloseable {
     /**
      * Readiness: a new call would be taken here. The model is loaded (or this would not answer), the service
      * is not shutting down, and Redis answers or the outbox journal can hold writes until it does. A full
-     * line is still ready: its new callers go straight to a person, which beats no answer at all.
+     * line is still ready: its new callers go straight to a person, which beats no answer at all. Not while
+     * the embedded Redis is being started again: this instance's own store is down, and a balancer should
+     * send new calls to an instance whose store is up.
      */
     private void ready(Context ctx) {
         boolean redis = store.reachable();
-        boolean ready = !closing && (redis || store.journaled());
+        boolean ready = !closing && !store.restarting() && (redis || store.journaled());
         Map<String, Object> body = state(redis);
         body.put("status", closing ? "SHUTTING_DOWN" : ready ? "READY" : "NOT_READY");
         ctx.status(ready ? 200 : 503).json(body);
@@ -168,7 +170,7 @@ final class App implements AutoCloseable {
     private Map<String, Object> state(boolean redis) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", redis ? "UP" : "DEGRADED");
-        body.put("redis", redis ? "UP" : "DOWN");
+        body.put("redis", redis ? "UP" : store.restarting() ? "RESTARTING" : "DOWN");
         body.put("heldWrites", store.heldWrites());
         body.put("refusedWrites", store.refusedWrites());
         body.put("model", "LOADED");

@@ -32,6 +32,7 @@ record Config(
         Path voskModelDir,
         Path promptsDir,
         int listenSeconds,
+        Duration streamStall,
         int callBacklogFrames,
         int maxLiveCalls,
         Duration twilioTimeout,
@@ -73,6 +74,7 @@ record Config(
                 Path.of(env.getOrDefault("VOSK_MODEL_DIR", "models/model-en-us")),
                 Path.of(env.getOrDefault("PROMPTS_DIR", "prompts")),
                 integer(env, "LISTEN_SECONDS", 5),
+                Duration.ofSeconds(integer(env, "STREAM_STALL_SECONDS", 3)),
                 integer(env, "CALL_BACKLOG_FRAMES", 3000),
                 integer(env, "MAX_LIVE_CALLS", CALLS_PER_CORE * Runtime.getRuntime().availableProcessors()),
                 Duration.ofMillis(integer(env, "TWILIO_TIMEOUT_MS", 3000)),
@@ -108,6 +110,10 @@ record Config(
                 logFormat(env));
         if (config.maxLiveCalls() < 1) {
             throw new IllegalArgumentException("MAX_LIVE_CALLS must be at least 1");
+        }
+        if (config.streamStall().isZero()) {
+            throw new IllegalArgumentException("STREAM_STALL_SECONDS must be at least 1: Twilio sends a frame every "
+                    + "20 ms, so a stream quiet this long is lost");
         }
         if (config.twilioTimeout().toMillis() < 100) {
             throw new IllegalArgumentException("TWILIO_TIMEOUT_MS must be at least 100");

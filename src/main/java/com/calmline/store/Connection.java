@@ -131,6 +131,11 @@ final class Connection implements AutoCloseable {
         }
     }
 
+    /** True while the embedded Redis this service runs has exited and is being started again. */
+    boolean restarting() {
+        return embedded.map(EmbeddedRedis::restarting).orElse(false);
+    }
+
     boolean journaled() {
         return outbox.journaled();
     }

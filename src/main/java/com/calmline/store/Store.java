@@ -65,8 +65,11 @@ public final class Store implements AutoCloseable {
             return new Store(new Connection(running.get(), Optional.empty(), prefix, retention, journal));
         }
         EmbeddedRedis server = EmbeddedRedis.start(dataDir);
-        return new Store(new Connection(RedisClient.create("127.0.0.1", server.port(), null, server.password()),
-                Optional.of(server), prefix, retention, journal));
+        RedisClient client = RedisClient.create("127.0.0.1", server.port(), null, server.password());
+        // Connections pooled before the server was restarted lead to the dead one: dropped, so that the first
+        // requests after a restart do not each fail on one.
+        server.onRestart(() -> client.getPool().clear());
+        return new Store(new Connection(client, Optional.of(server), prefix, retention, journal));
     }
 
     /** The embedded Redis a service beside us started for {@code dataDir}: its port and password are kept there. */
@@ -114,6 +117,11 @@ public final class Store implements AutoCloseable {
     /** True when Redis answers a PING now. */
     public boolean reachable() {
         return connection.reachable();
+    }
+
+    /** True while the embedded Redis this service runs has exited and is being started again with its data. */
+    public boolean restarting() {
+        return connection.restarting();
     }
 
     /** True when writes Redis cannot take are kept in a journal on disk (the service; not a command beside it). */

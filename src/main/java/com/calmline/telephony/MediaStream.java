@@ -27,6 +27,10 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The {@code /twilio/media} WebSocket. Jetty delivers one socket's messages one at a time, so each
  * call's state is touched by one thread at a time; decoding happens on the transcriber's worker.
+ * <p>
+ * A stream that goes quiet without stopping ({@link StreamStalls}) is lost as if its socket had dropped: one
+ * watcher thread for the whole instance looks over every stream a few times per stall period, rather than a
+ * timer per call, which would be a thread or a scheduled task to create and cancel for every frame.
  */
 final class MediaStream {
     private static final Logger log = LoggerFactory.getLogger(MediaStream.class);
@@ -71,14 +75,28 @@ final class MediaStream {
     private final MeterRegistry metrics;
     private final StreamTokens tokens;
     private final ScheduledExecutorService heartbeat;
+    /**
+     * Its own thread, not the heartbeat's: putting a caller through is a Twilio request that may take
+     * TWILIO_TIMEOUT_MS, which must not hold up the marks that tell other instances a call is heard.
+     */
+    private final ScheduledExecutorService stallWatch;
+    private final StreamStalls<Call> stalls;
+    private final Duration stall;
     private boolean beatFailed;
     private final LogSafe.Limit malformed = new LogSafe.Limit("malformed-media-frame", Level.WARN, 10);
     private final LogSafe.Limit refused = new LogSafe.Limit("refused-stream", Level.WARN, 10);
     private final LogSafe.Limit socketErrors = new LogSafe.Limit("media-socket-error", Level.WARN, 10);
     private java.util.function.Consumer<String> overflow = callSid -> { };
+    private Lost lost = (callSid, withAgent) -> { };
 
-    MediaStream(Transcriber transcriber, TwilioRoutes.Listeners listeners,
-                CallStore store, Transcripts transcripts, StreamTokens tokens, MeterRegistry metrics) {
+    /** Where a call goes whose stream went quiet: {@code withAgent} when an agent joined it here. */
+    @FunctionalInterface
+    interface Lost {
+        void stream(String callSid, boolean withAgent);
+    }
+
+    MediaStream(Transcriber transcriber, TwilioRoutes.Listeners listeners, CallStore store,
+                Transcripts transcripts, StreamTokens tokens, Duration stall, MeterRegistry metrics) {
         this.tokens = tokens;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stream-heartbeat");
@@ -86,6 +104,18 @@ final class MediaStream {
             return t;
         });
         heartbeat.scheduleWithFixedDelay(this::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
+        this.stall = stall;
+        this.stalls = new StreamStalls<>(stall, System::nanoTime);
+        this.stallWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stream-stalls");
+            t.setDaemon(true);
+            return t;
+        });
+        // Four looks per stall period: a stalled stream is found within 1.25 × STREAM_STALL_SECONDS.
+        long every = Math.max(50, Math.min(1000, stall.toMillis() / 4));
+        stallWatch.scheduleWithFixedDelay(this::watchStalls, every, every, TimeUnit.MILLISECONDS);
+        // Registered at zero so an operator can alert on it before the first one ever happens.
+        metrics.counter("calmline.streams.stalled");
         this.transcriber = transcriber;
         this.listeners = listeners;
         this.store = store;
@@ -96,6 +126,11 @@ final class MediaStream {
     /** Where a call goes whose stream arrives when this instance transcribes as many calls as it may. */
     void overflowTo(java.util.function.Consumer<String> overflow) {
         this.overflow = overflow;
+    }
+
+    /** Where a call goes whose stream went quiet: put through to a person, unless a person has it already. */
+    void lostTo(Lost lost) {
+        this.lost = lost;
     }
 
     void configure(WsConfig ws) {
@@ -144,6 +179,7 @@ final class MediaStream {
         if (message instanceof MediaMessage.Connected) {
             return;
         }
+        stalls.heard(call, message instanceof MediaMessage.Media m ? m.timestampMs() + m.payload().length / 8 : -1);
         long duplicatesBefore = call.order.duplicates();
         List<MediaMessage> ready = call.order.offer(message);
         if (call.order.duplicates() > duplicatesBefore) {
@@ -192,6 +228,7 @@ final class MediaStream {
         }
         byCallSid.put(start.callSid(), call);
         call.audio = audio.get();
+        stalls.started(call);
         store.updateCall(start.callSid(), Map.of("streamSid", start.streamSid(),
                 "streamStarted", Instant.now().toString()));
         log.info("call {}: media stream {} started", start.callSid(), start.streamSid());
@@ -306,6 +343,36 @@ final class MediaStream {
 
     void close() {
         heartbeat.shutdownNow();
+        stallWatch.shutdownNow();
+    }
+
+    /** Never throws: a scheduled task that throws once never runs again. */
+    private void watchStalls() {
+        for (Call call : stalls.stalled()) {
+            inCall(call, () -> {
+                try {
+                    stalled(call);
+                } catch (RuntimeException e) {
+                    log.error("call {}: could not hand over its lost stream", call.callSid, e);
+                }
+            });
+        }
+    }
+
+    /**
+     * The stream went quiet without stopping: its audio ends here as when its socket drops, the caller goes
+     * where a lost stream's caller goes, and the socket is closed rather than left to Jetty's idle timeout.
+     * Nothing if the stream stopped meanwhile (its stop, its socket's close or a shutdown got there first).
+     */
+    private void stalled(Call call) {
+        if (!stopHearing(call, false)) {
+            return;
+        }
+        metrics.counter("calmline.streams.stalled").increment();
+        log.warn("call {}: no media for {} s, though its stream is open; the stream is lost", call.callSid,
+                stall.toMillis() / 1000.0);
+        lost.stream(call.callSid, call.agent);
+        call.socket.closeSession(1000, "no media for " + stall.toSeconds() + " s");
     }
 
     void agentJoined(String callSid) {
@@ -362,6 +429,7 @@ final class MediaStream {
             }
             call.ended = true;
         }
+        stalls.forget(call);
         if (callGoesOn) {
             call.audio.detach();
         } else {

@@ -102,8 +102,8 @@ public final class TwilioRoutes {
         void ended(String callSid, String caller, String issue, double angerPeak);
     }
 
-    public TwilioRoutes(String authToken, Optional<String> publicBaseUrl, int listenSeconds, String greeting,
-                        CallStore calls, Channels channels, Transcripts transcripts, Transcriber transcriber,
+    public TwilioRoutes(String authToken, Optional<String> publicBaseUrl, int listenSeconds,
+                        java.time.Duration streamStall, String greeting, CallStore calls, Channels channels, Transcripts transcripts, Transcriber transcriber,
                         Listeners listeners,
                         CallControl control, PersonAtOnce personAtOnce, CallbackOffer callbacks,
                         WaitingList waiting, FollowUps followUps, MeterRegistry metrics) {
@@ -114,7 +114,7 @@ public final class TwilioRoutes {
         this.calls = calls;
         this.channels = channels;
         this.tokens = new StreamTokens(authToken);
-        this.media = new MediaStream(transcriber, listeners, calls, transcripts, tokens, metrics);
+        this.media = new MediaStream(transcriber, listeners, calls, transcripts, tokens, streamStall, metrics);
         this.metrics = metrics;
         this.control = control;
         this.personAtOnce = personAtOnce;
@@ -124,6 +124,7 @@ public final class TwilioRoutes {
         this.waiting = waiting;
         this.ends = new CallEnds(calls, control, transcripts, waiting, followUps);
         media.overflowTo(callSid -> overflow(callSid, System.currentTimeMillis()));
+        media.lostTo(this::streamLost);
         // Registered at zero so an operator can alert on it before the first one ever happens.
         metrics.counter("calmline.calls.overflow");
     }
@@ -234,17 +235,60 @@ public final class TwilioRoutes {
             ctx.contentType(TWIML).result(control.routing(personAtOnce.say(), personAtOnce.queue(), "{}"));
             return;
         }
-        if (media.lost(callSid)) {
+        if (media.lost(callSid) && firstToPutThroughLost(callSid)) {
             // Nobody is listening to this caller any more (the stream dropped, the worker failed, the instance
             // holding it died): put them through rather than leave them talking to silence.
             log.warn("call {}: no live stream; routing to {}", callSid, personAtOnce.queue());
-            metrics.counter("calmline.calls.lost").increment();
-            calls.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
-            putThrough(callSid, "lost");
+            lost(callSid);
             ctx.contentType(TWIML).result(control.routing(personAtOnce.lost(), personAtOnce.queue(), "{}"));
             return;
         }
         ctx.contentType(TWIML).result(twiml.listen(urls.http(ctx, LISTEN)));
+    }
+
+    /**
+     * A stream that went quiet without stopping, now ended here as if it had dropped: its caller is put
+     * through at once, through Twilio's REST API, rather than at the next listening round. Not a caller a
+     * person has already (queued, with an agent, or promised a call back and being hung up on): the stream
+     * of such a call may stop, and they must not be put through twice. If Redis cannot say, the caller is put
+     * through: an unneeded move beats a caller left talking to a line that no longer hears them.
+     */
+    private void streamLost(String callSid, boolean withAgent) {
+        Map<String, String> call;
+        try {
+            call = calls.call(callSid);
+        } catch (JedisException e) {
+            call = Map.of();
+        }
+        if (withAgent || !call.getOrDefault("queue", "").isEmpty() || call.containsKey("agent")
+                || "true".equals(call.get("callbackPromised")) || !firstToPutThroughLost(callSid)) {
+            log.info("call {}: its stream is lost, but the caller is already queued for, or with, a person", callSid);
+            return;
+        }
+        log.warn("call {}: its stream is lost; putting the caller through to {}", callSid, personAtOnce.queue());
+        lost(callSid);
+        control.route(callSid, personAtOnce.lost(), personAtOnce.queue(), "{}");
+    }
+
+    /**
+     * Once per call, across instances and paths (a listening round that finds the call unheard, the stream
+     * watcher that finds it quiet): the first to claim it puts the caller through. If Redis cannot say, this
+     * instance's own checks stand.
+     */
+    private boolean firstToPutThroughLost(String callSid) {
+        String now = Instant.now().toString();
+        try {
+            return calls.claimCall(callSid, "lostAt", now).equals(now);
+        } catch (JedisException e) {
+            return true;
+        }
+    }
+
+    /** A caller whose audio the line lost, on their way to a person with what is known of them. */
+    private void lost(String callSid) {
+        metrics.counter("calmline.calls.lost").increment();
+        calls.updateCall(callSid, Map.of("state", "ROUTING", "queue", personAtOnce.queue(), "lost", "true"));
+        putThrough(callSid, "lost");
     }
 
     /**

@@ -128,6 +128,19 @@ class ConfigTest {
                 .getHost());
     }
 
+    @Test
+    void aStreamStallsAfterThreeQuietSecondsUnlessToldOtherwiseAndNeverAfterNone() {
+        assertEquals(java.time.Duration.ofSeconds(3), Config.fromEnv(Map.of()).streamStall());
+        assertEquals(java.time.Duration.ofSeconds(10), Config.fromEnv(Map.of("STREAM_STALL_SECONDS", "10"))
+                .streamStall());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("STREAM_STALL_SECONDS", "0"))).getMessage()
+                .startsWith("STREAM_STALL_SECONDS must be at least 1"));
+        assertEquals("STREAM_STALL_SECONDS must be a whole number, such as 3, not '2.5'",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Config.fromEnv(Map.of("STREAM_STALL_SECONDS", "2.5"))).getMessage());
+    }
+
     /** The environment the Dockerfile's ENV lines give the service. */
     private static Map<String, String> dockerEnv() throws Exception {
         String dockerfile = Files.readString(Path.of("Dockerfile")).replace("\\\n", " ");

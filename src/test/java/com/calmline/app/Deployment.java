@@ -257,6 +257,10 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
         if (redis != null || !instances.isEmpty()) {
             all.put("REDIS_URL", redis().url());
         }
+        // Twilio streams a frame every 20 ms whatever happens; the simulator, playing faster than real time, stops
+        // sending while it waits for the service to catch up, for as long as a loaded machine makes it. So streams
+        // stall here only after Jetty's idle timeout, as before stalls were watched; a test of stalls sets its own.
+        all.put("STREAM_STALL_SECONDS", "30");
         all.putAll(env);
         return all;
     }
@@ -329,14 +333,17 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
         private final int port;
         private final String password;
         private final Path dir;
+        /** The deployment's own server, which the test starts; else the embedded one, which the service runs. */
+        private final boolean own;
         private RedisServer server;
 
-        private Redis(int port, String password, Path dir, boolean start) throws IOException {
+        private Redis(int port, String password, Path dir, boolean own) throws IOException {
             this.port = port;
             this.password = password;
             this.dir = dir;
-            if (start) {
-                start();
+            this.own = own;
+            if (own) {
+                startOwn();
             }
         }
 
@@ -397,11 +404,36 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
             server = null;
         }
 
-        /** A redis-server on the same port, with the same password and data directory. */
-        public void start() throws IOException {
+        /**
+         * A redis-server on the same port, with the same password and data directory. The embedded server is the
+         * service's to start again (it supervises it): this waits until it answers.
+         */
+        public void start() throws IOException, InterruptedException {
+            if (!own) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!answers()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the service never started its embedded Redis again");
+                    }
+                    Thread.sleep(20);
+                }
+                return;
+            }
+            startOwn();
+        }
+
+        private void startOwn() throws IOException {
             server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("requirepass " + password)
                     .setting("dir " + dir.toAbsolutePath()).setting("appendonly yes").setting("save \"\"").build();
             server.start();
+        }
+
+        private boolean answers() {
+            try (RedisClient redis = client()) {
+                return "PONG".equals(redis.ping());
+            } catch (redis.clients.jedis.exceptions.JedisException e) {
+                return false;
+            }
         }
 
         @Override

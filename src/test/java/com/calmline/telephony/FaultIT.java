@@ -44,7 +44,7 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Faults around live calls, through the real service (its own embedded Redis, real Vosk, the Twilio SDK
- * against WireMock): Redis killed and restarted, Twilio's REST API failing, hanging or resetting, a caller's
+ * against WireMock): Redis killed (and started again by the service, which supervises it), Twilio's REST API failing, hanging or resetting, a caller's
  * stream cut off without a word. Whatever was acknowledged is still there afterwards.
  */
 class FaultIT {
@@ -105,6 +105,7 @@ class FaultIT {
         deployment.redis().kill();
 
         CompletableFuture.allOf(playing.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        // The service starts its embedded Redis again by itself, at once: this waits until it answers.
         deployment.redis().start();
 
         for (int i = 0; i < calls.size(); i++) {
