@@ -51,6 +51,7 @@ public final class Simulator {
     private static final long TURN_PAUSE_MS = 1000;
     private static final Duration TRANSCRIPTION_PATIENCE = Duration.ofSeconds(10);
     private static final byte MULAW_SILENCE = (byte) 0xFF;
+    private static final Duration KEEP_SENDING = Duration.ofSeconds(1);
 
     /** The caller waited {@code ms} of stream time for the line before the fixture audio at {@code atMs}. */
     public record Wait(long atMs, long ms) {
@@ -321,9 +322,9 @@ public final class Simulator {
                         long start = waitsFor.get(next);
                         long before = ends.stream().filter(e -> e < start).mapToLong(Long::longValue).max().orElse(-1);
                         long beforeStreamMs = before < 0 ? -1 : before + timestampMs - audioMs;
-                        awaitHeard(beforeStreamMs, before >= 0 && start - before >= TURN_PAUSE_MS
-                                ? beforeStreamMs + TURN_PAUSE_MS - 100 : -1);
-                        long waited = waitForLine(pace, background);
+                        long kept = awaitHeard(beforeStreamMs, before >= 0 && start - before >= TURN_PAUSE_MS
+                                ? beforeStreamMs + TURN_PAUSE_MS - 100 : -1, background);
+                        long waited = kept + waitForLine(pace, background);
                         if (waited > 0) {
                             waits.add(new Wait(audioMs, waited));
                         }
@@ -342,11 +343,21 @@ public final class Simulator {
          * none yet): it has caught up that far. With {@code decidedAfterMs} (-1: none), also until it has decided
          * on the pause that followed (every pause of a turn's length gets a decision, if only to wait): played
          * faster than real time, the service would otherwise have less audio time to decide in than a real call
-         * gives it, and the caller would seem to start again before it could answer.
+         * gives it, and the caller would seem to start again before it could answer. A long wait sends one frame of
+         * {@code background} a second, as Twilio never stops sending, so the service does not take the stream for
+         * lost (STREAM_STALL_SECONDS); returns the stream time those frames took.
          */
-        private void awaitHeard(long streamMs, long decidedAfterMs) throws IOException, InterruptedException {
+        private long awaitHeard(long streamMs, long decidedAfterMs, byte[] background)
+                throws IOException, InterruptedException {
             long deadline = System.nanoTime() + TRANSCRIPTION_PATIENCE.toNanos();
+            long nextKeep = System.nanoTime() + KEEP_SENDING.toNanos();
+            long kept = 0;
             while (System.nanoTime() < deadline) {
+                if (System.nanoTime() >= nextKeep) {
+                    media(background);
+                    kept += background.length / 8;
+                    nextKeep += KEEP_SENDING.toNanos();
+                }
                 List<JsonNode> events = events(callSid);
                 boolean greeted = events.stream().anyMatch(e -> e.path("type").asText().equals("decision"));
                 boolean transcribed = streamMs < 0 || events.stream().anyMatch(e -> e.path("type").asText()
@@ -359,6 +370,7 @@ public final class Simulator {
                 Thread.sleep(20);
             }
             Thread.sleep(DECISION_GRACE_MS);
+            return kept;
         }
 
         private long waitForLine(Pace pace, byte[] background) throws IOException, InterruptedException {
