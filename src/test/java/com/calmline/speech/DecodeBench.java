@@ -21,10 +21,13 @@ import org.vosk.Model;
  * recorded calls replayed on one thread as the line feeds them ({@link DecodeReplay}).
  * <pre>
  * mvn -B -Pbench-decode verify [-Ddecode.audio=/tmp/r-dev,src/test/resources/calls]
- *     [-Ddecode.model=models/model-en-us,OTHER_MODEL_DIR] [-Ddecode.conf='beam=10,max-active=3000;beam=8,max-active=2000']
+ *     [-Ddecode.model=models/model-en-us,OTHER_MODEL_DIR] [-Ddecode.graph=as-built,lookahead]
+ *     [-Ddecode.conf='beam=10,max-active=3000;beam=8,max-active=2000']
  *     [-Ddecode.chunkMs=20,100,200] [-Ddecode.calls=30] [-Ddecode.open=10] [-Ddecode.verbose=true]
  * </pre>
- * Every combination of model directory, model.conf override ({@code ""} is the model's own; names are
+ * Every combination of model directory, graph ({@code lookahead} hides the precomposed graph/HCLG.fst the
+ * build makes, {@code scripts/static-graph.sh}, so Vosk composes HCLr.fst and Gr.fst per recognizer as it does
+ * without one), model.conf override ({@code ""} is the model's own; names are
  * model.conf's) and chunk size is one setting. All are loaded at once and every call is decoded by each
  * setting in turn, back to back, so a machine that is busier at one moment than another weighs on all of them
  * alike. Audio directories hold {@code NAME.ulaw} with {@code NAME.json}, whose {@code sentences[].text} is
@@ -88,6 +91,14 @@ public final class DecodeBench {
         List<String> confs = List.of(System.getProperty("decode.conf", "").split(";", -1));
         List<Integer> chunks = Stream.of(System.getProperty("decode.chunkMs", "20").split(","))
                 .map(s -> Integer.parseInt(s.strip())).toList();
+        List<String> graphKinds = Stream.of(System.getProperty("decode.graph", "as-built").split(","))
+                .map(String::strip).toList();
+        for (String g : graphKinds) {
+            if (!g.equals("as-built") && !g.equals("lookahead")) {
+                throw new IllegalArgumentException("decode.graph=" + g + ": give as-built (the model directory as "
+                        + "it is, with graph/HCLG.fst if the build made one) or lookahead (without it)");
+            }
+        }
         Path work = Path.of(System.getProperty("decode.work", "target/decode-models"));
         List<Call> calls = spread(load(audioDirs), Integer.getInteger("decode.calls", Integer.MAX_VALUE));
 
@@ -97,20 +108,18 @@ public final class DecodeBench {
         try {
             System.out.printf("calls: %d (%.0f s of audio) from %s; RSS before any model %d MB%n", calls.size(),
                     calls.stream().mapToDouble(c -> c.mulaw().length / 8000.0).sum(), audioDirs, rssMb("VmRSS"));
-            int n = 0;
             for (Path modelDir : modelDirs) {
-                for (String conf : confs) {
-                    Path dir = ModelVariant.of(modelDir, ModelVariant.parse(conf), work.resolve("variant-" + n++));
-                    long before = rssMb("VmRSS");
-                    Model model = new Model(dir.toString());
-                    models.add(model);
-                    String graph = Files.exists(modelDir.resolve("graph/HCLG.fst")) ? "static HCLG" : "lookahead";
-                    System.out.printf("loaded %s (%s graph%s): +%d MB RSS%n", modelDir, graph,
-                            conf.isBlank() ? "" : ", " + conf, rssMb("VmRSS") - before);
-                    for (int chunk : chunks) {
-                        String label = modelDir.getFileName() + " " + graph + " | "
-                                + (conf.isBlank() ? "model.conf as is" : conf) + " | " + chunk + " ms";
-                        tallies.put(new Setting(label, model, chunk), new Tally());
+                for (String kind : graphKinds) {
+                    for (String conf : confs) {
+                        Model model = load(modelDir, kind.equals("lookahead"), conf,
+                                work.resolve("variant-" + models.size()));
+                        models.add(model);
+                        String label = modelDir.getFileName() + " " + (kind.equals("lookahead")
+                                || !Files.exists(modelDir.resolve("graph/HCLG.fst")) ? "lookahead" : "static HCLG")
+                                + " | " + (conf.isBlank() ? "model.conf as is" : conf) + " | ";
+                        for (int chunk : chunks) {
+                            tallies.put(new Setting(label + chunk + " ms", model, chunk), new Tally());
+                        }
                     }
                 }
             }
@@ -140,6 +149,16 @@ public final class DecodeBench {
             models.forEach(Model::close);
         }
         report(tallies);
+    }
+
+    private static Model load(Path modelDir, boolean lookahead, String conf, Path variant) throws IOException {
+        Path dir = ModelVariant.of(modelDir, ModelVariant.parse(conf), lookahead, variant);
+        long before = rssMb("VmRSS");
+        Model model = new Model(dir.toString());
+        System.out.printf("loaded %s (%s graph%s): +%d MB RSS%n", modelDir,
+                Files.exists(dir.resolve("graph/HCLG.fst")) ? "static HCLG" : "lookahead",
+                conf.isBlank() ? "" : ", " + conf, rssMb("VmRSS") - before);
+        return model;
     }
 
     /**

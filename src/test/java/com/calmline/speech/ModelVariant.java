@@ -11,8 +11,9 @@ import java.util.stream.Stream;
 
 /**
  * A Vosk model directory that differs from another only in {@code conf/model.conf} (Vosk reads its decoder
- * settings from there, and the Java API has no setter for them): the conf directory is copied and edited,
- * everything else (network, graph, i-vector extractor) is linked, so a variant costs a few bytes on disk.
+ * settings from there, and the Java API has no setter for them) and perhaps in lacking the precomposed graph:
+ * the conf directory is copied and edited, everything else (network, graphs, i-vector extractor) is linked,
+ * so a variant costs a few bytes on disk.
  */
 final class ModelVariant {
     private ModelVariant() {
@@ -52,15 +53,20 @@ final class ModelVariant {
     }
 
     /**
-     * {@code base} with {@code overrides} applied to its model.conf, made (or remade) under {@code into};
-     * {@code base} itself when there is nothing to override.
+     * {@code base} with {@code overrides} applied to its model.conf and, with {@code lookaheadOnly}, without
+     * its precomposed {@code graph/HCLG.fst}, so that Vosk composes the lookahead graph as it does where the
+     * build could not precompose it; made (or remade) under {@code into}. {@code base} itself when nothing
+     * differs.
      */
-    static Path of(Path base, Map<String, String> overrides, Path into) throws IOException {
+    static Path of(Path base, Map<String, String> overrides, boolean lookaheadOnly, Path into) throws IOException {
         Path conf = base.resolve("conf/model.conf");
         if (!Files.isRegularFile(conf)) {
             throw new IOException(base + " is not a Vosk model directory (no conf/model.conf)");
         }
-        if (overrides.isEmpty()) {
+        if (lookaheadOnly && !Files.isRegularFile(base.resolve("graph/HCLr.fst"))) {
+            throw new IOException(base + " has no lookahead graph (graph/HCLr.fst) to decode with");
+        }
+        if (overrides.isEmpty() && !lookaheadOnly) {
             return base;
         }
         Path dir = into.toAbsolutePath();
@@ -72,12 +78,10 @@ final class ModelVariant {
             }
         }
         Files.createDirectories(dir.resolve("conf"));
-        try (Stream<Path> entries = Files.list(base)) {
-            for (Path entry : entries.toList()) {
-                if (!entry.getFileName().toString().equals("conf")) {
-                    Files.createSymbolicLink(dir.resolve(entry.getFileName()), entry.toAbsolutePath());
-                }
-            }
+        linkAll(base, dir, lookaheadOnly ? List.of("conf", "graph") : List.of("conf"));
+        if (lookaheadOnly) {
+            Files.createDirectories(dir.resolve("graph"));
+            linkAll(base.resolve("graph"), dir.resolve("graph"), List.of("HCLG.fst"));
         }
         try (Stream<Path> entries = Files.list(base.resolve("conf"))) {
             for (Path entry : entries.toList()) {
@@ -86,5 +90,15 @@ final class ModelVariant {
         }
         Files.write(dir.resolve("conf/model.conf"), edit(Files.readAllLines(conf), overrides));
         return dir;
+    }
+
+    private static void linkAll(Path from, Path into, List<String> except) throws IOException {
+        try (Stream<Path> entries = Files.list(from)) {
+            for (Path entry : entries.toList()) {
+                if (!except.contains(entry.getFileName().toString())) {
+                    Files.createSymbolicLink(into.resolve(entry.getFileName()), entry.toAbsolutePath());
+                }
+            }
+        }
     }
 }

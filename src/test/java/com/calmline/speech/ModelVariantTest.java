@@ -54,20 +54,40 @@ class ModelVariantTest {
         Files.writeString(base.resolve("conf/mfcc.conf"), "--num-ceps=40\n");
         Files.writeString(base.resolve("graph/HCLr.fst"), "graph");
 
-        Path variant = ModelVariant.of(base, ModelVariant.parse("beam=7"), tmp.resolve("v"));
+        Path variant = ModelVariant.of(base, ModelVariant.parse("beam=7"), false, tmp.resolve("v"));
         assertTrue(Files.readAllLines(variant.resolve("conf/model.conf")).contains("--beam=7"));
         assertEquals("--num-ceps=40\n", Files.readString(variant.resolve("conf/mfcc.conf")));
         assertTrue(Files.isSymbolicLink(variant.resolve("graph")));
         assertEquals("graph", Files.readString(variant.resolve("graph/HCLr.fst")));
         assertEquals(CONF, Files.readAllLines(base.resolve("conf/model.conf")));
 
-        Path again = ModelVariant.of(base, ModelVariant.parse("beam=6"), tmp.resolve("v"));
+        Path again = ModelVariant.of(base, ModelVariant.parse("beam=6"), false, tmp.resolve("v"));
         assertTrue(Files.readAllLines(again.resolve("conf/model.conf")).contains("--beam=6"));
-        assertEquals(base, ModelVariant.of(base, Map.of(), tmp.resolve("w")));
+        assertEquals(base, ModelVariant.of(base, Map.of(), false, tmp.resolve("w")));
+    }
+
+    @Test
+    void lookaheadOnlyHidesThePrecomposedGraph(@TempDir Path tmp) throws Exception {
+        Path base = tmp.resolve("model");
+        Files.createDirectories(base.resolve("conf"));
+        Files.createDirectories(base.resolve("graph/phones"));
+        Files.write(base.resolve("conf/model.conf"), CONF);
+        for (String f : List.of("HCLr.fst", "Gr.fst", "HCLG.fst", "words.txt")) {
+            Files.writeString(base.resolve("graph").resolve(f), f);
+        }
+        Path variant = ModelVariant.of(base, Map.of(), true, tmp.resolve("v"));
+        assertTrue(Files.exists(variant.resolve("graph/HCLr.fst")));
+        assertTrue(Files.exists(variant.resolve("graph/phones")));
+        assertTrue(Files.notExists(variant.resolve("graph/HCLG.fst")));
+        assertTrue(Files.exists(base.resolve("graph/HCLG.fst")));
+        assertEquals(CONF, Files.readAllLines(variant.resolve("conf/model.conf")));
+
+        Files.delete(base.resolve("graph/HCLr.fst"));
+        assertThrows(java.io.IOException.class, () -> ModelVariant.of(base, Map.of(), true, tmp.resolve("w")));
     }
 
     @Test
     void refusesADirectoryThatIsNoModel(@TempDir Path tmp) {
-        assertThrows(java.io.IOException.class, () -> ModelVariant.of(tmp, Map.of("beam", "8"), tmp.resolve("v")));
+        assertThrows(java.io.IOException.class, () -> ModelVariant.of(tmp, Map.of("beam", "8"), false, tmp.resolve("v")));
     }
 }
