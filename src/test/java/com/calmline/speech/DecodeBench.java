@@ -208,6 +208,10 @@ public final class DecodeBench {
     static List<Call> load(List<Path> dirs) throws IOException {
         List<Call> calls = new ArrayList<>();
         for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                throw new IOException(dir + " is not a directory of calls (give -Ddecode.audio=DIR,…: rendered "
+                        + "corpus calls from scripts/make-corpus.sh, or src/test/resources/calls)");
+            }
             List<Path> audio;
             try (Stream<Path> files = Files.list(dir)) {
                 audio = files.filter(p -> p.toString().endsWith(".ulaw")).sorted().toList();
