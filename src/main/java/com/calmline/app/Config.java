@@ -34,6 +34,7 @@ record Config(
         int listenSeconds,
         int callBacklogFrames,
         int maxLiveCalls,
+        int decoderThreads,
         Duration twilioTimeout,
         Duration shutdownGrace,
         Optional<String> apiToken,
@@ -75,6 +76,7 @@ record Config(
                 integer(env, "LISTEN_SECONDS", 5),
                 integer(env, "CALL_BACKLOG_FRAMES", 3000),
                 integer(env, "MAX_LIVE_CALLS", CALLS_PER_CORE * Runtime.getRuntime().availableProcessors()),
+                integer(env, "DECODER_THREADS", Runtime.getRuntime().availableProcessors()),
                 Duration.ofMillis(integer(env, "TWILIO_TIMEOUT_MS", 3000)),
                 Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 8)),
                 optional(env, "API_TOKEN"),
@@ -108,6 +110,9 @@ record Config(
                 logFormat(env));
         if (config.maxLiveCalls() < 1) {
             throw new IllegalArgumentException("MAX_LIVE_CALLS must be at least 1");
+        }
+        if (config.decoderThreads() < 1) {
+            throw new IllegalArgumentException("DECODER_THREADS must be at least 1");
         }
         if (config.twilioTimeout().toMillis() < 100) {
             throw new IllegalArgumentException("TWILIO_TIMEOUT_MS must be at least 100");

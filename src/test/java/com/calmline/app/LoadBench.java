@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * falling silent to the line's REST update reaching Twilio (WireMock), the service's CPU and resident memory,
  * and dropped frames; then, with admission control at the largest N kept, what 2N callers get. On a quarter of
  * the calls an agent joins at the start and talks too (both tracks transcribed), as on a line whose callers
- * reach a person.
+ * reach a person. {@code -Dbench.keepGoing=true} runs every step even past one that fell behind, for a sweep
+ * compared before and after a change. {@code -Dbench.soakMinutes=15 -Dbench.soakCalls=8} instead holds that
+ * many calls that long and prints the service's memory each minute.
  */
 public final class LoadBench {
     private static final int[] STEPS = {8, 16, 24, 32, 40, 48};
@@ -88,7 +91,12 @@ public final class LoadBench {
                 config.venting().angryPauseMs(), config.callBacklogFrames());
 
         try (Deployment deployment = Deployment.live(AUTH_TOKEN).ownRedis().noInstances().start()) {
-            run(deployment, steps, holdMs, fixtures, minPauseMs, config);
+            if (Integer.getInteger("bench.soakMinutes", 0) > 0) {
+                soak(deployment, Integer.getInteger("bench.soakCalls", 8), Integer.getInteger("bench.soakMinutes"),
+                        fixtures, minPauseMs);
+            } else {
+                run(deployment, steps, holdMs, fixtures, minPauseMs, config);
+            }
         }
     }
 
@@ -98,9 +106,7 @@ public final class LoadBench {
         System.out.println("redis: an external redis-server process (the embedded-redis artifact's binary) on port "
                 + deployment.redis().port() + "; its memory is not in the service's RSS");
         TwilioStandIn twilio = deployment.twilio();
-        twilio.stub(post(urlPathMatching("/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Calls/" + CallSid.FORM
-                + "\\.json")).willReturn(okJson("{\"account_sid\":\"" + TwilioStandIn.ACCOUNT
-                + "\",\"status\":\"in-progress\"}")));
+        answerCallUpdates(twilio);
         Map<String, String> env = new HashMap<>();
         // Every call of a step is transcribed: admission control is out of the way until the 2x run.
         int maxStep = Arrays.stream(steps).max().orElse(1);
@@ -123,9 +129,12 @@ public final class LoadBench {
                 step.problems().forEach(p -> System.out.println("      " + p));
                 if (!step.kept()) {
                     allKept = false;
-                    break;
+                    if (!Boolean.getBoolean("bench.keepGoing")) {
+                        break;
+                    }
+                } else if (allKept) {
+                    kept = calls;
                 }
-                kept = calls;
             }
             System.out.printf("RESULT: %s%d concurrent calls kept at real time on %d cores (lag p95 < %.0f ms, "
                             + "no dropped frames)%n", allKept && kept > 0 ? "at least " : "", kept, cores,
@@ -142,6 +151,38 @@ public final class LoadBench {
             System.out.println(step.admission());
             step.problems().forEach(p -> System.out.println("      " + p));
         }
+    }
+
+    /**
+     * {@code calls} calls of {@code minutes} each, the service's resident memory every minute: whether a call's
+     * memory grows as it goes on (Vosk's per-recogniser state, the call's own records).
+     */
+    private static void soak(Deployment deployment, int calls, int minutes, List<Fixture> fixtures, long minPauseMs)
+            throws Exception {
+        answerCallUpdates(deployment.twilio());
+        try (ServiceProcess service = deployment.startProcess("load-bench-soak",
+                Map.of("MAX_LIVE_CALLS", Integer.toString(calls)))) {
+            LoadBench bench = new LoadBench(service, deployment.twilio(), fixtures, minPauseMs);
+            bench.warmUp();
+            long idleRssKb = service.rssKb();
+            System.out.printf("SOAK: %d calls of %d minutes (an agent on every %dth); idle RSS %.0f MB%n", calls,
+                    minutes, AGENT_EVERY, idleRssKb / 1024.0);
+            Step step = bench.run(calls, minutes * 60_000L, 7);
+            System.out.println(Step.HEADER);
+            System.out.println(step.row(idleRssKb, Runtime.getRuntime().availableProcessors()));
+            step.problems().forEach(p -> System.out.println("      " + p));
+            for (long[] m : step.rssKbByMinute()) {
+                System.out.printf("  minute %2d: RSS %.0f MB, %.1f MB per call over idle%n", m[0], m[1] / 1024.0,
+                        (m[1] - idleRssKb) / 1024.0 / calls);
+            }
+        }
+    }
+
+    /** Twilio (WireMock) takes every update of a live call. */
+    private static void answerCallUpdates(TwilioStandIn twilio) {
+        twilio.stub(post(urlPathMatching("/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Calls/" + CallSid.FORM
+                + "\\.json")).willReturn(okJson("{\"account_sid\":\"" + TwilioStandIn.ACCOUNT
+                + "\",\"status\":\"in-progress\"}")));
     }
 
     private static List<Fixture> fixtures() throws IOException {
@@ -204,10 +245,16 @@ public final class LoadBench {
         long benchTicks0 = ServiceProcess.Proc.cpuTicks(ProcessHandle.current().pid());
         long wall0 = System.nanoTime();
         AtomicLong peakRssKb = new AtomicLong(service.rssKb());
+        List<long[]> rssKbByMinute = Collections.synchronizedList(new ArrayList<>());
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(() -> {
             try {
-                peakRssKb.accumulateAndGet(service.rssKb(), Math::max);
+                long rss = service.rssKb();
+                peakRssKb.accumulateAndGet(rss, Math::max);
+                long minute = (System.nanoTime() - wall0) / 60_000_000_000L;
+                if (rssKbByMinute.size() <= minute) {
+                    rssKbByMinute.add(new long[] {minute, rss});
+                }
             } catch (IOException e) {
                 // the service is gone; the step's other figures say so
             }
@@ -245,7 +292,7 @@ public final class LoadBench {
             Scrape after = service.metrics();
             return new Step(calls, outcomes, before, after, serviceTicks / (double) ServiceProcess.Proc.TICKS_PER_SECOND,
                     benchTicks / (double) ServiceProcess.Proc.TICKS_PER_SECOND, wallSeconds, peakRssKb.get(), heap,
-                    decisionDelays(outcomes), notEnded);
+                    decisionDelays(outcomes), notEnded, List.copyOf(rssKbByMinute));
         } finally {
             sampler.shutdownNow();
             pool.shutdownNow();
@@ -347,7 +394,7 @@ public final class LoadBench {
     /** The figures of one step. */
     private record Step(int calls, List<Outcome> outcomes, Scrape before, Scrape after, double serviceCpuSeconds,
                         double benchCpuSeconds, double wallSeconds, long peakRssKb, Optional<ServiceProcess.Heap> heap,
-                        List<Long> decisionDelays, int notEnded) {
+                        List<Long> decisionDelays, int notEnded, List<long[]> rssKbByMinute) {
         static final String HEADER = String.format("%5s | %17s | %13s | %19s | %16s | %16s | %7s | %9s | %15s | %s",
                 "calls", "lag p50/p95 ms", "clock p95 ms", "decision p50/p95 ms", "CPU %core (mach)",
                 "RSS MB (per call)", "dropped", "speech %", "generator late", "verdict");
