@@ -47,11 +47,14 @@ record Config(
         Optional<LogEncoder.Format> logFormat) {
 
     /**
-     * Calls one core transcribes at real time, measured by {@code mvn -B -Pbench-load verify}: on 2 cores, 4
-     * calls kept transcription lag p95 at 69 ms and 8 did not (770 ms). The default MAX_LIVE_CALLS is this
-     * times the cores.
+     * Calls one core transcribes at real time; the default MAX_LIVE_CALLS is this times the cores. With one
+     * decoder thread per core taking the oldest audio first, lag stays flat until the cores are busy, so
+     * capacity follows Vosk's CPU per call: {@code mvn -B -Pbench-load verify} measured 0.09–0.13 of a core
+     * per call (callers talking about half the time, an agent on a quarter of the calls) on a 2-core machine
+     * shared with other work, an upper bound. Five per core keeps the decoders under about 65 % of the cores,
+     * the rest for the calls' own threads, Redis and the pages. To be confirmed on a quiet machine.
      */
-    static final int CALLS_PER_CORE = 2;
+    static final int CALLS_PER_CORE = 5;
 
     /** Signs and checks requests when no real Twilio account is configured (demo mode). */
     static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";

@@ -18,7 +18,8 @@ import org.vosk.Model;
 
 /**
  * One call's two threads and its lane on the shared decoders. The audio thread drains the call's frame
- * queue: μ-law, voice activity on every frame (the conversation's clock, never held up by Vosk), and the
+ * queue: μ-law, voice activity on every frame (the conversation's clock, held up by Vosk only when an
+ * utterance's words are {@link #WORDS_DUE_MS} late), and the
  * frames worth recognising handed to the call's {@link CallDecoder} through its {@link DecoderPool.Lane}.
  * What it hears, and the utterances the decoders finish, go in order through a second bounded queue to the
  * conversation thread, which runs the listener. The listener may wait on Twilio or Redis; the audio keeps
@@ -26,8 +27,14 @@ import org.vosk.Model;
  * waits too.
  */
 final class CallWorker implements Transcriber.Session {
-    /** A minute of per-frame activity: far longer than any Twilio or Redis timeout. */
-    private static final int CONVERSATION_BACKLOG = 3000;
+    /**
+     * Half a second of both tracks' activity (a second of one). The audio thread, no longer slowed by Vosk,
+     * would otherwise run up to a minute ahead of a conversation waiting on Twilio or Redis, and the caller's
+     * voice it reports ({@link #callerVoiceMs}, which the line checks before speaking) would be that far past
+     * the pause the line is deciding on: ListeningIT's caller who cuts in was taken for one who had already
+     * spoken again. Past it the audio thread waits; frames wait in the call's queue, none is lost.
+     */
+    private static final int CONVERSATION_BACKLOG = 50;
     /** How often the audio thread passes on finished utterances when no frame comes. */
     private static final long DELIVER_EVERY_MS = 20;
     /**

@@ -18,12 +18,10 @@ import org.slf4j.LoggerFactory;
  * worker takes the ready lane whose oldest item arrived first (oldest audio first, so lag evens out across
  * calls and one long final result delays the others by one chunk at most), and all that lane's pending work
  * at once (up to {@code maxChunk} audio items): the later a call is, the larger its chunk, which is what
- * catching up needs. A lane is decoded by one worker at a time, so a call's audio stays in order and its
- * recogniser is never used from two threads.
- * <p>
- * A lane is ready once {@code minChunk} audio items wait, or any urgent item (an utterance's end, the
- * call's end) does: fewer, larger chunks cost Vosk less per audio second, and nothing whose latency
- * matters waits for the chunk to fill.
+ * catching up needs, and an idle pool feeds each frame as it comes. (A chunk never waits to fill: feeding
+ * 200 ms at a time instead of 20 ms cost Vosk the same CPU per audio second on the fixture calls, within
+ * their run-to-run spread, and would only have added its wait to every word.) A lane is decoded by one
+ * worker at a time, so a call's audio stays in order and its recogniser is never used from two threads.
  */
 final class DecoderPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DecoderPool.class);
@@ -32,16 +30,14 @@ final class DecoderPool implements AutoCloseable {
     private final PriorityQueue<Lane<?>> ready = new PriorityQueue<>(
             Comparator.comparingLong((Lane<?> l) -> l.queuedAt).thenComparingLong(l -> l.id));
     private final List<Thread> workers = new ArrayList<>();
-    private final int minChunk;
     private final int maxChunk;
     private final AtomicInteger lanes = new AtomicInteger();
     private boolean closed;
 
-    DecoderPool(String name, int threads, int minChunk, int maxChunk) {
-        if (threads < 1 || minChunk < 1 || maxChunk < minChunk) {
-            throw new IllegalArgumentException("a decoder pool needs at least one thread and 1 <= minChunk <= maxChunk");
+    DecoderPool(String name, int threads, int maxChunk) {
+        if (threads < 1 || maxChunk < 1) {
+            throw new IllegalArgumentException("a decoder pool needs at least one thread and a chunk of at least one item");
         }
-        this.minChunk = minChunk;
         this.maxChunk = maxChunk;
         for (int i = 1; i <= threads; i++) {
             Thread t = new Thread(this::work, name + "-" + i);
@@ -73,7 +69,6 @@ final class DecoderPool implements AutoCloseable {
         private final Consumer<List<T>> work;
         private final ArrayDeque<Pending<T>> pending = new ArrayDeque<>();
         private int audio;
-        private int urgent;
         private boolean running;
         private boolean queued;
         private long queuedAt;
@@ -92,7 +87,7 @@ final class DecoderPool implements AutoCloseable {
             return add(new Pending<>(item, arrivedNanos, false));
         }
 
-        /** Adds what must be decoded without waiting for a chunk to fill (an utterance's end); always taken. */
+        /** Adds what must be decoded whatever the bound (an utterance's end, the call's end); always taken. */
         void offerUrgent(T item, long arrivedNanos) {
             add(new Pending<>(item, arrivedNanos, true));
         }
@@ -110,9 +105,7 @@ final class DecoderPool implements AutoCloseable {
                     return false;
                 }
                 pending.addLast(p);
-                if (p.urgent()) {
-                    urgent++;
-                } else {
+                if (!p.urgent()) {
                     audio++;
                 }
                 schedule();
@@ -122,7 +115,7 @@ final class DecoderPool implements AutoCloseable {
 
         /** Queues the lane if it is ready and neither queued nor being decoded; under the pool's lock. */
         private void schedule() {
-            if (!running && !queued && !closed && (urgent > 0 || audio >= minChunk)) {
+            if (!running && !queued && !closed && !pending.isEmpty()) {
                 queued = true;
                 queuedAt = pending.peekFirst().arrivedNanos();
                 ready.add(this);
@@ -136,9 +129,7 @@ final class DecoderPool implements AutoCloseable {
             int taken = 0;
             while (!pending.isEmpty() && (taken < maxChunk || pending.peekFirst().urgent())) {
                 Pending<T> p = pending.removeFirst();
-                if (p.urgent()) {
-                    urgent--;
-                } else {
+                if (!p.urgent()) {
                     audio--;
                     taken++;
                 }

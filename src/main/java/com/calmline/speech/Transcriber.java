@@ -71,12 +71,9 @@ public final class Transcriber implements AutoCloseable {
     }
 
     /**
-     * A call's recogniser is fed at least this much audio at once when it is not behind (an utterance's end is
-     * fed at once): Vosk's per-call work (silence-weighting traceback, endpoint checks) runs per chunk, not per
-     * 20 ms frame. In 20 ms frames of either track.
+     * At most this much of one call's audio (20 ms frames) per turn of a decoder thread, so a late call holds
+     * it a bounded time.
      */
-    static final int MIN_CHUNK_FRAMES = 10;
-    /** At most this much of one call's audio per turn of a decoder thread, so a late call holds it a bounded time. */
     static final int MAX_CHUNK_FRAMES = 50;
 
     /** The caller's own track, always transcribed. */
@@ -105,7 +102,7 @@ public final class Transcriber implements AutoCloseable {
         /**
          * Called for every frame, in stream order, before any utterance that frame completes: at the audio's
          * pace, while the words are decoded apart, so an utterance comes after the frame that ended it, and
-         * as many frames later as the decoders are behind.
+         * up to 200 ms of audio later.
          */
         default void onActivity(Activity activity) {
         }
@@ -145,7 +142,7 @@ public final class Transcriber implements AutoCloseable {
         this.maxCalls = maxCalls;
         this.audio = pool("audio", maxCalls);
         this.conversations = pool("conversation", maxCalls);
-        this.decoders = new DecoderPool("decoder", decoderThreads, MIN_CHUNK_FRAMES, MAX_CHUNK_FRAMES);
+        this.decoders = new DecoderPool("decoder", decoderThreads, MAX_CHUNK_FRAMES);
         this.meters = new CallWorker.Meters(
                 lagTimer("calmline.transcription.lag", "a 20 ms frame of speech's wait from the media socket "
                         + "until the recognizer has taken it: how late the words that include it can be", metrics),

@@ -439,7 +439,7 @@ public final class LoadBench {
 
         /** The voice-activity clock's p95, where the service measures it apart from the recogniser's. */
         String clockText() {
-            if (!after.has(CLOCK_LAG)) {
+            if (!after.has(CLOCK_LAG + "_count")) {
                 return "= lag";
             }
             Scrape.Histogram clock = after.histogram(CLOCK_LAG).minus(before.histogram(CLOCK_LAG));
