@@ -59,7 +59,7 @@ final class App implements AutoCloseable {
         this.store = Store.open(config.redisUrl(), config.dataDir(), config.redisPrefix(),
                 config.transcriptRetention());
         this.transcriber = Transcriber.load(config.voskModelDir(), config.callBacklogFrames(), config.maxLiveCalls(),
-                metrics);
+                config.decoderThreads(), metrics);
         CallStore calls = store.calls();
         Transcripts transcripts = new Transcripts(calls, store.indexes(), config.supervision());
         Optional<TwilioRestClient> rest = config.demoMode() ? Optional.empty() : Optional.of(CallControl.restClient(

@@ -35,6 +35,7 @@ record Config(
         Duration streamStall,
         int callBacklogFrames,
         int maxLiveCalls,
+        int decoderThreads,
         Duration twilioTimeout,
         Duration shutdownGrace,
         Optional<String> apiToken,
@@ -47,11 +48,14 @@ record Config(
         Optional<LogEncoder.Format> logFormat) {
 
     /**
-     * Calls one core transcribes at real time, measured by {@code mvn -B -Pbench-load verify}: on 2 cores, 4
-     * calls kept transcription lag p95 at 69 ms and 8 did not (770 ms). The default MAX_LIVE_CALLS is this
-     * times the cores.
+     * Calls one core transcribes at real time; the default MAX_LIVE_CALLS is this times the cores. With one
+     * decoder thread per core taking the oldest audio first, lag stays flat until the cores are busy, so
+     * capacity follows Vosk's CPU per call: {@code mvn -B -Pbench-load verify} measured 0.09–0.13 of a core
+     * per call (callers talking about half the time, an agent on a quarter of the calls) on a 2-core machine
+     * shared with other work, an upper bound. Five per core keeps the decoders under about 65 % of the cores,
+     * the rest for the calls' own threads, Redis and the pages. To be confirmed on a quiet machine.
      */
-    static final int CALLS_PER_CORE = 2;
+    static final int CALLS_PER_CORE = 5;
 
     /** Signs and checks requests when no real Twilio account is configured (demo mode). */
     static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";
@@ -77,6 +81,7 @@ record Config(
                 Duration.ofSeconds(integer(env, "STREAM_STALL_SECONDS", 3)),
                 integer(env, "CALL_BACKLOG_FRAMES", 3000),
                 integer(env, "MAX_LIVE_CALLS", CALLS_PER_CORE * Runtime.getRuntime().availableProcessors()),
+                integer(env, "DECODER_THREADS", Runtime.getRuntime().availableProcessors()),
                 Duration.ofMillis(integer(env, "TWILIO_TIMEOUT_MS", 3000)),
                 Duration.ofSeconds(integer(env, "SHUTDOWN_GRACE_SECONDS", 8)),
                 optional(env, "API_TOKEN"),
@@ -111,9 +116,12 @@ record Config(
         if (config.maxLiveCalls() < 1) {
             throw new IllegalArgumentException("MAX_LIVE_CALLS must be at least 1");
         }
-        if (config.streamStall().isZero()) {
+        if (config.streamStall().getSeconds() < 1) {
             throw new IllegalArgumentException("STREAM_STALL_SECONDS must be at least 1: Twilio sends a frame every "
                     + "20 ms, so a stream quiet this long is lost");
+        }
+        if (config.decoderThreads() < 1) {
+            throw new IllegalArgumentException("DECODER_THREADS must be at least 1");
         }
         if (config.twilioTimeout().toMillis() < 100) {
             throw new IllegalArgumentException("TWILIO_TIMEOUT_MS must be at least 100");

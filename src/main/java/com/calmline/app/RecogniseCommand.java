@@ -36,7 +36,7 @@ final class RecogniseCommand {
                     + " is not") + " one DIR of rendered calls (scripts/make-corpus.sh OUT_DIR corpus/dev/*.call)");
         }
         List<CorpusCall> calls = CorpusCall.inDirectory(Path.of(args[1]));
-        try (Transcriber transcriber = Transcriber.load(config.voskModelDir(), 1 << 16, 1, new SimpleMeterRegistry())) {
+        try (Transcriber transcriber = Transcriber.load(config.voskModelDir(), 1 << 16, 1, 1, new SimpleMeterRegistry())) {
             out.println(HEADER);
             for (CorpusCall call : calls) {
                 List<Transcriber.Word> words = heard(transcriber, call);

@@ -11,25 +11,18 @@ import org.vosk.Model;
 import org.vosk.Recognizer;
 
 /**
- * One track of one call: voice activity on every frame and, where the track is transcribed, one Vosk
- * recognizer fed speech (with pre-roll and a tail) but not the silences between, which is where most of
- * a phone call's CPU would otherwise go.
+ * The recogniser of one transcribed track of one call: one Vosk recognizer fed the frames the track's
+ * {@link TrackGate} lets through, in chunks, on a decoder thread. Word times come back on the call's stream
+ * clock ({@link Timeline}), redacted, with the voice's measures over the same frames.
  */
 final class TrackRecognizer implements AutoCloseable {
-    private static final int PREROLL_FRAMES = 15;
-    private static final int TAIL_FRAMES = 20;
     /** As many earlier words as the redactor reads for cues. */
     private static final int RECALL_WORDS = 20;
 
-    private record Frame(long streamMs, short[] pcm) {
-    }
-
     private final String callSid;
     private final String track;
-    private Optional<Recognizer> recognizer;
+    private final Recognizer recognizer;
     private final HalfBandFilter.Upsampler upsampler = new HalfBandFilter.Upsampler();
-    private final VoiceActivity voice = new VoiceActivity();
-    private final ArrayDeque<Frame> preroll = new ArrayDeque<>();
     private final Timeline timeline = new Timeline();
     private final Prosody prosody = new Prosody();
     /**
@@ -37,103 +30,54 @@ final class TrackRecognizer implements AutoCloseable {
      * out next ("could you ring me back" … "it's oh seven seven …").
      */
     private final ArrayDeque<String> recent = new ArrayDeque<>();
-    private long lastVoiceEndMs = -1;
-    private boolean feeding;
-    private int silentFrames;
 
-    private TrackRecognizer(Optional<Recognizer> recognizer, String callSid, String track) {
+    TrackRecognizer(Model model, String callSid, String track) {
         this.callSid = callSid;
         this.track = track;
-        this.recognizer = recognizer;
-    }
-
-    static TrackRecognizer transcribing(Model model, String callSid, String track) {
-        return new TrackRecognizer(Optional.of(newRecognizer(model)), callSid, track);
-    }
-
-    /** Voice activity only: what the line plays is known text, but when it is audible is worth knowing. */
-    static TrackRecognizer voiceOnly(String callSid, String track) {
-        return new TrackRecognizer(Optional.empty(), callSid, track);
-    }
-
-    /** From now on this track is transcribed too: an agent has joined the call and speaks on it. */
-    void transcribe(Model model) {
-        if (recognizer.isEmpty()) {
-            recognizer = Optional.of(newRecognizer(model));
-        }
-    }
-
-    private static Recognizer newRecognizer(Model model) {
         try {
-            Recognizer r = new Recognizer(model, 16000f);
-            r.setWords(true);
-            return r;
+            this.recognizer = new Recognizer(model, 16000f);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Vosk could not create a recognizer", e);
         }
+        try {
+            recognizer.setWords(true);
+        } catch (RuntimeException e) {
+            recognizer.close();
+            throw e;
+        }
     }
 
-    /** Voice activity after the last accepted frame. */
-    Transcriber.Activity activity(long atMs) {
-        boolean speaking = voice.speaking();
-        return new Transcriber.Activity(track, atMs, speaking,
-                speaking || lastVoiceEndMs < 0 ? 0 : Math.max(0, atMs - lastVoiceEndMs));
-    }
-
-    List<Transcriber.Utterance> accept(long streamMs, short[] pcm8k) {
-        boolean speaking = voice.accept(pcm8k);
-        long atMs = streamMs + pcm8k.length / 8;
-        if (voice.loud()) {
-            lastVoiceEndMs = atMs;
+    /**
+     * Feeds consecutive frames of this track as one chunk; {@code atMs} is the end of the last, and an utterance
+     * Vosk's own endpointing finished inside the chunk is known then.
+     */
+    Optional<Transcriber.Utterance> feed(List<TrackGate.Frame> frames, long atMs) {
+        int samples = 0;
+        short[][] upsampled = new short[frames.size()][];
+        for (int i = 0; i < frames.size(); i++) {
+            TrackGate.Frame f = frames.get(i);
+            prosody.add(f.pcm8k(), f.speaking());
+            upsampled[i] = upsampler.process(f.pcm8k());
+            timeline.fed(f.streamMs(), upsampled[i].length);
+            samples += upsampled[i].length;
         }
-        List<Transcriber.Utterance> out = new ArrayList<>(1);
-        if (recognizer.isEmpty()) {
-            return out;
-        }
-        prosody.add(pcm8k, speaking);
-        if (!feeding && !speaking) {
-            preroll.addLast(new Frame(streamMs, pcm8k));
-            if (preroll.size() > PREROLL_FRAMES) {
-                preroll.removeFirst();
+        byte[] bytes = new byte[samples * 2];
+        int at = 0;
+        for (short[] pcm16k : upsampled) {
+            for (short s : pcm16k) {
+                bytes[at++] = (byte) s;
+                bytes[at++] = (byte) (s >> 8);
             }
-            return out;
         }
-        if (!feeding) {
-            feeding = true;
-            for (Frame f : preroll) {
-                feed(f.streamMs(), f.pcm(), atMs, out);
-            }
-            preroll.clear();
+        if (recognizer.acceptWaveForm(bytes, bytes.length)) {
+            return utterance(recognizer.getResult(), atMs);
         }
-        feed(streamMs, pcm8k, atMs, out);
-        silentFrames = speaking ? 0 : silentFrames + 1;
-        if (silentFrames >= TAIL_FRAMES) {
-            feeding = false;
-            silentFrames = 0;
-            utterance(recognizer.get().getFinalResult(), atMs).ifPresent(out::add);
-        }
-        return out;
+        return Optional.empty();
     }
 
-    Optional<Transcriber.Utterance> finish(long atMs) {
-        if (!feeding) {
-            return Optional.empty();
-        }
-        feeding = false;
-        return utterance(recognizer.get().getFinalResult(), atMs);
-    }
-
-    private void feed(long streamMs, short[] pcm8k, long atMs, List<Transcriber.Utterance> out) {
-        short[] pcm16k = upsampler.process(pcm8k);
-        byte[] bytes = new byte[pcm16k.length * 2];
-        for (int i = 0; i < pcm16k.length; i++) {
-            bytes[2 * i] = (byte) pcm16k[i];
-            bytes[2 * i + 1] = (byte) (pcm16k[i] >> 8);
-        }
-        timeline.fed(streamMs, pcm16k.length);
-        if (recognizer.get().acceptWaveForm(bytes, bytes.length)) {
-            utterance(recognizer.get().getResult(), atMs).ifPresent(out::add);
-        }
+    /** The speaker paused long enough (or the call ended): what they said since the last utterance. */
+    Optional<Transcriber.Utterance> end(long atMs) {
+        return utterance(recognizer.getFinalResult(), atMs);
     }
 
     private Optional<Transcriber.Utterance> utterance(String resultJson, long atMs) {
@@ -191,6 +135,6 @@ final class TrackRecognizer implements AutoCloseable {
 
     @Override
     public void close() {
-        recognizer.ifPresent(Recognizer::close);
+        recognizer.close();
     }
 }

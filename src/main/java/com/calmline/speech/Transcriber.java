@@ -2,6 +2,7 @@ package com.calmline.speech;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,10 +23,12 @@ import org.vosk.Model;
 /**
  * Live transcription of calls: one Vosk {@link Model} per process, one recognizer for the caller's track
  * (and the agent's once one joins), voice activity (no recognizer) on the others. Each call has two threads
- * behind bounded queues: its audio thread decodes and recognises, so the WebSocket thread never waits on
- * Vosk; its conversation thread runs the listener, so a slow Twilio or Redis never holds up the audio. At
- * most {@code maxCalls} calls are transcribed at once: past that, {@link #open} says no and the call is
- * handled without transcription, so the calls in progress keep real time.
+ * behind bounded queues: its audio thread decodes μ-law and runs voice activity at the audio's pace, so the
+ * WebSocket thread never waits and the conversation's clock never waits on Vosk; its conversation thread
+ * runs the listener, so a slow Twilio or Redis never holds up the audio. Recognition runs on a fixed
+ * {@link DecoderPool} shared by all calls, one thread per core by default, oldest audio first. At most
+ * {@code maxCalls} calls are transcribed at once: past that, {@link #open} says no and the call is handled
+ * without transcription, so the calls in progress keep real time.
  */
 public final class Transcriber implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transcriber.class);
@@ -67,6 +70,12 @@ public final class Transcriber implements AutoCloseable {
     public record Activity(String track, long atMs, boolean speaking, long silentMs) {
     }
 
+    /**
+     * At most this much of one call's audio (20 ms frames) per turn of a decoder thread, so a late call holds
+     * it a bounded time.
+     */
+    static final int MAX_CHUNK_FRAMES = 50;
+
     /** The caller's own track, always transcribed. */
     public static final String CALLER = "inbound";
     /**
@@ -90,7 +99,11 @@ public final class Transcriber implements AutoCloseable {
     public interface Listener {
         void onUtterance(Utterance utterance);
 
-        /** Called for every frame, in stream order, before any utterance that frame completes. */
+        /**
+         * Called for every frame, in stream order, before any utterance that frame completes: at the audio's
+         * pace, while the words are decoded apart, so an utterance comes after the frame that ended it, and
+         * up to 200 ms of audio later.
+         */
         default void onActivity(Activity activity) {
         }
 
@@ -117,26 +130,39 @@ public final class Transcriber implements AutoCloseable {
     private final AtomicInteger live = new AtomicInteger();
     private final ThreadPoolExecutor audio;
     private final ThreadPoolExecutor conversations;
-    private final Timer lag;
+    private final DecoderPool decoders;
+    private final CallWorker.Meters meters;
     private volatile boolean closing;
 
-    private Transcriber(Model model, Path modelDir, int queueFrames, int maxCalls, MeterRegistry metrics) {
+    private Transcriber(Model model, Path modelDir, int queueFrames, int maxCalls, int decoderThreads,
+                        MeterRegistry metrics) {
         this.model = model;
         this.modelDir = modelDir;
         this.queueFrames = queueFrames;
         this.maxCalls = maxCalls;
-        this.audio = pool("transcriber", maxCalls);
+        this.audio = pool("audio", maxCalls);
         this.conversations = pool("conversation", maxCalls);
-        this.lag = Timer.builder("calmline.transcription.lag")
-                .description("a 20 ms frame's wait from the media socket until the recognizer has taken it: "
-                        + "how late a partial result that includes it can be")
+        this.decoders = new DecoderPool("decoder", decoderThreads, MAX_CHUNK_FRAMES);
+        this.meters = new CallWorker.Meters(
+                lagTimer("calmline.transcription.lag", "a 20 ms frame of speech's wait from the media socket "
+                        + "until the recognizer has taken it: how late the words that include it can be", metrics),
+                lagTimer("calmline.audio.lag", "a 20 ms frame's wait from the media socket until its voice "
+                        + "activity is known: how late the conversation's clock runs", metrics),
+                Counter.builder("calmline.transcription.skipped")
+                        .description("20 ms frames of speech not recognised: the call's recogniser was "
+                                + "CALL_BACKLOG_FRAMES frames behind")
+                        .register(metrics));
+        metrics.gauge("calmline.calls.transcribed", live);
+        // A supplier, not a boxed Integer: Micrometer holds a gauge's number weakly, and a GC would blank it.
+        Gauge.builder("calmline.calls.transcribed.max", () -> maxCalls).register(metrics);
+    }
+
+    private static Timer lagTimer(String name, String description, MeterRegistry metrics) {
+        return Timer.builder(name).description(description)
                 .serviceLevelObjectives(Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(100),
                         Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(500), Duration.ofSeconds(1),
                         Duration.ofSeconds(2), Duration.ofSeconds(5))
                 .register(metrics);
-        metrics.gauge("calmline.calls.transcribed", live);
-        // A supplier, not a boxed Integer: Micrometer holds a gauge's number weakly, and a GC would blank it.
-        Gauge.builder("calmline.calls.transcribed.max", () -> maxCalls).register(metrics);
     }
 
     /**
@@ -156,10 +182,12 @@ public final class Transcriber implements AutoCloseable {
     }
 
     /**
-     * Loads the model once; {@code queueFrames} bounds each call's backlog of 20 ms frames, {@code maxCalls}
-     * the calls transcribed at once.
+     * Loads the model once; {@code queueFrames} bounds each call's backlog of 20 ms frames (waiting for its
+     * audio thread, and again waiting for the decoders), {@code maxCalls} the calls transcribed at once,
+     * {@code decoderThreads} the threads that recognise them all.
      */
-    public static Transcriber load(Path modelDir, int queueFrames, int maxCalls, MeterRegistry metrics) {
+    public static Transcriber load(Path modelDir, int queueFrames, int maxCalls, int decoderThreads,
+                                   MeterRegistry metrics) {
         if (!Files.isDirectory(modelDir.resolve("am"))) {
             throw new IllegalStateException("No Vosk model at " + modelDir.toAbsolutePath()
                     + " (run `mvn package` to unpack it, or set VOSK_MODEL_DIR)");
@@ -168,7 +196,7 @@ public final class Transcriber implements AutoCloseable {
         try {
             Model model = new Model(modelDir.toString());
             log.info("Vosk model loaded from {}", modelDir.toAbsolutePath());
-            return new Transcriber(model, modelDir, queueFrames, maxCalls, metrics);
+            return new Transcriber(model, modelDir, queueFrames, maxCalls, decoderThreads, metrics);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("Vosk could not load the model at " + modelDir, e);
         }
@@ -187,7 +215,8 @@ public final class Transcriber implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            CallWorker worker = new CallWorker(model, callSid, listener, queueFrames, lag, live::decrementAndGet);
+            CallWorker worker = new CallWorker(model, decoders, callSid, listener, queueFrames, meters,
+                    live::decrementAndGet);
             worker.start(audio, conversations);
             return Optional.of(worker);
         } catch (RuntimeException e) {
@@ -213,6 +242,11 @@ public final class Transcriber implements AutoCloseable {
 
     public int maxCalls() {
         return maxCalls;
+    }
+
+    /** Threads recognising speech for all calls. */
+    public int decoderThreads() {
+        return decoders.threads();
     }
 
     /** The audio side of one call, fed from the WebSocket thread. */
@@ -241,8 +275,9 @@ public final class Transcriber implements AutoCloseable {
 
     /**
      * Waits up to {@code grace} for the calls in progress to finish (their streams end, their last utterances
-     * and summaries are delivered), then frees the model; calls still running then are cut short, and the
-     * model is kept (leaked until exit) rather than freed under a recognizer still using it.
+     * and summaries are delivered), then stops the decoders and frees the model; calls still running then are
+     * cut short, and the model and their recognizers are kept (leaked until exit) rather than freed under a
+     * decoder still using them.
      */
     public boolean drain(Duration grace) throws InterruptedException {
         closing = true;
@@ -256,6 +291,7 @@ public final class Transcriber implements AutoCloseable {
             audio.shutdownNow();
             conversations.shutdownNow();
         }
+        decoders.close();
         return done;
     }
 

@@ -95,6 +95,14 @@ class ConfigTest {
     }
 
     @Test
+    void decoderThreadsDefaultToTheCoresAndNeedAtLeastOne() {
+        assertEquals(Runtime.getRuntime().availableProcessors(), Config.fromEnv(Map.of()).decoderThreads());
+        assertEquals(3, Config.fromEnv(Map.of("DECODER_THREADS", "3")).decoderThreads());
+        assertEquals("DECODER_THREADS must be at least 1", assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("DECODER_THREADS", "0"))).getMessage());
+    }
+
+    @Test
     void calmCannotBeAngrierThanVenting() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Config.fromEnv(Map.of("VENTING_ANGER", "0.4", "CALM_ANGER", "0.45")));

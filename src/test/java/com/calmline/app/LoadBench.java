@@ -7,10 +7,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import com.calmline.web.CallSid;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +30,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * speech about half the time, silence between, 20 ms frames at real time) into the packaged service running
  * as its own process, and prints per N the transcription lag (server-side histogram), the delay from a caller
  * falling silent to the line's REST update reaching Twilio (WireMock), the service's CPU and resident memory,
- * and dropped frames; then, with admission control at the largest N kept, what 2N callers get.
+ * and dropped frames; then, with admission control at the largest N kept, what 2N callers get. On a quarter of
+ * the calls an agent joins at the start and talks too (both tracks transcribed), as on a line whose callers
+ * reach a person. {@code -Dbench.keepGoing=true} runs every step even past one that fell behind, for a sweep
+ * compared before and after a change. {@code -Dbench.soakMinutes=15 -Dbench.soakCalls=8} instead holds that
+ * many calls that long and prints the service's memory each minute.
  */
 public final class LoadBench {
     private static final int[] STEPS = {8, 16, 24, 32, 40, 48};
     /** A step is kept at real time when 95 % of frames reach the recogniser this soon, and none is dropped. */
     private static final double MAX_LAG_P95_SECONDS = 0.300;
     private static final String LAG = "calmline_transcription_lag_seconds";
+    /** The conversation clock's own lag (voice activity per frame), where the service measures it apart. */
+    private static final String CLOCK_LAG = "calmline_audio_lag_seconds";
+    /** Every this many calls, one has an agent on it. */
+    private static final int AGENT_EVERY = 4;
     private static final String FRAMES = "calmline_media_frames_total";
     private static final String OVERFLOW = "calmline_calls_overflow_total";
     /** Calls of a step start spread over this long, so their turns are not in phase. */
@@ -81,7 +91,12 @@ public final class LoadBench {
                 config.venting().angryPauseMs(), config.callBacklogFrames());
 
         try (Deployment deployment = Deployment.live(AUTH_TOKEN).ownRedis().noInstances().start()) {
-            run(deployment, steps, holdMs, fixtures, minPauseMs, config);
+            if (Integer.getInteger("bench.soakMinutes", 0) > 0) {
+                soak(deployment, Integer.getInteger("bench.soakCalls", 8), Integer.getInteger("bench.soakMinutes"),
+                        fixtures, minPauseMs);
+            } else {
+                run(deployment, steps, holdMs, fixtures, minPauseMs, config);
+            }
         }
     }
 
@@ -91,9 +106,7 @@ public final class LoadBench {
         System.out.println("redis: an external redis-server process (the embedded-redis artifact's binary) on port "
                 + deployment.redis().port() + "; its memory is not in the service's RSS");
         TwilioStandIn twilio = deployment.twilio();
-        twilio.stub(post(urlPathMatching("/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Calls/" + CallSid.FORM
-                + "\\.json")).willReturn(okJson("{\"account_sid\":\"" + TwilioStandIn.ACCOUNT
-                + "\",\"status\":\"in-progress\"}")));
+        answerCallUpdates(twilio);
         Map<String, String> env = new HashMap<>();
         // Every call of a step is transcribed: admission control is out of the way until the 2x run.
         int maxStep = Arrays.stream(steps).max().orElse(1);
@@ -116,9 +129,12 @@ public final class LoadBench {
                 step.problems().forEach(p -> System.out.println("      " + p));
                 if (!step.kept()) {
                     allKept = false;
-                    break;
+                    if (!Boolean.getBoolean("bench.keepGoing")) {
+                        break;
+                    }
+                } else if (allKept) {
+                    kept = calls;
                 }
-                kept = calls;
             }
             System.out.printf("RESULT: %s%d concurrent calls kept at real time on %d cores (lag p95 < %.0f ms, "
                             + "no dropped frames)%n", allKept && kept > 0 ? "at least " : "", kept, cores,
@@ -135,6 +151,38 @@ public final class LoadBench {
             System.out.println(step.admission());
             step.problems().forEach(p -> System.out.println("      " + p));
         }
+    }
+
+    /**
+     * {@code calls} calls of {@code minutes} each, the service's resident memory every minute: whether a call's
+     * memory grows as it goes on (Vosk's per-recogniser state, the call's own records).
+     */
+    private static void soak(Deployment deployment, int calls, int minutes, List<Fixture> fixtures, long minPauseMs)
+            throws Exception {
+        answerCallUpdates(deployment.twilio());
+        try (ServiceProcess service = deployment.startProcess("load-bench-soak",
+                Map.of("MAX_LIVE_CALLS", Integer.toString(calls)))) {
+            LoadBench bench = new LoadBench(service, deployment.twilio(), fixtures, minPauseMs);
+            bench.warmUp();
+            long idleRssKb = service.rssKb();
+            System.out.printf("SOAK: %d calls of %d minutes (an agent on every %dth); idle RSS %.0f MB%n", calls,
+                    minutes, AGENT_EVERY, idleRssKb / 1024.0);
+            Step step = bench.run(calls, minutes * 60_000L, 7);
+            System.out.println(Step.HEADER);
+            System.out.println(step.row(idleRssKb, Runtime.getRuntime().availableProcessors()));
+            step.problems().forEach(p -> System.out.println("      " + p));
+            for (long[] m : step.rssKbByMinute()) {
+                System.out.printf("  minute %2d: RSS %.0f MB, %.1f MB per call over idle%n", m[0], m[1] / 1024.0,
+                        (m[1] - idleRssKb) / 1024.0 / calls);
+            }
+        }
+    }
+
+    /** Twilio (WireMock) takes every update of a live call. */
+    private static void answerCallUpdates(TwilioStandIn twilio) {
+        twilio.stub(post(urlPathMatching("/2010-04-01/Accounts/" + TwilioStandIn.ACCOUNT + "/Calls/" + CallSid.FORM
+                + "\\.json")).willReturn(okJson("{\"account_sid\":\"" + TwilioStandIn.ACCOUNT
+                + "\",\"status\":\"in-progress\"}")));
     }
 
     private static List<Fixture> fixtures() throws IOException {
@@ -173,8 +221,8 @@ public final class LoadBench {
     private enum Fate { STREAMED, QUEUED_AT_ANSWER, QUEUED_AT_STREAM, FAILED }
 
     /** What one call of a step did; {@code played} only when it was streamed. */
-    private record Outcome(String callSid, Fate fate, LoadCaller.Layout layout, LoadCaller.Played played,
-                           Optional<String> error) {
+    private record Outcome(String callSid, Fate fate, LoadCaller.Layout layout, Optional<LoadCaller.Layout> agent,
+                           LoadCaller.Played played, Optional<String> error) {
         boolean streamed() {
             return fate == Fate.STREAMED;
         }
@@ -183,20 +231,30 @@ public final class LoadBench {
     /** Holds {@code calls} calls of {@code holdMs} audio each, streamed at real time, and reads what it cost. */
     private Step run(int calls, long holdMs, long seed) throws Exception {
         List<LoadCaller.Layout> layouts = new ArrayList<>();
+        List<Optional<LoadCaller.Layout>> agents = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
             Random random = new Random(seed * 1000 + i);
             layouts.add(LoadCaller.layout(fixtures, random, greetingMs + 300 + random.nextInt(1200), holdMs,
                     minPauseMs));
+            agents.add(i % AGENT_EVERY == AGENT_EVERY - 1
+                    ? Optional.of(LoadCaller.layout(fixtures, random, 1000 + random.nextInt(1200), holdMs, minPauseMs))
+                    : Optional.empty());
         }
         Scrape before = service.metrics();
         long serviceTicks0 = service.cpuTicks();
         long benchTicks0 = ServiceProcess.Proc.cpuTicks(ProcessHandle.current().pid());
         long wall0 = System.nanoTime();
         AtomicLong peakRssKb = new AtomicLong(service.rssKb());
+        List<long[]> rssKbByMinute = Collections.synchronizedList(new ArrayList<>());
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(() -> {
             try {
-                peakRssKb.accumulateAndGet(service.rssKb(), Math::max);
+                long rss = service.rssKb();
+                peakRssKb.accumulateAndGet(rss, Math::max);
+                long minute = (System.nanoTime() - wall0) / 60_000_000_000L;
+                if (rssKbByMinute.size() <= minute) {
+                    rssKbByMinute.add(new long[] {minute, rss});
+                }
             } catch (IOException e) {
                 // the service is gone; the step's other figures say so
             }
@@ -211,7 +269,8 @@ public final class LoadBench {
             for (int i = 0; i < calls; i++) {
                 long startAfterMs = i * STAGGER_MS / calls;
                 LoadCaller.Layout layout = layouts.get(i);
-                running.add(pool.submit(() -> call(startAfterMs, layout)));
+                Optional<LoadCaller.Layout> agent = agents.get(i);
+                running.add(pool.submit(() -> call(startAfterMs, layout, agent)));
             }
             for (Future<Outcome> f : running) {
                 outcomes.add(f.get());
@@ -233,14 +292,14 @@ public final class LoadBench {
             Scrape after = service.metrics();
             return new Step(calls, outcomes, before, after, serviceTicks / (double) ServiceProcess.Proc.TICKS_PER_SECOND,
                     benchTicks / (double) ServiceProcess.Proc.TICKS_PER_SECOND, wallSeconds, peakRssKb.get(), heap,
-                    decisionDelays(outcomes), notEnded);
+                    decisionDelays(outcomes), notEnded, List.copyOf(rssKbByMinute));
         } finally {
             sampler.shutdownNow();
             pool.shutdownNow();
         }
     }
 
-    private Outcome call(long startAfterMs, LoadCaller.Layout layout) {
+    private Outcome call(long startAfterMs, LoadCaller.Layout layout, Optional<LoadCaller.Layout> agent) {
         String sid = "";
         try {
             Thread.sleep(startAfterMs);
@@ -250,7 +309,7 @@ public final class LoadBench {
             } catch (IOException e) {
                 if (String.valueOf(e.getMessage()).startsWith(NO_STREAM)) {
                     boolean queued = e.getMessage().contains("<Enqueue");
-                    return new Outcome(sid, queued ? Fate.QUEUED_AT_ANSWER : Fate.FAILED, layout, null,
+                    return new Outcome(sid, queued ? Fate.QUEUED_AT_ANSWER : Fate.FAILED, layout, agent, null,
                             queued ? Optional.empty() : Optional.of("answered without a stream or a queue: " + e.getMessage()));
                 }
                 throw e;
@@ -259,21 +318,28 @@ public final class LoadBench {
             LoadCaller.Played played;
             try (call) {
                 call.connect();
+                if (agent.isPresent()) {
+                    HttpResponse<String> joined = simulator.post("/twilio/connect?agent=bench&to=client:bench",
+                            Map.of("CallSid", sid));
+                    if (joined.statusCode() != 200) {
+                        throw new IOException("POST /twilio/connect answered " + joined.statusCode());
+                    }
+                }
                 try {
-                    played = LoadCaller.play(call, layout);
+                    played = LoadCaller.play(call, layout, agent);
                 } catch (RuntimeException e) {
                     if (routedByRest(sid)) {
                         // The stream came when every line was busy: the service closed it and sent the caller
                         // to a queue through Twilio instead.
-                        return new Outcome(sid, Fate.QUEUED_AT_STREAM, layout, null, Optional.empty());
+                        return new Outcome(sid, Fate.QUEUED_AT_STREAM, layout, agent, null, Optional.empty());
                     }
                     throw e;
                 }
                 call.stop();
             }
-            return new Outcome(sid, Fate.STREAMED, layout, played, Optional.empty());
+            return new Outcome(sid, Fate.STREAMED, layout, agent, played, Optional.empty());
         } catch (Exception e) {
-            return new Outcome(sid, Fate.FAILED, layout, null, Optional.of("call " + sid + ": " + e));
+            return new Outcome(sid, Fate.FAILED, layout, agent, null, Optional.of("call " + sid + ": " + e));
         }
     }
 
@@ -328,10 +394,10 @@ public final class LoadBench {
     /** The figures of one step. */
     private record Step(int calls, List<Outcome> outcomes, Scrape before, Scrape after, double serviceCpuSeconds,
                         double benchCpuSeconds, double wallSeconds, long peakRssKb, Optional<ServiceProcess.Heap> heap,
-                        List<Long> decisionDelays, int notEnded) {
-        static final String HEADER = String.format("%5s | %17s | %19s | %16s | %16s | %7s | %9s | %15s | %s",
-                "calls", "lag p50/p95 ms", "decision p50/p95 ms", "CPU %core (mach)", "RSS MB (per call)",
-                "dropped", "speech %", "generator late", "verdict");
+                        List<Long> decisionDelays, int notEnded, List<long[]> rssKbByMinute) {
+        static final String HEADER = String.format("%5s | %17s | %13s | %19s | %16s | %16s | %7s | %9s | %15s | %s",
+                "calls", "lag p50/p95 ms", "clock p95 ms", "decision p50/p95 ms", "CPU %core (mach)",
+                "RSS MB (per call)", "dropped", "speech %", "generator late", "verdict");
 
         Scrape.Histogram lag() {
             return after.histogram(LAG).minus(before.histogram(LAG));
@@ -371,6 +437,16 @@ public final class LoadBench {
                     1000 * lag.quantile(0.95));
         }
 
+        /** The voice-activity clock's p95, where the service measures it apart from the recogniser's. */
+        String clockText() {
+            if (!after.has(CLOCK_LAG + "_count")) {
+                return "= lag";
+            }
+            Scrape.Histogram clock = after.histogram(CLOCK_LAG).minus(before.histogram(CLOCK_LAG));
+            return clock.count() == 0 ? "n/a" : String.format("%s%.0f", clock.beyondBuckets(0.95) ? ">" : "",
+                    1000 * clock.quantile(0.95));
+        }
+
         String decisionText() {
             return decisionDelays.isEmpty() ? "none spoken" : String.format("%d / %d (%d)", percentile(decisionDelays, 0.5),
                     percentile(decisionDelays, 0.95), decisionDelays.size());
@@ -395,8 +471,8 @@ public final class LoadBench {
 
         String row(long idleRssKb, int cores) {
             double cpu = 100 * serviceCpuSeconds / wallSeconds;
-            return String.format("%5d | %17s | %19s | %7.0f (%5.1f) | %6.0f (%6.1f) | %7.0f | %9.0f | %15s | %s",
-                    calls, lagText(), decisionText(), cpu, cpu / cores, peakRssKb / 1024.0,
+            return String.format("%5d | %17s | %13s | %19s | %7.0f (%5.1f) | %6.0f (%6.1f) | %7.0f | %9.0f | %15s | %s",
+                    calls, lagText(), clockText(), decisionText(), cpu, cpu / cores, peakRssKb / 1024.0,
                     (peakRssKb - idleRssKb) / 1024.0 / calls, dropped(), 100 * speechShare(), lateText(),
                     !lagMeasured() ? "no lag histogram in /metrics" : kept() ? "kept at real time" : "falls behind");
         }
@@ -423,14 +499,17 @@ public final class LoadBench {
             if (notEnded > 0) {
                 out.add(notEnded + " calls were not fully transcribed " + DRAIN.toSeconds() + " s after they ended");
             }
-            double sent = streamed().stream().mapToLong(o -> o.layout().audio().length / Simulator.FRAME_BYTES).sum();
+            double sent = streamed().stream().mapToLong(o -> o.layout().audio().length / Simulator.FRAME_BYTES
+                    * (o.agent().isPresent() ? 2 : 1)).sum();
             double heard = counter(FRAMES, "result", "accepted") + dropped();
             if (Math.abs(sent - heard) > 0.5) {
                 out.add(String.format("frames sent %.0f, the service counted %.0f", sent, heard));
             }
             out.add(String.format("bench JVM (callers + WireMock) CPU %.0f %% of a core; step %.1f s; %d spoken "
-                    + "updates for %d turns%s", 100 * benchCpuSeconds / wallSeconds, wallSeconds, decisionDelays.size(),
+                    + "updates for %d turns; %d calls with an agent%s", 100 * benchCpuSeconds / wallSeconds, wallSeconds,
+                    decisionDelays.size(),
                     streamed().stream().mapToInt(o -> o.layout().turnEndsMs().size()).sum(),
+                    streamed().stream().filter(o -> o.agent().isPresent()).count(),
                     heap.map(h -> String.format("; service Java heap at the end %.0f MB committed, %.0f MB used "
                             + "(the rest of its RSS is native: Vosk, threads, code)", h.committedKb() / 1024.0,
                             h.usedKb() / 1024.0)).orElse("")));

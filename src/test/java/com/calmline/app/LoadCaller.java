@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 
@@ -90,10 +91,13 @@ final class LoadCaller {
 
     /**
      * Streams {@code layout} on {@code call} at real time, each 20 ms frame due {@code 20 × k} ms after the first,
-     * whatever time the previous send took.
+     * whatever time the previous send took; with an {@code agent}, its audio goes on the outbound track of the
+     * same frames (both tracks, as Twilio sends them), silence once it runs out.
      */
-    static Played play(Simulator.Call call, Layout layout) {
+    static Played play(Simulator.Call call, Layout layout, Optional<Layout> agent) {
         int frames = layout.audio().length / Simulator.FRAME_BYTES;
+        byte[] quiet = new byte[Simulator.FRAME_BYTES];
+        Arrays.fill(quiet, MULAW_SILENCE);
         long[] late = new long[frames];
         long[] turnEndWall = new long[layout.turnEndsMs().size()];
         int nextTurn = 0;
@@ -105,7 +109,14 @@ final class LoadCaller {
                 LockSupport.parkNanos(wait);
             }
             late[k] = Math.max(0, (System.nanoTime() - due) / 1_000_000);
-            call.media(Arrays.copyOfRange(layout.audio(), k * Simulator.FRAME_BYTES, (k + 1) * Simulator.FRAME_BYTES));
+            byte[] caller = Arrays.copyOfRange(layout.audio(), k * Simulator.FRAME_BYTES, (k + 1) * Simulator.FRAME_BYTES);
+            if (agent.isPresent()) {
+                byte[] a = agent.get().audio();
+                call.mediaBothTracks(caller, (k + 1) * Simulator.FRAME_BYTES <= a.length
+                        ? Arrays.copyOfRange(a, k * Simulator.FRAME_BYTES, (k + 1) * Simulator.FRAME_BYTES) : quiet);
+            } else {
+                call.media(caller);
+            }
             if (nextTurn < turnEndWall.length && (long) (k + 1) * FRAME_MS == layout.turnEndsMs().get(nextTurn)) {
                 turnEndWall[nextTurn++] = System.currentTimeMillis();
             }

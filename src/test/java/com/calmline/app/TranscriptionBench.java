@@ -111,7 +111,7 @@ public final class TranscriptionBench {
     }
 
     private static void realTimeFactor(Fixture fixture) throws Exception {
-        try (Transcriber transcriber = Transcriber.load(Path.of("models/model-en-us"), 100_000, 1,
+        try (Transcriber transcriber = Transcriber.load(Path.of("models/model-en-us"), 100_000, 1, 1,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             for (int run = 1; run <= 3; run++) {
                 CountDownLatch done = new CountDownLatch(1);
