@@ -3,6 +3,7 @@ package com.calmline.app;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
+import com.calmline.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,10 +53,10 @@ public final class CallbackBench {
         pool.shutdown();
         System.out.printf("%d callbacks scheduled an hour ahead; moving them all to due now%n", ENTRIES);
         try (RedisClient redis = a.redis()) {
-            String due = a.config.redisPrefix() + "callbacks:due";
+            String due = Store.key(a.config.redisPrefix(), "callbacks:due");
             long started = System.nanoTime();
             redis.zremrangeByScore(due, "-inf", "+inf");
-            List<String> ids = redis.zrange(a.config.redisPrefix() + "callbacks:all", 0, -1);
+            List<String> ids = redis.zrange(Store.key(a.config.redisPrefix(), "callbacks:all"), 0, -1);
             Map<String, Double> now = ids.stream().collect(Collectors.toMap(id -> id, id -> (double) System.currentTimeMillis()));
             redis.zadd(due, now);
             while (dialled(twilio).size() < ENTRIES && System.nanoTime() - started < 300_000_000_000L) {

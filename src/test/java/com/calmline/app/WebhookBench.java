@@ -1,5 +1,6 @@
 package com.calmline.app;
 
+import com.calmline.store.Store;
 import com.calmline.telephony.TwilioRoutes;
 import com.calmline.telephony.TwilioSignature;
 import io.javalin.Javalin;
@@ -152,7 +153,7 @@ public final class WebhookBench {
         long stored;
         Map<String, String> fsync;
         try (RedisClient redis = service.redis()) {
-            stored = redis.zcard(service.config.redisPrefix() + "calls:by-start");
+            stored = redis.zcard(Store.key(service.config.redisPrefix(), "calls:by-start"));
             fsync = redis.configGet("appendfsync");
         }
         out.printf("service: %d calls answered 200, %d call records in Redis, answered counter %.0f; "
