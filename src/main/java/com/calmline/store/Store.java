@@ -33,6 +33,8 @@ public final class Store implements AutoCloseable {
      * password every node asks for, and whether to speak TLS.
      */
     public record Cluster(List<String> nodes, Optional<String> user, Optional<String> password, boolean tls) {
+        private static final Duration RETRIES = Duration.ofSeconds(2);
+
         public Cluster {
             if (nodes.isEmpty()) {
                 throw new IllegalArgumentException("REDIS_CLUSTER must name at least one node, as host:port,host:port");
@@ -50,8 +52,11 @@ public final class Store implements AutoCloseable {
 
         RedisClusterClient connect() {
             Set<HostAndPort> known = nodes.stream().map(HostAndPort::from).collect(Collectors.toSet());
-            return RedisClusterClient.builder().nodes(known).clientConfig(DefaultJedisClientConfig.builder()
-                    .user(user.orElse(null)).password(password.orElse(null)).ssl(tls).build()).build();
+            // A write a failing-over slot cannot take within RETRIES is held in the outbox rather than keep the
+            // call's thread waiting; Jedis follows MOVED to the promoted replica within it.
+            return RedisClusterClient.builder().nodes(known).maxTotalRetriesDuration(RETRIES)
+                    .clientConfig(DefaultJedisClientConfig.builder().user(user.orElse(null))
+                            .password(password.orElse(null)).ssl(tls).build()).build();
         }
     }
 

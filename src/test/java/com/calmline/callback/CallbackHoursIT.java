@@ -64,7 +64,7 @@ class CallbackHoursIT {
                 .toEpochMilli();
         try (RedisClient redis = deployment.service().redis()) {
             redis.hset(Store.key("calmline:", "callback:" + id), "due", Long.toString(dueBeforeTheyClosed));
-            redis.zadd("calmline:callbacks:due", dueBeforeTheyClosed, id);
+            redis.zadd(Store.key("calmline:", "callbacks:due"), dueBeforeTheyClosed, id);
         }
         JsonNode seen = deployment.service().json("/api/callbacks/" + id);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
