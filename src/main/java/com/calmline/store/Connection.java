@@ -159,7 +159,7 @@ final class Connection implements AutoCloseable {
 
     /** Tells every live page that the call changed. */
     Write live(String callSid) {
-        return new Write.Publish(prefix + LIVE, callSid);
+        return new Write.Publish(key(LIVE), callSid);
     }
 
     void submit(List<Write> batch) {
@@ -264,33 +264,59 @@ final class Connection implements AutoCloseable {
         String error = "";
         for (int p = 0; p < parts.size(); p++) {
             List<Write> part = parts.get(p);
-            Object reply;
+            List<Write> writes = part.stream().filter(w -> !w.keys().isEmpty()).toList();
+            List<Write> announcements = part.stream().filter(w -> w.keys().isEmpty()).toList();
+            Object reply = List.of();
             try {
-                reply = apply(part);
+                if (!writes.isEmpty()) {
+                    reply = apply(writes);
+                }
             } catch (JedisException e) {
-                if (p == 0) {
-                    throw e;
-                }
-                if (!refused.isEmpty()) {
-                    log.error("Redis refused {} writes ({}) of a batch it then stopped taking", refused.size(), error);
-                }
-                List<Write> rest = new ArrayList<>();
-                parts.subList(p, parts.size()).forEach(rest::addAll);
-                throw new Outbox.Partly(rest, e);
+                throw partly(parts, p, List.of(), e, refused, error);
             }
             if ("skipped".equals(reply)) {
                 break;
             }
             if (reply instanceof List<?> answers && !answers.isEmpty()) {
                 for (int i = 0; i + 1 < answers.size(); i += 2) {
-                    refused.add(part.get(((Long) answers.get(i)).intValue() - 1));
+                    refused.add(writes.get(((Long) answers.get(i)).intValue() - 1));
                 }
                 error = String.valueOf(answers.get(answers.size() - 1));
+            }
+            // Published by the client, not the script: on a cluster (redis-server 6.2 in ClusterIT) a PUBLISH
+            // run inside a script did not reach subscribers on the other nodes; one from a client does.
+            for (int i = 0; i < announcements.size(); i++) {
+                List<String> command = announcements.get(i).command();
+                try {
+                    client.publish(command.get(1), command.get(2));
+                } catch (JedisException e) {
+                    if (writes.isEmpty() && p == 0 && i == 0) {
+                        throw e;
+                    }
+                    throw partly(parts, p + 1, announcements.subList(i, announcements.size()), e, refused, error);
+                }
             }
         }
         if (!refused.isEmpty()) {
             throw new Outbox.Refused(refused, error);
         }
+    }
+
+    /**
+     * Redis stopped taking a batch part-way: the first part was not taken (thrown as it is), or what is still
+     * to write ({@code first}, then the parts from {@code from}) is held.
+     */
+    private JedisException partly(List<List<Write>> parts, int from, List<Write> first, JedisException e,
+                                  List<Write> refused, String error) {
+        if (from == 0) {
+            return e;
+        }
+        if (!refused.isEmpty()) {
+            log.error("Redis refused {} writes ({}) of a batch it then stopped taking", refused.size(), error);
+        }
+        List<Write> rest = new ArrayList<>(first);
+        parts.subList(from, parts.size()).forEach(rest::addAll);
+        return new Outbox.Partly(rest, e);
     }
 
     private Object apply(List<Write> part) {
@@ -301,11 +327,6 @@ final class Connection implements AutoCloseable {
             List<String> command = w.command();
             args.add(Integer.toString(command.size()));
             args.addAll(command);
-        }
-        if (keys.isEmpty()) {
-            // Announcements alone: any node publishes to subscribers on every node.
-            part.forEach(w -> client.publish(w.command().get(1), w.command().get(2)));
-            return List.of();
         }
         return client.eval(APPLY, keys, args);
     }

@@ -11,8 +11,8 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * slot, in the order the batch first names each slot, except that parts holding a guard go first, so nothing
  * is written before every guard of the batch has held. A guard guards the writes of its own slot: a part made
  * only of guards has nothing to guard and is left out (so a guard must be given in every slot whose writes it
- * guards, see {@link Connection#guarded}). Announcements (no key) ride with the last part, so a page that hears
- * one reads the whole change.
+ * guards, see {@link Connection#guarded}). Announcements (no key) ride with the last part and are published
+ * after it is applied, so a page that hears one reads the whole change.
  */
 final class Slices {
     private Slices() {

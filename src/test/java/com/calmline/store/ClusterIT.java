@@ -17,6 +17,7 @@ import com.calmline.app.TwilioStandIn;
 import com.calmline.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -24,8 +25,10 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -40,9 +43,10 @@ import redis.clients.jedis.RedisClusterClient;
 
 /**
  * The service on a real Redis Cluster (three masters, a replica each, on this machine) with three instances
- * of it: a call, two agents taking it at once on two instances, its transcript, a search, callbacks rung
- * exactly once, an erasure that stands; then a master killed in the middle of a call and of callbacks: its
- * replica takes over, writes held meanwhile are replayed, nothing is lost or doubled. The cluster is started
+ * of it: a call announced to followers subscribed on any node (pub/sub across nodes), two agents taking it
+ * at once on two instances, its transcript, a search, callbacks rung exactly once, an erasure that stands;
+ * then a master killed in the middle of a call and of callbacks: its replica takes over, writes held
+ * meanwhile are replayed, nothing is lost or doubled, and changes are announced again. The cluster is started
  * once for the class (the tests run in order: the second kills a master).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -78,8 +82,10 @@ class ClusterIT {
         Browserless ann = signedIn(b, "ann");
         Browserless bob = signedIn(c, "bob");
         String sid;
-        try (Simulator.Call caller = a.waiting("billing-calm", deployment.twilio()::accepts, 4)) {
+        try (Followers followers = new Followers();
+             Simulator.Call caller = a.waiting("billing-calm", deployment.twilio()::accepts, 4)) {
             sid = caller.callSid;
+            followers.await(sid);
             await(() -> status(b, "/api/calls/" + sid + "/screenpop") == 200, "routed, with a screen-pop on b");
 
             CountDownLatch go = new CountDownLatch(1);
@@ -191,6 +197,49 @@ class ClusterIT {
             assertEquals(1, dials(id), "rung exactly once across the failover: " + id);
         }
         assertNotEquals(0, a.json("/api/calls/" + sid).path("utterances").size(), "read back through the service");
+
+        try (Followers followers = new Followers()) {
+            Simulator.Call next = a.simulator().dial("+15555550123", "+15555550199");
+            deployment.twilio().accepts(next.callSid);
+            a.simulator().post("/twilio/listen", Map.of("CallSid", next.callSid, "Digits", "0"));
+            followers.await(next.callSid);
+            next.close();
+        }
+    }
+
+    /**
+     * Three followers of the channel every change to a call is announced on, each subscribed through the
+     * cluster client to a node of its own choosing, as each instance's live pages are: every one must hear a
+     * change written by an instance, whichever node took the write.
+     */
+    private static final class Followers implements AutoCloseable {
+        private final Store store;
+        private final List<AutoCloseable> subscriptions = new ArrayList<>();
+        private final List<Set<String>> heard = new ArrayList<>();
+
+        Followers() throws Exception {
+            store = Store.forCommand(Optional.empty(), Optional.of(new Store.Cluster(List.of(cluster.nodes()
+                    .split(",")), Optional.empty(), Optional.of(cluster.password()), false)),
+                    Files.createTempDirectory("cluster-it-followers"), PREFIX, Duration.ofDays(1));
+            for (int i = 0; i < 3; i++) {
+                Set<String> mine = ConcurrentHashMap.newKeySet();
+                heard.add(mine);
+                subscriptions.add(store.channels().followCalls(mine::add));
+            }
+        }
+
+        void await(String sid) throws InterruptedException {
+            ClusterIT.await(() -> heard.stream().allMatch(h -> h.contains(sid)),
+                    "every follower, whatever its node, heard " + sid + " announced");
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (AutoCloseable s : subscriptions) {
+                s.close();
+            }
+            store.close();
+        }
     }
 
     private static Browserless signedIn(RunningService s, String name) throws Exception {

@@ -38,6 +38,7 @@ class SlotsTest {
     }
 
     private final List<Eval> evals = new ArrayList<>();
+    private final List<String> channels = new ArrayList<>();
     private Connection connection;
 
     @BeforeEach
@@ -59,6 +60,9 @@ class SlotsTest {
                 if (name.equals("SCAN")) {
                     return (T) new ScanResult<>("0", List.of("t:call:{" + SID + "}:screenpop",
                             "t:call:{" + SID + "}:views"));
+                }
+                if (name.equals("PUBLISH")) {
+                    channels.add(words.get(1));
                 }
                 if (name.equals("HSETNX") || name.equals("PUBLISH")) {
                     return (T) Long.valueOf(1);
@@ -112,6 +116,8 @@ class SlotsTest {
         used.forEach(keys -> records.script("return 0", keys, List.of()));
 
         assertTrue(evals.size() > 20, "the writes above were recorded: " + evals.size());
+        assertEquals(Set.of(connection.key(Connection.LIVE), connection.key("agent-joined")), Set.copyOf(channels),
+                "announced on the channels followers subscribe to (Channels: key(channel))");
         for (Eval e : evals) {
             Set<Integer> slots = new TreeSet<>();
             e.keys().forEach(k -> slots.add(JedisClusterCRC16.getSlot(k)));
