@@ -10,8 +10,8 @@ import java.util.Map;
  * One Redis write, kept as data so it can wait in the outbox while Redis is away, and be written to the
  * outbox's journal (JSON, with its kind as {@code w}) so it survives a restart. A guard
  * ({@link UnlessExists}, {@link UnlessMember}) writes nothing: checked when Redis takes the batch, it leaves
- * the whole batch unapplied, so a condition decided late (a call erased meanwhile, a promise already made)
- * still holds for writes that waited in the outbox.
+ * the writes of its hash slot, and the rest of the batch, unapplied ({@link Slices}), so a condition decided
+ * late (a call erased meanwhile, a promise already made) still holds for writes that waited in the outbox.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "w")
 @JsonSubTypes({
