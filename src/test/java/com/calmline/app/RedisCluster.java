@@ -31,7 +31,8 @@ import redis.embedded.RedisServer;
 /**
  * A real Redis Cluster on this machine for end-to-end tests: masters and a replica each, every node a
  * redis-server of its own (the binary the build fetches for the embedded server), asking for one password,
- * appending to its own file, joined with {@code CLUSTER MEET}, given slots with {@code CLUSTER ADDSLOTS} and
+ * appending to its own file with every write synced as the embedded server does (so a benchmark compares like
+ * with like), joined with {@code CLUSTER MEET}, given slots with {@code CLUSTER ADDSLOTS} and
  * replicas with {@code CLUSTER REPLICATE}. A master can be killed as a crash would end it; its replica takes
  * over after {@link #NODE_TIMEOUT_MS}.
  */
@@ -72,7 +73,7 @@ public final class RedisCluster implements AutoCloseable {
                     .setting("requirepass " + password).setting("masterauth " + password)
                     .setting("cluster-enabled yes").setting("cluster-config-file nodes.conf")
                     .setting("cluster-node-timeout " + NODE_TIMEOUT_MS).setting("dir " + dir.toAbsolutePath())
-                    .setting("appendonly yes").setting("save \"\"").build();
+                    .setting("appendonly yes").setting("appendfsync always").setting("save \"\"").build();
             server.start();
             servers.put(port, server);
             ports.add(port);
