@@ -56,7 +56,7 @@ final class App implements AutoCloseable {
             log.warn("DEMO MODE: no Twilio credentials; requests are checked against the demo auth token and "
                     + "Twilio REST calls are logged instead of sent");
         }
-        this.store = Store.open(config.redisUrl(), config.dataDir(), config.redisPrefix(),
+        this.store = Store.open(config.redisUrl(), config.redisCluster(), config.dataDir(), config.redisPrefix(),
                 config.transcriptRetention());
         this.transcriber = Transcriber.load(config.voskModelDir(), config.callBacklogFrames(), config.maxLiveCalls(),
                 config.decoderThreads(), metrics);
@@ -171,6 +171,7 @@ final class App implements AutoCloseable {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", redis ? "UP" : "DEGRADED");
         body.put("redis", redis ? "UP" : store.restarting() ? "RESTARTING" : "DOWN");
+        store.clusterState().ifPresent(state -> body.put("redisCluster", state));
         body.put("heldWrites", store.heldWrites());
         body.put("refusedWrites", store.refusedWrites());
         body.put("model", "LOADED");

@@ -4,6 +4,7 @@ import com.calmline.callback.CallbackScheduler;
 import com.calmline.conversation.VentingPolicy;
 import com.calmline.privacy.LogEncoder;
 import com.calmline.review.Supervision;
+import com.calmline.store.Store;
 import com.calmline.web.ClientAddress;
 import java.net.InetAddress;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +28,7 @@ record Config(
         String twilioAuthToken,
         Optional<String> twilioCallerId,
         Optional<URI> redisUrl,
+        Optional<Store.Cluster> redisCluster,
         Path dataDir,
         String redisPrefix,
         Duration transcriptRetention,
@@ -72,6 +75,7 @@ record Config(
                 optional(env, "TWILIO_AUTH_TOKEN").orElse(DEMO_AUTH_TOKEN),
                 optional(env, "TWILIO_CALLER_ID"),
                 optional(env, "REDIS_URL").map(Config::redisUrl),
+                redisCluster(env),
                 Path.of(env.getOrDefault("DATA_DIR", "data")),
                 env.getOrDefault("REDIS_PREFIX", "calmline:"),
                 Duration.ofDays(integer(env, "TRANSCRIPT_RETENTION_DAYS", 90)),
@@ -203,6 +207,23 @@ record Config(
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("HOST=" + host + " is not an address of this machine");
         }
+    }
+
+    /**
+     * REDIS_CLUSTER (host:port,host:port), with REDIS_USER, REDIS_PASSWORD and REDIS_TLS for every node; it
+     * cannot be combined with REDIS_URL, which names one server.
+     */
+    private static Optional<Store.Cluster> redisCluster(Map<String, String> env) {
+        Optional<String> nodes = optional(env, "REDIS_CLUSTER");
+        if (nodes.isEmpty()) {
+            return Optional.empty();
+        }
+        if (optional(env, "REDIS_URL").isPresent()) {
+            throw new IllegalArgumentException("set REDIS_URL (one server) or REDIS_CLUSTER (a cluster), not both");
+        }
+        return Optional.of(new Store.Cluster(Arrays.stream(nodes.get().split(",")).map(String::trim)
+                .filter(n -> !n.isEmpty()).toList(), optional(env, "REDIS_USER"), optional(env, "REDIS_PASSWORD"),
+                bool(env, "REDIS_TLS")));
     }
 
     /** Never quoted back when it is refused: it holds the password. */

@@ -52,7 +52,7 @@ final class UserCommand {
         if (password == null) {
             return 2;
         }
-        try (Store store = Store.forCommand(config.redisUrl(), config.dataDir(), config.redisPrefix(),
+        try (Store store = Store.forCommand(config.redisUrl(), config.redisCluster(), config.dataDir(), config.redisPrefix(),
                 config.transcriptRetention())) {
             Auth auth = new Auth(store.records(), new Pages(), Optional.empty(), false,
                     config.supervision().zone());

@@ -79,7 +79,7 @@ final class CallIndex {
         List<String> args = new ArrayList<>(List.of("search:" + UUID.randomUUID(), Long.toString(q.fromMs()),
                 Long.toString(q.toMs()), Integer.toString(q.offset()), Integer.toString(q.count())));
         args.addAll(all);
-        List<?> reply = (List<?>) store.script(SEARCH, List.of(), args);
+        List<?> reply = (List<?>) store.script(SEARCH, List.of("calls:by-start"), args);
         List<String> sids = reply.subList(1, reply.size()).stream().map(Object::toString).toList();
         return new Page((Long) reply.get(0), sids);
     }

@@ -34,12 +34,14 @@ final class Dashboard {
             """;
     private static final String FAILED_CALLBACKS = """
             local failed = 0
-            for _, id in ipairs(redis.call('ZRANGEBYSCORE', ARGV[1] .. 'callbacks:all', ARGV[2], '+inf')) do
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], '+inf')) do
               if redis.call('HGET', ARGV[1] .. 'callback:' .. id, 'status') == 'failed' then failed = failed + 1 end
             end
             return failed
             """;
 
+    /** Every callback by when it was made; the script over it reads their records, on the same slot. */
+    private static final String CALLBACKS = "callbacks:all";
     /** The per-day counters' keys begin so: {@code stats:{day}}. */
     static final String COUNTERS = "stats:";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("EEE d MMM", Locale.ENGLISH);
@@ -65,7 +67,7 @@ final class Dashboard {
         }
         long weekAgo = today.minusDays(6).atStartOfDay(zone).toInstant().toEpochMilli();
         long due = store.count("callbacks:due", Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
-        long failed = (Long) store.script(FAILED_CALLBACKS, List.of(), List.of(Long.toString(weekAgo)));
+        long failed = (Long) store.script(FAILED_CALLBACKS, List.of(CALLBACKS), List.of(Long.toString(weekAgo)));
         return new SupervisorViews.Figures(period("Today", counters.subList(6, 7), List.of(today)),
                 period("Last 7 days", counters, days.stream().map(d -> LocalDate.parse(d.date())).toList()),
                 days, due, failed);
@@ -89,7 +91,7 @@ final class Dashboard {
         List<String> args = new ArrayList<>(List.of("median:" + java.util.UUID.randomUUID(),
                 Integer.toString(dates.size())));
         dates.forEach(d -> args.add("stats:" + d + ":venting"));
-        String median = String.valueOf(store.script(MEDIAN, List.of(), args));
+        String median = String.valueOf(store.script(MEDIAN, List.of(args.get(2)), args));
         return new SupervisorViews.Period(label, calls, share(angry, calls), share(sum(counters, "calmedBeforeAgent"), reachedAgent),
                 median.isEmpty() ? Double.NaN : Double.parseDouble(median), sum(counters, "talkOvers"),
                 sum(counters, "overflow"), byQueue, byTopic);

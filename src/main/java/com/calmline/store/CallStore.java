@@ -8,29 +8,19 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
- * Everything kept about one call, under {@code call:{sid}}: its record (a hash), its parts (the screen-pop,
+ * Everything kept about one call, under {@code call:{sid}} (one hash slot on a cluster): its record (a hash), its parts (the screen-pop,
  * marks such as {@code :live}), its transcript and events (lists), the named lists it is on (callers waiting,
  * an agent's calls), claims on it, and its erasure. Writes are held through an outage and never bring an
  * erased call back; each change is announced to live pages. Reads during an outage fail with
  * {@link redis.clients.jedis.exceptions.JedisException}, which the HTTP layer turns into 503.
  */
 public final class CallStore {
-    /**
-     * Takes out of the index of indexes (ARGV[2]) the index sets named (ARGV[3..]) that no longer exist: their
-     * names are words that were said. ARGV[1] is the prefix.
-     */
-    private static final String FORGET_EMPTIED = """
-            for i = 3, #ARGV do
-              if redis.call('EXISTS', ARGV[1] .. ARGV[i]) == 0 then redis.call('SREM', ARGV[1] .. ARGV[2], ARGV[i]) end
-            end""";
-
     private final Connection redis;
 
     CallStore(Connection redis) {
@@ -39,7 +29,7 @@ public final class CallStore {
 
     public void createCall(String callSid, long startedMs, Map<String, String> fields) {
         String key = redis.callKey(callSid);
-        List<Write> batch = new ArrayList<>(List.of(redis.unlessErased(callSid), new Write.Hash(key, fields),
+        List<Write> batch = new ArrayList<>(List.of(new Write.Hash(key, fields),
                 new Write.Expire(key, redis.retentionSeconds),
                 new Write.Index(redis.key("calls:by-start"), startedMs, callSid)));
         String from = fields.getOrDefault("from", "");
@@ -47,12 +37,12 @@ public final class CallStore {
             batch.add(new Write.Index(callerKey(from), startedMs, callSid));
             batch.add(new Write.Expire(callerKey(from), redis.retentionSeconds));
         }
-        redis.submit(batch);
+        redis.submit(redis.guarded(callSid, batch));
     }
 
     public void updateCall(String callSid, Map<String, String> fields) {
-        redis.submit(List.of(redis.unlessErased(callSid), new Write.Hash(redis.callKey(callSid), fields),
-                redis.live(callSid)));
+        redis.submit(redis.guarded(callSid, List.of(new Write.Hash(redis.callKey(callSid), fields),
+                redis.live(callSid))));
     }
 
     public Map<String, String> call(String callSid) {
@@ -77,8 +67,8 @@ public final class CallStore {
     /** Stores {@code value} under the call's {@code part} (e.g. its screen-pop), kept as long as its transcript. */
     public void saveCallPart(String callSid, String part, String value) {
         String key = redis.callKey(callSid) + ":" + part;
-        redis.submit(List.of(redis.unlessErased(callSid), new Write.Set(key, value),
-                new Write.Expire(key, redis.retentionSeconds), redis.live(callSid)));
+        redis.submit(redis.guarded(callSid, List.of(new Write.Set(key, value),
+                new Write.Expire(key, redis.retentionSeconds), redis.live(callSid))));
     }
 
     public Optional<String> callPart(String callSid, String part) {
@@ -112,8 +102,8 @@ public final class CallStore {
 
     /** Adds the call to a named set of calls ordered by {@code score} (e.g. calls waiting for an agent). */
     public void listCall(String list, double score, String callSid) {
-        redis.submit(List.of(redis.unlessErased(callSid), new Write.Index(listKey(list), score, callSid),
-                redis.live(callSid)));
+        redis.submit(redis.guarded(callSid, List.of(new Write.Index(listKey(list), score, callSid),
+                redis.live(callSid))));
     }
 
     public void unlistCall(String list, String callSid) {
@@ -159,20 +149,19 @@ public final class CallStore {
     public void appendUtterance(String callSid, String utteranceJson, String eventJson) {
         String utterances = redis.callKey(callSid) + ":utterances";
         String events = redis.callKey(callSid) + ":events";
-        List<Write> batch = new ArrayList<>(List.of(redis.unlessErased(callSid),
-                new Write.Append(utterances, utteranceJson), new Write.Expire(utterances, redis.retentionSeconds),
-                redis.live(callSid)));
+        List<Write> batch = new ArrayList<>(List.of(new Write.Append(utterances, utteranceJson),
+                new Write.Expire(utterances, redis.retentionSeconds), redis.live(callSid)));
         if (eventJson != null) {
             batch.add(new Write.Append(events, eventJson));
             batch.add(new Write.Expire(events, redis.retentionSeconds));
         }
-        redis.submit(batch);
+        redis.submit(redis.guarded(callSid, batch));
     }
 
     public void appendEvent(String callSid, String eventJson) {
         String events = redis.callKey(callSid) + ":events";
-        redis.submit(List.of(redis.unlessErased(callSid), new Write.Append(events, eventJson),
-                new Write.Expire(events, redis.retentionSeconds)));
+        redis.submit(redis.guarded(callSid, List.of(new Write.Append(events, eventJson),
+                new Write.Expire(events, redis.retentionSeconds))));
     }
 
     public List<String> events(String callSid) {
@@ -193,8 +182,9 @@ public final class CallStore {
 
     /**
      * Erases a call: its record, transcript, events and parts, its place in every index named, and the entries
-     * named of logs ({@code entries}: log key to entries); one transaction, so a reader sees it whole or gone.
-     * What is left is that it was erased, so no write still on its way stores it again.
+     * named of logs ({@code entries}: log key to entries). Two atomic steps, one per slot: the indexes first
+     * (while the call's record is there to erase again should the second fail), then the call's own keys. What
+     * is left is that it was erased, in both slots, so no write still on its way stores it again in either.
      */
     public void erase(String callSid, Collection<String> indexKeys, Map<String, List<String>> entries) {
         List<String> parts = new ArrayList<>();
@@ -205,21 +195,21 @@ public final class CallStore {
             parts.addAll(page.getResult());
             cursor = page.getCursor();
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        String prefix = redis.prefix;
-        try (AbstractTransaction tx = redis.client.multi()) {
-            tx.del(redis.callKey(callSid));
-            parts.forEach(tx::del);
-            parts.forEach(part -> tx.srem(redis.key(Connection.INDEX_KEYS), part.substring(prefix.length())));
-            indexKeys.forEach(k -> tx.zrem(redis.key(k), callSid));
-            entries.forEach((log, gone) -> gone.forEach(entry -> tx.zrem(redis.key(log), entry)));
-            List<String> emptied = new ArrayList<>(List.of(prefix, Connection.INDEX_KEYS));
-            emptied.addAll(indexKeys);
-            tx.eval(FORGET_EMPTIED, List.of(), emptied);
-            tx.zadd(redis.key(Connection.ERASED), System.currentTimeMillis(), callSid);
-            tx.sadd(redis.key(Connection.INDEX_KEYS), Connection.ERASED);
-            tx.publish(redis.key(Connection.LIVE), callSid);
-            tx.exec();
-        }
+        String indexes = redis.key(Connection.INDEX_KEYS);
+        List<Write> batch = new ArrayList<>();
+        parts.forEach(part -> batch.add(new Write.Unmember(indexes, redis.name(part))));
+        indexKeys.forEach(k -> batch.add(new Write.Unindex(redis.key(k), callSid)));
+        entries.forEach((log, gone) -> gone.forEach(entry -> batch.add(new Write.Unindex(redis.key(log), entry))));
+        indexKeys.forEach(k -> batch.add(new Write.ForgetIfGone(indexes, redis.key(k), k)));
+        batch.add(new Write.Index(redis.key(Connection.ERASED), System.currentTimeMillis(), callSid));
+        batch.add(new Write.Member(indexes, Connection.ERASED));
+        batch.add(new Write.Delete(redis.callKey(callSid)));
+        parts.forEach(part -> batch.add(new Write.Delete(part)));
+        String marker = redis.erasedMarker(callSid);
+        batch.add(new Write.Set(marker, "1"));
+        batch.add(new Write.Expire(marker, redis.retentionSeconds));
+        batch.add(redis.live(callSid));
+        redis.applyNow(batch);
     }
 
     private String listKey(String list) {

@@ -9,7 +9,8 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * What supervisors search and read across calls: sorted sets of call sids scored by when (search terms,
- * facets), logs scored by time (alerts, the audit of views), and per-day counters. Every set is remembered in
+ * facets), logs scored by time (alerts, the audit of views), and per-day counters, all on one hash slot of a
+ * cluster (tagged {@code {idx}}), so a search intersects them in one script. Every set is remembered in
  * one index of indexes, so retention ({@link #prune}) drops old entries without scanning the keyspace. Writes
  * about a call are held through an outage like the transcript they index, and not made once it is erased.
  */
@@ -25,7 +26,7 @@ public final class IndexStore {
      * {@link #prune} finds it, and takes it out of those in {@code leave}.
      */
     public void indexCall(String callSid, double startedMs, Collection<String> keys, Collection<String> leave) {
-        List<Write> batch = new ArrayList<>(List.of(redis.unlessErased(callSid)));
+        List<Write> batch = new ArrayList<>();
         for (String key : leave) {
             batch.add(new Write.Unindex(redis.key(key), callSid));
         }
@@ -33,8 +34,8 @@ public final class IndexStore {
             batch.add(new Write.Index(redis.key(key), startedMs, callSid));
             batch.add(new Write.Member(redis.key(Connection.INDEX_KEYS), key));
         }
-        if (batch.size() > 1) {
-            redis.submit(batch);
+        if (!batch.isEmpty()) {
+            redis.submit(redis.guarded(callSid, batch));
         }
     }
 
@@ -43,7 +44,7 @@ public final class IndexStore {
      * ranks it in a sorted set. The counters' key is announced, so pages showing figures update.
      */
     public void count(String key, Map<String, Long> counts, String rankKey, double rank, String member) {
-        List<Write> batch = new ArrayList<>(List.of(redis.unlessErased(member)));
+        List<Write> batch = new ArrayList<>();
         counts.forEach((field, by) -> batch.add(new Write.Count(redis.key(key), field, by)));
         batch.add(new Write.Expire(redis.key(key), redis.retentionSeconds));
         if (rankKey != null) {
@@ -51,7 +52,7 @@ public final class IndexStore {
             batch.add(new Write.Expire(redis.key(rankKey), redis.retentionSeconds));
         }
         batch.add(announced(key));
-        redis.submit(batch);
+        redis.submit(redis.guarded(member, batch));
     }
 
     /** Adds an entry to a log kept as a sorted set by time (the audit), announcing it to live pages. */
@@ -62,8 +63,8 @@ public final class IndexStore {
 
     /** The same for an entry about a call (an alert), which is not written once the call is erased. */
     public void log(String callSid, String key, long atMs, String entry) {
-        redis.submit(List.of(redis.unlessErased(callSid), new Write.Index(redis.key(key), atMs, entry),
-                new Write.Member(redis.key(Connection.INDEX_KEYS), key), announced(key)));
+        redis.submit(redis.guarded(callSid, List.of(new Write.Index(redis.key(key), atMs, entry),
+                new Write.Member(redis.key(Connection.INDEX_KEYS), key), announced(key))));
     }
 
     /** A new entry in the log {@code key}, announced to live pages like a change to a call. */
@@ -90,8 +91,8 @@ public final class IndexStore {
     }
 
     /**
-     * Runs a Lua script over indexes (a search's intersection, a median); the prefix is its first argument,
-     * for the keys it builds.
+     * Runs a Lua script over indexes (a search's intersection, a median); its first key says where it runs, and
+     * what keys of that kind begin with is its first argument, for the keys it builds.
      */
     public Object script(String lua, List<String> keys, List<String> args) {
         return redis.script(lua, keys, args);

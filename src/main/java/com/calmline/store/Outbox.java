@@ -33,6 +33,20 @@ final class Outbox {
         }
     }
 
+    /**
+     * Redis took the first parts of a batch (each slot's part is one script run) and then stopped: what is
+     * still to write is held, so the parts taken are not written twice. Journalled, the batch is kept whole
+     * (a restart replays it whole, as after a crash mid-flush).
+     */
+    static final class Partly extends JedisException {
+        final List<Write> rest;
+
+        Partly(List<Write> rest, JedisException cause) {
+            super(cause.getMessage(), cause);
+            this.rest = rest;
+        }
+    }
+
     private final Deque<Journal.Entry> pending = new ArrayDeque<>();
     private final int capacity;
     private final Optional<Journal> journal;
@@ -63,6 +77,11 @@ final class Outbox {
             } catch (Refused e) {
                 reject(e);
                 return;
+            } catch (Partly e) {
+                log.warn("Redis took part of a write and stopped ({}); holding the rest until it answers",
+                        e.getMessage());
+                hold(e.rest);
+                return;
             } catch (JedisException e) {
                 log.warn("Redis did not take a write ({}); holding writes until it does", e.getMessage());
             }
@@ -89,6 +108,9 @@ final class Outbox {
                 send.accept(pending.peekFirst().writes());
             } catch (Refused e) {
                 reject(e);
+            } catch (Partly e) {
+                pending.addFirst(new Journal.Entry(pending.removeFirst().id(), e.rest));
+                return;
             } catch (JedisException e) {
                 return;
             }

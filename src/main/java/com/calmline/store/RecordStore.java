@@ -90,8 +90,9 @@ public final class RecordStore {
     }
 
     /**
-     * Runs a Lua script atomically; {@code keys} are given without the prefix and passed prefixed, and the
-     * prefix itself is the first argument, for keys the script builds.
+     * Runs a Lua script atomically; {@code keys} are given as names and passed stored (all of one kind, so on
+     * one slot), and the first argument is what keys of the first key's kind begin with, for keys the script
+     * builds.
      */
     public Object script(String lua, List<String> keys, List<String> args) {
         return redis.script(lua, keys, args);

@@ -5,10 +5,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -21,6 +27,38 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class Store implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Store.class);
+
+    /**
+     * A Redis Cluster to use: some of its nodes ({@code host:port}; the client learns the rest), the user and
+     * password every node asks for, and whether to speak TLS.
+     */
+    public record Cluster(List<String> nodes, Optional<String> user, Optional<String> password, boolean tls) {
+        private static final Duration RETRIES = Duration.ofSeconds(2);
+
+        public Cluster {
+            if (nodes.isEmpty()) {
+                throw new IllegalArgumentException("REDIS_CLUSTER must name at least one node, as host:port,host:port");
+            }
+            for (String node : nodes) {
+                int colon = node.lastIndexOf(':');
+                if (colon <= 0 || !node.substring(colon + 1).matches("[0-9]{1,5}")
+                        || Integer.parseInt(node.substring(colon + 1)) > 65535) {
+                    throw new IllegalArgumentException("REDIS_CLUSTER: '" + node + "' is not host:port (e.g. "
+                            + "redis-1:6379,redis-2:6379)");
+                }
+            }
+            nodes = List.copyOf(nodes);
+        }
+
+        RedisClusterClient connect() {
+            Set<HostAndPort> known = nodes.stream().map(HostAndPort::from).collect(Collectors.toSet());
+            // A write a failing-over slot cannot take within RETRIES is held in the outbox rather than keep the
+            // call's thread waiting; Jedis follows MOVED to the promoted replica within it.
+            return RedisClusterClient.builder().nodes(known).maxTotalRetriesDuration(RETRIES)
+                    .clientConfig(DefaultJedisClientConfig.builder().user(user.orElse(null))
+                            .password(password.orElse(null)).ssl(tls).build()).build();
+        }
+    }
 
     private final Connection connection;
     private final CallStore calls;
@@ -42,7 +80,13 @@ public final class Store implements AutoCloseable {
      */
     public static Store open(Optional<URI> redisUrl, Path dataDir, String prefix, Duration retention)
             throws IOException {
-        return open(redisUrl, dataDir, prefix, retention, Optional.of(dataDir));
+        return open(redisUrl, Optional.empty(), dataDir, prefix, retention, Optional.of(dataDir));
+    }
+
+    /** The same, or on {@code cluster} when given. */
+    public static Store open(Optional<URI> redisUrl, Optional<Cluster> cluster, Path dataDir, String prefix,
+                             Duration retention) throws IOException {
+        return open(redisUrl, cluster, dataDir, prefix, retention, Optional.of(dataDir));
     }
 
     /**
@@ -51,11 +95,32 @@ public final class Store implements AutoCloseable {
      */
     public static Store forCommand(Optional<URI> redisUrl, Path dataDir, String prefix, Duration retention)
             throws IOException {
-        return open(redisUrl, dataDir, prefix, retention, Optional.empty());
+        return forCommand(redisUrl, Optional.empty(), dataDir, prefix, retention);
     }
 
-    private static Store open(Optional<URI> redisUrl, Path dataDir, String prefix, Duration retention,
-                              Optional<Path> journal) throws IOException {
+    /** The same, or on {@code cluster} when given. */
+    public static Store forCommand(Optional<URI> redisUrl, Optional<Cluster> cluster, Path dataDir, String prefix,
+                                   Duration retention) throws IOException {
+        return open(redisUrl, cluster, dataDir, prefix, retention, Optional.empty());
+    }
+
+    /**
+     * The Redis key a name is stored under (its hash tag says its slot on a cluster), for a tool or a test that
+     * reads Redis beside the stores.
+     */
+    public static String key(String prefix, String name) {
+        return Connection.stored(prefix, name);
+    }
+
+    private static Store open(Optional<URI> redisUrl, Optional<Cluster> cluster, Path dataDir, String prefix,
+                              Duration retention, Optional<Path> journal) throws IOException {
+        if (prefix.contains("{") || prefix.contains("}")) {
+            throw new IllegalArgumentException("REDIS_PREFIX must not contain { or }: they would put every key "
+                    + "on one hash slot of a cluster");
+        }
+        if (cluster.isPresent()) {
+            return new Store(new Connection(cluster.get().connect(), Optional.empty(), prefix, retention, journal));
+        }
         if (redisUrl.isPresent()) {
             return new Store(new Connection(RedisClient.create(redisUrl.get()), Optional.empty(), prefix, retention,
                     journal));
@@ -114,7 +179,7 @@ public final class Store implements AutoCloseable {
         return channels;
     }
 
-    /** True when Redis answers a PING now. */
+    /** True when Redis answers a PING now; on a cluster, when a node reports the cluster's state ok. */
     public boolean reachable() {
         return connection.reachable();
     }
@@ -122,6 +187,11 @@ public final class Store implements AutoCloseable {
     /** True while the embedded Redis this service runs has exited and is being started again with its data. */
     public boolean restarting() {
         return connection.restarting();
+    }
+
+    /** On a cluster, its state as a node reports it ({@code ok}, {@code fail}, {@code unreachable}); else empty. */
+    public Optional<String> clusterState() {
+        return connection.clusterState();
     }
 
     /** True when writes Redis cannot take are kept in a journal on disk (the service; not a command beside it). */

@@ -10,8 +10,8 @@ import java.util.Map;
  * One Redis write, kept as data so it can wait in the outbox while Redis is away, and be written to the
  * outbox's journal (JSON, with its kind as {@code w}) so it survives a restart. A guard
  * ({@link UnlessExists}, {@link UnlessMember}) writes nothing: checked when Redis takes the batch, it leaves
- * the whole batch unapplied, so a condition decided late (a call erased meanwhile, a promise already made)
- * still holds for writes that waited in the outbox.
+ * the writes of its hash slot, and the rest of the batch, unapplied ({@link Slices}), so a condition decided
+ * late (a call erased meanwhile, a promise already made) still holds for writes that waited in the outbox.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "w")
 @JsonSubTypes({
@@ -24,11 +24,22 @@ import java.util.Map;
         @JsonSubTypes.Type(value = Write.Publish.class, name = "publish"),
         @JsonSubTypes.Type(value = Write.Count.class, name = "count"),
         @JsonSubTypes.Type(value = Write.Member.class, name = "member"),
+        @JsonSubTypes.Type(value = Write.Unmember.class, name = "unmember"),
+        @JsonSubTypes.Type(value = Write.Delete.class, name = "delete"),
+        @JsonSubTypes.Type(value = Write.ForgetIfGone.class, name = "forget-if-gone"),
         @JsonSubTypes.Type(value = Write.UnlessExists.class, name = "unless-exists"),
         @JsonSubTypes.Type(value = Write.UnlessMember.class, name = "unless-member")})
 sealed interface Write {
     /** The Redis command, or for a guard its name and operands, as Store's batch script reads them. */
     List<String> command();
+
+    /**
+     * The keys the write touches, declared to the script that runs it: on a cluster, they say which node takes
+     * it, and every key of one script run must hash to one slot.
+     */
+    default List<String> keys() {
+        return List.of(command().get(1));
+    }
 
     record Hash(String key, Map<String, String> fields) implements Write {
         public List<String> command() {
@@ -76,6 +87,12 @@ sealed interface Write {
         public List<String> command() {
             return List.of("PUBLISH", channel, message);
         }
+
+        /** A channel is no key: on a cluster, a message published on any node reaches subscribers on every node. */
+        @Override
+        public List<String> keys() {
+            return List.of();
+        }
     }
 
     /** Adds {@code by} to a counter in a hash (a replay after a crash mid-flush may count a batch twice). */
@@ -88,6 +105,30 @@ sealed interface Write {
     record Member(String key, String member) implements Write {
         public List<String> command() {
             return List.of("SADD", key, member);
+        }
+    }
+
+    record Unmember(String key, String member) implements Write {
+        public List<String> command() {
+            return List.of("SREM", key, member);
+        }
+    }
+
+    record Delete(String key) implements Write {
+        public List<String> command() {
+            return List.of("DEL", key);
+        }
+    }
+
+    /** Takes {@code name} out of the set {@code key} if {@code gone} no longer exists: an index left empty. */
+    record ForgetIfGone(String key, String gone, String name) implements Write {
+        public List<String> command() {
+            return List.of("forget-if-gone", key, gone, name);
+        }
+
+        @Override
+        public List<String> keys() {
+            return List.of(key, gone);
         }
     }
 

@@ -7,6 +7,7 @@ import com.calmline.app.Deployment;
 import com.calmline.app.LiveEvents;
 import com.calmline.app.RunningService;
 import com.calmline.app.Simulator;
+import com.calmline.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -158,7 +159,7 @@ class DeskReadsIT {
             String key = m.group(3) == null ? "" : m.group(3);
             boolean read = readOnly.computeIfAbsent(command, c -> info.commandInfo(c).values().stream()
                     .anyMatch(i -> i.getFlags().contains("readonly")));
-            if (read && key.startsWith(prefix) && !key.startsWith(prefix + "session:")) {
+            if (read && key.startsWith(prefix) && !key.startsWith(Store.key(prefix, "session:"))) {
                 reads++;
             }
         }

@@ -3,6 +3,7 @@ package com.calmline.app;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
+import com.calmline.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,25 +14,37 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
- * How fast two instances on one Redis claim and ring due callbacks (Twilio in WireMock, answering at once),
+ * How fast two instances on one Redis (one server, then a cluster) claim and ring due callbacks (Twilio in WireMock, answering at once),
  * and whether any entry was rung twice. Prints figures; never fails on time.
  */
 public final class CallbackBench {
     private static final int ENTRIES = 5000;
 
+    /** On one server, then on a Redis Cluster (three masters, a replica each), in the same run. */
     public static void main(String[] args) throws Exception {
-        try (Deployment deployment = Deployment.live("callback-bench-token").ringsCallbacks(Deployment.middayZone())
-                .env("CALLBACK_LEASE_SECONDS", "30").instances(2).start()) {
-            deployment.twilio().places();
-            run(deployment.twilio(), deployment.service());
+        for (String engine : RedisCluster.benchEngines()) {
+            RedisCluster cluster = engine.equals("cluster") ? RedisCluster.start(3) : null;
+            Deployment.Builder builder = Deployment.live("callback-bench-token")
+                    .ringsCallbacks(Deployment.middayZone()).env("CALLBACK_LEASE_SECONDS", "30").instances(2);
+            if (cluster != null) {
+                builder.redisCluster(cluster);
+            }
+            try (Deployment deployment = builder.start()) {
+                deployment.twilio().places();
+                System.out.printf("%n== Redis: %s ==%n", cluster == null ? "one server" : "cluster of 3 masters, "
+                        + "3 replicas (" + cluster.nodes() + ")");
+                run(deployment.twilio(), deployment.service(), () -> cluster == null ? deployment.service().redis()
+                        : cluster.client());
+            }
         }
     }
 
-    private static void run(TwilioStandIn twilio, RunningService a) throws Exception {
+    private static void run(TwilioStandIn twilio, RunningService a, Supplier<UnifiedJedis> client) throws Exception {
         // Scheduled an hour ahead, so nothing is claimed while they are created; then all fall due at once.
         String at = java.time.OffsetDateTime.now().plusHours(1).toString();
         HttpClient http = HttpClient.newHttpClient();
@@ -51,11 +64,11 @@ public final class CallbackBench {
         }
         pool.shutdown();
         System.out.printf("%d callbacks scheduled an hour ahead; moving them all to due now%n", ENTRIES);
-        try (RedisClient redis = a.redis()) {
-            String due = a.config.redisPrefix() + "callbacks:due";
+        try (UnifiedJedis redis = client.get()) {
+            String due = Store.key(a.config.redisPrefix(), "callbacks:due");
             long started = System.nanoTime();
             redis.zremrangeByScore(due, "-inf", "+inf");
-            List<String> ids = redis.zrange(a.config.redisPrefix() + "callbacks:all", 0, -1);
+            List<String> ids = redis.zrange(Store.key(a.config.redisPrefix(), "callbacks:all"), 0, -1);
             Map<String, Double> now = ids.stream().collect(Collectors.toMap(id -> id, id -> (double) System.currentTimeMillis()));
             redis.zadd(due, now);
             while (dialled(twilio).size() < ENTRIES && System.nanoTime() - started < 300_000_000_000L) {

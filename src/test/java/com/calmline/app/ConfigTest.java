@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.calmline.privacy.LogEncoder;
+import com.calmline.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -147,6 +149,21 @@ class ConfigTest {
         assertEquals("STREAM_STALL_SECONDS must be a whole number, such as 3, not '2.5'",
                 assertThrows(IllegalArgumentException.class,
                         () -> Config.fromEnv(Map.of("STREAM_STALL_SECONDS", "2.5"))).getMessage());
+    }
+
+    @Test
+    void aClusterIsNamedByItsNodesWithOnePasswordAndTls() {
+        Config c = Config.fromEnv(Map.of("REDIS_CLUSTER", " r1:7000, r2:7001 ,", "REDIS_PASSWORD", "pw",
+                "REDIS_TLS", "true"));
+        assertEquals(new Store.Cluster(List.of("r1:7000", "r2:7001"), Optional.empty(), Optional.of("pw"), true),
+                c.redisCluster().orElseThrow());
+        assertTrue(Config.fromEnv(Map.of()).redisCluster().isEmpty(), "the embedded server by default");
+        String bad = assertThrows(IllegalArgumentException.class,
+                () -> Config.fromEnv(Map.of("REDIS_CLUSTER", "r1:7000,r2"))).getMessage();
+        assertTrue(bad.startsWith("REDIS_CLUSTER: 'r2' is not host:port"), bad);
+        assertEquals("set REDIS_URL (one server) or REDIS_CLUSTER (a cluster), not both",
+                assertThrows(IllegalArgumentException.class, () -> Config.fromEnv(Map.of("REDIS_CLUSTER", "r1:7000",
+                        "REDIS_URL", "redis://r1:6379"))).getMessage());
     }
 
     /** The environment the Dockerfile's ENV lines give the service. */

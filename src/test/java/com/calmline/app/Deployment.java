@@ -49,6 +49,7 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
     private final Map<String, String> env;
     private final List<Map<String, String>> instanceEnvs;
     private final boolean ownRedis;
+    private final Optional<RedisCluster> cluster;
     private final Map<String, String> users;
     private final List<RunningService> instances = new ArrayList<>();
     /** Instances and processes in the order they were started: they are closed newest first. */
@@ -63,6 +64,7 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
         this.env = Map.copyOf(b.env);
         this.instanceEnvs = List.copyOf(b.instances);
         this.ownRedis = b.ownRedis;
+        this.cluster = b.cluster;
         this.users = new LinkedHashMap<>(b.users);
     }
 
@@ -82,6 +84,7 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
         private final List<Map<String, String>> instances = new ArrayList<>(List.of(Map.of()));
         private final Map<String, String> users = new LinkedHashMap<>();
         private boolean ownRedis;
+        private Optional<RedisCluster> cluster = Optional.empty();
 
         private Builder(Optional<String> authToken) {
             this.authToken = authToken;
@@ -143,6 +146,12 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
         public Builder ownRedis() {
             ownRedis = true;
             return this;
+        }
+
+        /** Redis is {@code cluster} (REDIS_CLUSTER), which the deployment stops with itself. */
+        public Builder redisCluster(RedisCluster cluster) {
+            this.cluster = Optional.of(cluster);
+            return env(cluster.env());
         }
 
         /** A user, added by the real {@code user add} once the first instance is up; password {@link #PASSWORD}. */
@@ -254,7 +263,7 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
         if (twilio != null) {
             all.putAll(twilio.liveEnv(authToken.orElseThrow()));
         }
-        if (redis != null || !instances.isEmpty()) {
+        if (cluster.isEmpty() && (redis != null || !instances.isEmpty())) {
             all.put("REDIS_URL", redis().url());
         }
         // Twilio streams a frame every 20 ms whatever happens; the simulator, playing faster than real time, stops
@@ -318,6 +327,7 @@ public final class Deployment implements BeforeAllCallback, AfterAllCallback, Be
         if (redis != null) {
             order.add(redis);
         }
+        cluster.ifPresent(order::add);
         if (twilio != null) {
             order.add(twilio);
         }

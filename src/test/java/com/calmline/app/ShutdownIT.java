@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.calmline.store.Store;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +43,7 @@ class ShutdownIT {
             assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(service.url().resolve("/ready"))
                     .build(), HttpResponse.BodyHandlers.discarding()).statusCode());
 
-            String queueBefore = store.hget("calmline:call:" + call.callSid, "queue");
+            String queueBefore = store.hget(Store.key("calmline:", "call:" + call.callSid), "queue");
             service.close();
             call.close();
 
@@ -50,13 +51,13 @@ class ShutdownIT {
                     r.getBodyAsString(), java.nio.charset.StandardCharsets.UTF_8)).toList();
             assertTrue(updates.stream().anyMatch(b -> b.contains("<Enqueue")), "with a person either way: " + updates);
             if (queueBefore == null || queueBefore.isEmpty()) {
-                assertEquals("true", store.hget("calmline:call:" + call.callSid, "lost"), "not routed yet, so put through");
+                assertEquals("true", store.hget(Store.key("calmline:", "call:" + call.callSid), "lost"), "not routed yet, so put through");
                 assertTrue(updates.stream().anyMatch(b -> b.contains("<Enqueue") && b.contains("trouble hearing you")),
                         "put through at shutdown, with an apology: " + updates);
             }
-            java.util.List<String> events = store.lrange("calmline:call:" + call.callSid + ":events", 0, -1);
+            java.util.List<String> events = store.lrange(Store.key("calmline:", "call:" + call.callSid + ":events"), 0, -1);
             assertTrue(events.stream().anyMatch(e -> e.contains("\"type\":\"summary\"")), "its summary: " + events);
-            java.util.List<String> utterances = store.lrange("calmline:call:" + call.callSid + ":utterances", 0, -1);
+            java.util.List<String> utterances = store.lrange(Store.key("calmline:", "call:" + call.callSid + ":utterances"), 0, -1);
             long heard = utterances.stream().filter(u -> u.contains("\"speaker\":\"caller\"")).count();
             assertTrue(heard > 0, "what the caller said before the shutdown is stored: " + utterances);
         }
@@ -75,7 +76,7 @@ class ShutdownIT {
             RunningService stops = deployment.instance(0);
             RunningService stays = deployment.instance(1);
             Simulator.Call queued = stops.waiting("billing-calm", twilio::accepts, 4);
-            await(() -> store.zscore("calmline:calls:waiting", queued.callSid) != null);
+            await(() -> store.zscore(Store.key("calmline:", "calls:waiting"), queued.callSid) != null);
             byte[] audio = Fixture.load("refund-angry").mulaw();
             // A number that can be called back, so the follow-up can be booked.
             Simulator.Call venting = stops.simulator().dial("+14155550142", "+15555550199");
@@ -97,9 +98,9 @@ class ShutdownIT {
             venting.close();
             promised.close();
 
-            assertEquals("shutdown", store.hget("calmline:call:" + venting.callSid, "putThrough"),
+            assertEquals("shutdown", store.hget(Store.key("calmline:", "call:" + venting.callSid), "putThrough"),
                     "put through by the drain");
-            double peak = Double.parseDouble(store.hget("calmline:call:" + venting.callSid, "angerPeak"));
+            double peak = Double.parseDouble(store.hget(Store.key("calmline:", "call:" + venting.callSid), "angerPeak"));
             assertTrue(peak >= 0.6, "angry enough for a follow-up once the call is over: " + peak);
             assertTrue(events(store, venting.callSid).stream().anyMatch(e -> e.contains("\"type\":\"summary\"")),
                     "what the line heard is summed up");
@@ -115,10 +116,10 @@ class ShutdownIT {
 
             twilio.stands(venting.callSid, "completed", 95);
             twilio.stands(queued.callSid, "completed", 80);
-            await(() -> calls.stream().allMatch(sid -> store.zscore("calmline:calls:waiting", sid) == null));
-            await(() -> calls.stream().allMatch(sid -> "ENDED".equals(store.hget("calmline:call:" + sid, "state"))));
-            assertEquals("95000", store.hget("calmline:call:" + venting.callSid, "durationMs"));
-            assertEquals("80000", store.hget("calmline:call:" + queued.callSid, "durationMs"));
+            await(() -> calls.stream().allMatch(sid -> store.zscore(Store.key("calmline:", "calls:waiting"), sid) == null));
+            await(() -> calls.stream().allMatch(sid -> "ENDED".equals(store.hget(Store.key("calmline:", "call:" + sid), "state"))));
+            assertEquals("95000", store.hget(Store.key("calmline:", "call:" + venting.callSid), "durationMs"));
+            assertEquals("80000", store.hget(Store.key("calmline:", "call:" + queued.callSid), "durationMs"));
             List<String> ended = events(store, venting.callSid);
             assertEquals(1, ended.stream().filter(e -> e.contains("\"type\":\"callback\"")
                     && e.contains("\"kind\":\"follow-up\"")).count(), "one follow-up, once it is over: " + ended);
@@ -127,7 +128,7 @@ class ShutdownIT {
             assertTrue(calm.stream().noneMatch(e -> e.contains("\"type\":\"callback\"")), "a calm call gets none");
             assertEquals(1, calm.stream().filter(e -> e.contains("\"type\":\"end\"")).count());
             twilio.stands(promised.callSid, "completed", 30);
-            await(() -> "ENDED".equals(store.hget("calmline:call:" + promised.callSid, "state")));
+            await(() -> "ENDED".equals(store.hget(Store.key("calmline:", "call:" + promised.callSid), "state")));
         }
     }
 
@@ -135,7 +136,7 @@ class ShutdownIT {
     private static void goingOn(RedisClient store, RunningService service, String sid) throws Exception {
         String waiting = service.json("/api/calls/waiting").toString();
         assertTrue(waiting.contains(sid), sid + " still waiting on the desk: " + waiting);
-        assertEquals(null, store.hget("calmline:call:" + sid, "durationMs"), sid + ": no duration yet");
+        assertEquals(null, store.hget(Store.key("calmline:", "call:" + sid), "durationMs"), sid + ": no duration yet");
         List<String> events = events(store, sid);
         assertTrue(events.stream().noneMatch(e -> e.contains("\"type\":\"end\"")), sid + " has not ended");
         assertTrue(events.stream().noneMatch(e -> e.contains("\"type\":\"callback\"")),
@@ -143,7 +144,7 @@ class ShutdownIT {
     }
 
     private static List<String> events(RedisClient store, String sid) {
-        return store.lrange("calmline:call:" + sid + ":events", 0, -1);
+        return store.lrange(Store.key("calmline:", "call:" + sid + ":events"), 0, -1);
     }
 
     private static void await(java.util.concurrent.Callable<Boolean> condition) throws Exception {

@@ -1,5 +1,6 @@
 package com.calmline.app;
 
+import com.calmline.store.Store;
 import com.calmline.telephony.TwilioRoutes;
 import com.calmline.telephony.TwilioSignature;
 import io.javalin.Javalin;
@@ -27,9 +28,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Benchmark, not a test ({@code mvn -B -Pbench-webhook verify}): Twilio's first request for a new call,
+ * Benchmark, not a test ({@code mvn -B -Pbench-webhook verify}; {@code -Dbench.redis=single|cluster} for one
+ * engine): on one Redis server, then on a Redis Cluster, Twilio's first request for a new call,
  * {@code POST /twilio/voice} signed with the account's auth token, against the whole service (real Redis, live
  * Twilio configuration with WireMock as the REST API), beside a bare Javalin handler that returns the same
  * bytes, in the same JVM, alternating A/B/A/B at each concurrency. Prints figures; never fails on time.
@@ -80,11 +83,26 @@ public final class WebhookBench {
         }
     }
 
+    /** On one server, then on a Redis Cluster (three masters, a replica each), in the same run. */
     public static void main(String[] args) throws Exception {
+        for (String engine : RedisCluster.benchEngines()) {
+            RedisCluster cluster = engine.equals("cluster") ? RedisCluster.start(3) : null;
+            Deployment.Builder builder = Deployment.live(TOKEN).env("HOST", "127.0.0.1");
+            if (cluster != null) {
+                builder.redisCluster(cluster);
+            }
+            try (Deployment deployment = builder.start()) {
+                System.out.printf("%n== Redis: %s ==%n", cluster == null ? "one server" : "cluster of 3 masters, "
+                        + "3 replicas");
+                run(deployment.service(), cluster);
+            }
+        }
+    }
+
+    private static void run(RunningService service, RedisCluster cluster) throws Exception {
         PrintStream console = System.out;
         Path logs = Files.createTempFile("calmline-webhookbench", ".log");
-        try (Deployment deployment = Deployment.live(TOKEN).env("HOST", "127.0.0.1").start()) {
-            RunningService service = deployment.service();
+        try {
             try {
                 String twiml = answer(service.port());
                 Javalin bare = Javalin.create(c -> {
@@ -94,7 +112,7 @@ public final class WebhookBench {
                 try (PrintStream serviceLog = new PrintStream(new BufferedOutputStream(
                         new FileOutputStream(logs.toFile()), 128), true)) {
                     System.setOut(serviceLog);
-                    bench(console, service, bare.port(), twiml.getBytes(StandardCharsets.UTF_8).length);
+                    bench(console, service, bare.port(), twiml.getBytes(StandardCharsets.UTF_8).length, cluster);
                 } finally {
                     System.setOut(console);
                     bare.stop();
@@ -115,7 +133,8 @@ public final class WebhookBench {
         }
     }
 
-    private static void bench(PrintStream out, RunningService service, int barePort, int twimlBytes) throws Exception {
+    private static void bench(PrintStream out, RunningService service, int barePort, int twimlBytes,
+                              RedisCluster cluster) throws Exception {
         int servicePort = service.app.port();
         out.printf("POST %s, each a new signed call (%d form fields), answered with %d bytes of TwiML%n", PATH,
                 form(0).size(), twimlBytes);
@@ -150,14 +169,22 @@ public final class WebhookBench {
         out.println();
         // Every answered webhook must have stored its call: the figures above include that real write.
         long stored;
-        Map<String, String> fsync;
-        try (RedisClient redis = service.redis()) {
-            stored = redis.zcard(service.config.redisPrefix() + "calls:by-start");
-            fsync = redis.configGet("appendfsync");
+        String fsync;
+        String key = Store.key(service.config.redisPrefix(), "calls:by-start");
+        if (cluster == null) {
+            try (RedisClient redis = service.redis()) {
+                stored = redis.zcard(key);
+                fsync = redis.configGet("appendfsync").getOrDefault("appendfsync", "?");
+            }
+        } else {
+            try (UnifiedJedis redis = cluster.client()) {
+                stored = redis.zcard(key);
+                fsync = cluster.setting("appendfsync");
+            }
         }
         out.printf("service: %d calls answered 200, %d call records in Redis, answered counter %.0f; "
                 + "Redis appendfsync %s (always: each answer waits for its write's fsync)%n", serviceAnswered, stored,
-                service.metric("calmline_calls_answered_total"), fsync.getOrDefault("appendfsync", "?"));
+                service.metric("calmline_calls_answered_total"), fsync);
     }
 
     /** Other work on the machine skews the figures, the service's more (it needs more CPU per request). */

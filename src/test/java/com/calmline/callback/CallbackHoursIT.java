@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.calmline.app.Deployment;
 import com.calmline.app.TwilioStandIn;
+import com.calmline.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -62,8 +63,8 @@ class CallbackHoursIT {
         long dueBeforeTheyClosed = LocalDate.now(night).minusDays(1).atTime(20, 0).atZone(night).toInstant()
                 .toEpochMilli();
         try (RedisClient redis = deployment.service().redis()) {
-            redis.hset("calmline:callback:" + id, "due", Long.toString(dueBeforeTheyClosed));
-            redis.zadd("calmline:callbacks:due", dueBeforeTheyClosed, id);
+            redis.hset(Store.key("calmline:", "callback:" + id), "due", Long.toString(dueBeforeTheyClosed));
+            redis.zadd(Store.key("calmline:", "callbacks:due"), dueBeforeTheyClosed, id);
         }
         JsonNode seen = deployment.service().json("/api/callbacks/" + id);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -15,6 +15,7 @@ import com.calmline.app.Fixture;
 import com.calmline.app.RunningService;
 import com.calmline.app.Simulator;
 import com.calmline.app.TwilioStandIn;
+import com.calmline.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URI;
@@ -236,7 +237,7 @@ class CallbackIT {
         assertEquals("callbacks", pop.path("queue").asText());
         try (RedisClient redis = redis()) {
             assertEquals(Set.of("id", "phone", "zone", "reason", "kind", "callSid", "due", "attempts", "status",
-                    "twilioSid"), redis.hkeys(PREFIX + "callback:" + id),
+                    "twilioSid"), redis.hkeys(Store.key(PREFIX, "callback:" + id)),
                     "only what ringing needs: the screen-pop is read through the call's sid, never copied");
         }
     }
@@ -297,7 +298,7 @@ class CallbackIT {
         String id = api("POST", "/api/callbacks", Map.of("phone", TOLL_FREE, "reason", "kept until rung",
                 "at", ZonedDateTime.now(open).plusDays(1).toOffsetDateTime().toString())).path("id").asText();
         try (RedisClient redis = redis()) {
-            assertEquals(-1, redis.ttl(PREFIX + "callback:" + id), "a promise is kept until it is kept");
+            assertEquals(-1, redis.ttl(Store.key(PREFIX, "callback:" + id)), "a promise is kept until it is kept");
         }
         api("POST", "/api/callbacks/" + id + "/cancel", Map.of());
     }
@@ -395,7 +396,7 @@ class CallbackIT {
     /** Finished: it and its history expire once the retention period (90 days by default) has passed. */
     private static void assertKeptForTheRetentionPeriod(String id) {
         try (RedisClient redis = redis()) {
-            for (String key : List.of(PREFIX + "callback:" + id, PREFIX + "callback:" + id + ":history")) {
+            for (String key : List.of(Store.key(PREFIX, "callback:" + id), Store.key(PREFIX, "callback:" + id + ":history"))) {
                 long ttl = redis.ttl(key);
                 assertTrue(ttl > Duration.ofDays(89).toSeconds() && ttl <= Duration.ofDays(90).toSeconds(),
                         key + " expires in " + ttl + " s");

@@ -9,6 +9,7 @@ import com.calmline.app.CallEvents;
 import com.calmline.app.Deployment;
 import com.calmline.app.RunningService;
 import com.calmline.app.Simulator;
+import com.calmline.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -74,11 +75,11 @@ class ErasureIT {
 
         String before = String.join("\n", dump());
         assertTrue(before.contains("furious"), "the caller's words are stored: " + sid);
-        assertTrue(dump().stream().anyMatch(line -> line.startsWith(PREFIX + "alerts ") && line.contains(sid)),
+        assertTrue(dump().stream().anyMatch(line -> line.startsWith(Store.key(PREFIX, "alerts") + " ") && line.contains(sid)),
                 "the call raised an alert, which names it and quotes the caller");
-        assertTrue(dump().stream().anyMatch(line -> line.startsWith(PREFIX + "audit:views ") && line.contains(sid)),
+        assertTrue(dump().stream().anyMatch(line -> line.startsWith(Store.key(PREFIX, "audit:views") + " ") && line.contains(sid)),
                 "the read is in the audit");
-        assertTrue(dump().stream().anyMatch(line -> line.startsWith(PREFIX + "callback:") && line.contains(sid)),
+        assertTrue(dump().stream().anyMatch(line -> line.startsWith(Store.key(PREFIX, "callback:")) && line.contains(sid)),
                 "the callbacks link to the call");
 
         HttpResponse<String> unconfirmed = adam.post("/supervisor/calls/" + sid + "/erase", Map.of("_csrf", adam.csrf()));
@@ -90,9 +91,10 @@ class ErasureIT {
         assertEquals(303, erased.statusCode(), erased.body());
 
         List<String> left = traces(sid);
-        assertEquals(2, left.size(), "only that it was erased: " + left);
-        assertTrue(left.stream().anyMatch(l -> l.startsWith(PREFIX + "calls:erased ")), left.toString());
-        assertTrue(left.stream().anyMatch(l -> l.startsWith(PREFIX + "audit:views ") && l.contains("\"what\":\"erase\"")
+        assertEquals(3, left.size(), "only that it was erased: " + left);
+        assertTrue(left.stream().anyMatch(l -> l.startsWith(Store.key(PREFIX, "calls:erased") + " ")), left.toString());
+        assertTrue(left.contains(Store.key(PREFIX, "call:" + sid + ":erased") + " 1"), "and its marker: " + left);
+        assertTrue(left.stream().anyMatch(l -> l.startsWith(Store.key(PREFIX, "audit:views") + " ") && l.contains("\"what\":\"erase\"")
                 && l.contains("\"who\":\"adam\"")), left.toString());
         String after = String.join("\n", dump());
         assertFalse(after.contains("furious") || after.contains("charged"), "no word the caller said is left");

@@ -79,7 +79,7 @@ class ProcessKillIT {
                 .contains("<Hangup/>")), "the line confirming the callback to the caller");
         Path journal = data.resolve("outbox.journal");
         String prefix = "calmline:";
-        await(() -> !appended(journal, prefix + "call:" + venting.callSid + ":utterances").isEmpty(),
+        await(() -> !appended(journal, Store.key(prefix, "call:" + venting.callSid + ":utterances")).isEmpty(),
                 "an utterance of the venting caller journalled");
         List<List<JsonNode>> held = journal(journal);
         doomed.kill();
@@ -90,7 +90,7 @@ class ProcessKillIT {
         RunningService restarted = deployment.startInstance(Map.of("DATA_DIR", data.toString()));
 
         for (Simulator.Call call : List.of(venting, callMeBack)) {
-            String key = prefix + "call:" + call.callSid + ":utterances";
+            String key = Store.key(prefix, "call:" + call.callSid + ":utterances");
             List<String> acknowledged = appended(held, key);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             List<String> stored = lrange(key);
@@ -106,9 +106,9 @@ class ProcessKillIT {
         }
 
         String id = held.stream().flatMap(List::stream).filter(w -> w.path("w").asText().equals("hash")
-                        && w.path("key").asText().matches(prefix + "callback:[0-9a-f-]{36}")
+                        && w.path("key").asText().matches(java.util.regex.Pattern.quote(Store.key(prefix, "callback:")) + "[0-9a-f-]{36}")
                         && w.path("fields").path("callSid").asText().equals(callMeBack.callSid))
-                .map(w -> w.path("key").asText().substring((prefix + "callback:").length())).findFirst()
+                .map(w -> w.path("key").asText().substring(Store.key(prefix, "callback:").length())).findFirst()
                 .orElseThrow(() -> new AssertionError("the confirmed callback was journalled before it was confirmed"));
         await(() -> !dials(id).isEmpty(), "the confirmed callback rung");
         Thread.sleep(3000);

@@ -15,6 +15,7 @@ import com.calmline.app.TcpRelay;
 import com.calmline.app.TwilioStandIn;
 import com.calmline.app.WordErrorRate;
 import com.calmline.json.Json;
+import com.calmline.store.Store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -320,7 +321,7 @@ class FaultIT {
     /** The call's transcript as Redis holds it: the service's embedded Redis, or the one restarted in its place. */
     private static List<String> utterances(String callSid) {
         try (RedisClient redis = deployment.redis().client()) {
-            return redis.lrange(deployment.service().redisPrefix() + "call:" + callSid + ":utterances", 0, -1);
+            return redis.lrange(Store.key(deployment.service().redisPrefix(), "call:" + callSid + ":utterances"), 0, -1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,6 +13,7 @@ import com.calmline.app.Deployment;
 import com.calmline.app.LiveEvents;
 import com.calmline.app.RunningService;
 import com.calmline.app.TcpRelay;
+import com.calmline.store.Store;
 import com.calmline.web.Auth;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
@@ -151,8 +152,8 @@ class AuthIT {
             browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("waiting")));
             browser.wait.until(d -> Long.valueOf(1).equals(((JavascriptExecutor) d).executeScript(FEED_STATE)));
             try (RedisClient redis = deployment.service().redis()) {
-                redis.pexpire(deployment.service().redisPrefix() + "session:"
-                        + browser.driver.manage().getCookieNamed("calmline_session").getValue(), 1);
+                redis.pexpire(Store.key(deployment.service().redisPrefix(), "session:"
+                        + browser.driver.manage().getCookieNamed("calmline_session").getValue()), 1);
             }
             browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("waiting"), "Signed out"));
             browser.wait.until(d -> Long.valueOf(2).equals(((JavascriptExecutor) d).executeScript(FEED_STATE)));
@@ -417,7 +418,7 @@ class AuthIT {
     /** Gives the user a one-time password, as a first demo start or an admin's reset does. */
     private static void oneTime(String user) {
         try (RedisClient redis = deployment.service().redis()) {
-            redis.hset(deployment.service().redisPrefix() + "user:" + user, "mustChange", "1");
+            redis.hset(Store.key(deployment.service().redisPrefix(), "user:" + user), "mustChange", "1");
         }
     }
 
@@ -449,8 +450,8 @@ class AuthIT {
     /** Ages the person's session out of Redis, as its ten hours running out would. */
     private static void expire(Browserless who) throws Exception {
         try (RedisClient redis = deployment.service().redis()) {
-            assertEquals(1, redis.pexpire(deployment.service().redisPrefix() + "session:"
-                    + who.cookie("calmline_session").orElseThrow(), 1));
+            assertEquals(1, redis.pexpire(Store.key(deployment.service().redisPrefix(), "session:"
+                    + who.cookie("calmline_session").orElseThrow()), 1));
         }
     }
 
