@@ -322,9 +322,9 @@ public final class Simulator {
                         long start = waitsFor.get(next);
                         long before = ends.stream().filter(e -> e < start).mapToLong(Long::longValue).max().orElse(-1);
                         long beforeStreamMs = before < 0 ? -1 : before + timestampMs - audioMs;
-                        long kept = awaitHeard(beforeStreamMs, before >= 0 && start - before >= TURN_PAUSE_MS
-                                ? beforeStreamMs + TURN_PAUSE_MS - 100 : -1, background);
-                        long waited = kept + waitForLine(pace, background);
+                        awaitHeard(beforeStreamMs, before >= 0 && start - before >= TURN_PAUSE_MS
+                                ? beforeStreamMs + TURN_PAUSE_MS - 100 : -1);
+                        long waited = waitForLine(pace, background);
                         if (waited > 0) {
                             waits.add(new Wait(audioMs, waited));
                         }
@@ -343,19 +343,18 @@ public final class Simulator {
          * none yet): it has caught up that far. With {@code decidedAfterMs} (-1: none), also until it has decided
          * on the pause that followed (every pause of a turn's length gets a decision, if only to wait): played
          * faster than real time, the service would otherwise have less audio time to decide in than a real call
-         * gives it, and the caller would seem to start again before it could answer. A long wait sends one frame of
-         * {@code background} a second, as Twilio never stops sending, so the service does not take the stream for
-         * lost (STREAM_STALL_SECONDS); returns the stream time those frames took.
+         * gives it, and the caller would seem to start again before it could answer. The stream sends no audio
+         * meanwhile, which would lengthen the caller's pause, but a {@code mark} a second (Twilio's own message when
+         * what the line played has finished), so the service does not take it for lost (STREAM_STALL_SECONDS).
          */
-        private long awaitHeard(long streamMs, long decidedAfterMs, byte[] background)
-                throws IOException, InterruptedException {
+        private void awaitHeard(long streamMs, long decidedAfterMs) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + TRANSCRIPTION_PATIENCE.toNanos();
             long nextKeep = System.nanoTime() + KEEP_SENDING.toNanos();
-            long kept = 0;
             while (System.nanoTime() < deadline) {
                 if (System.nanoTime() >= nextKeep) {
-                    media(background);
-                    kept += background.length / 8;
+                    ObjectNode mark = message("mark");
+                    mark.putObject("mark").put("name", "waiting");
+                    send(mark);
                     nextKeep += KEEP_SENDING.toNanos();
                 }
                 List<JsonNode> events = events(callSid);
@@ -370,7 +369,6 @@ public final class Simulator {
                 Thread.sleep(20);
             }
             Thread.sleep(DECISION_GRACE_MS);
-            return kept;
         }
 
         private long waitForLine(Pace pace, byte[] background) throws IOException, InterruptedException {
