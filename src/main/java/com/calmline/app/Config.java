@@ -53,12 +53,12 @@ record Config(
     /**
      * Calls one core transcribes at real time; the default MAX_LIVE_CALLS is this times the cores. With one
      * decoder thread per core taking the oldest audio first, lag stays flat until the cores are busy, so
-     * capacity follows Vosk's CPU per call: {@code mvn -B -Pbench-load verify} measured 0.09–0.13 of a core
-     * per call (callers talking about half the time, an agent on a quarter of the calls) on a 2-core machine
-     * shared with other work, an upper bound. Five per core keeps the decoders under about 65 % of the cores,
-     * the rest for the calls' own threads, Redis and the pages. To be confirmed on a quiet machine.
+     * capacity follows Vosk's CPU per call. On a quiet 2-core machine with the static graph and beam 9 / 2500,
+     * {@code mvn -B -Pbench-load verify -Dbench.steps=8,16,24,32 -Dbench.holdSeconds=20 -Dbench.keepGoing=true}
+     * kept 32 calls at real time (lag p95 59 ms, an agent on a quarter of them) with the service at 48 % of the
+     * machine; 12 per core leaves a quarter of that for louder calls (callers there spoke a third of the time).
      */
-    static final int CALLS_PER_CORE = 5;
+    static final int CALLS_PER_CORE = 12;
 
     /** Signs and checks requests when no real Twilio account is configured (demo mode). */
     static final String DEMO_AUTH_TOKEN = "calmline-demo-auth-token";
