@@ -32,9 +32,7 @@ class StreamStallIT {
     @Test
     void aStreamThatGoesQuietPutsTheCallerThroughOnce() throws Exception {
         Simulator simulator = deployment.service().simulator();
-        Simulator.Call call = simulator.dial("+15555550100", "+15555550199");
-        deployment.twilio().accepts(call.callSid);
-        call.connect();
+        Simulator.Call call = streaming(simulator, "+15555550100");
         call.play(Arrays.copyOfRange(Fixture.load("delivery-late").mulaw(), 0, 8000 * 2), 1);
         java.time.Instant quietFrom = java.time.Instant.now();
 
@@ -60,9 +58,7 @@ class StreamStallIT {
     @Test
     void aCallerAlreadyQueuedIsNotPutThroughAgainWhenTheStreamGoesQuiet() throws Exception {
         Simulator simulator = deployment.service().simulator();
-        Simulator.Call call = simulator.dial("+15555550101", "+15555550199");
-        deployment.twilio().accepts(call.callSid);
-        call.connect();
+        Simulator.Call call = streaming(simulator, "+15555550101");
         call.hold(Duration.ofSeconds(1));
         simulator.post("/twilio/listen", Map.of("CallSid", call.callSid, "AccountSid", Simulator.newSid("AC"),
                 "Digits", "0"));
@@ -86,9 +82,7 @@ class StreamStallIT {
     @Test
     void aStreamThatStoppedIsNotLostWhenItsSocketStaysOpenAndQuiet() throws Exception {
         Simulator simulator = deployment.service().simulator();
-        Simulator.Call call = simulator.dial("+15555550102", "+15555550199");
-        deployment.twilio().accepts(call.callSid);
-        call.connect();
+        Simulator.Call call = streaming(simulator, "+15555550102");
         call.hold(Duration.ofSeconds(1));
         call.stop();
         simulator.awaitEnd(call.callSid, Duration.ofSeconds(30));
@@ -118,4 +112,13 @@ class StreamStallIT {
         }
         return v;
     }
+
+    /** A call from {@code from} that Twilio accepts, its media stream open. */
+    private static Simulator.Call streaming(Simulator simulator, String from) throws Exception {
+        Simulator.Call call = simulator.dial(from, "+15555550199");
+        deployment.twilio().accepts(call.callSid);
+        call.connect();
+        return call;
+    }
+
 }
